@@ -1,0 +1,81 @@
+import { envSchema } from 'env-schema'
+import path from 'node:path'
+
+/** Everything the server reads from the environment, validated once at start. */
+export interface Config {
+  port: number
+  host: string
+  /** Unset → embedded PGlite in `dataDir`. */
+  databaseUrl: string | undefined
+  dataDir: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  timeZone: string
+  /** Folder with the built designer; a placeholder page is served when it is missing. */
+  designerDir: string | undefined
+}
+
+const schema = {
+  type: 'object',
+  properties: {
+    PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3000 },
+    HOST: { type: 'string', minLength: 1, default: '127.0.0.1' },
+    DATABASE_URL: { type: 'string', pattern: '^postgres(ql)?://' },
+    TRELLIS_DATA_DIR: { type: 'string', minLength: 1, default: './data' },
+    LOG_LEVEL: {
+      type: 'string',
+      enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      default: 'info',
+    },
+    TRELLIS_TIME_ZONE: { type: 'string', minLength: 1, default: 'Asia/Shanghai' },
+    TRELLIS_DESIGNER_DIR: { type: 'string', minLength: 1 },
+  },
+} as const
+
+interface RawEnv {
+  PORT: number
+  HOST: string
+  DATABASE_URL?: string
+  TRELLIS_DATA_DIR: string
+  LOG_LEVEL: Config['logLevel']
+  TRELLIS_TIME_ZONE: string
+  TRELLIS_DESIGNER_DIR?: string
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID'
+}
+
+/** Reads and validates the environment; a bad value throws a `ConfigError` naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  let raw: RawEnv
+  try {
+    // DATABASE_URL="" means "unset", as most shells and .env files intend.
+    const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''))
+    raw = envSchema<RawEnv>({ schema, data: cleaned, dotenv: false })
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: ${(error as Error).message}`)
+  }
+  if (!isValidTimeZone(raw.TRELLIS_TIME_ZONE)) {
+    throw new ConfigError(
+      `Invalid configuration: TRELLIS_TIME_ZONE "${raw.TRELLIS_TIME_ZONE}" is not an IANA time zone`,
+    )
+  }
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    databaseUrl: raw.DATABASE_URL,
+    dataDir: path.resolve(raw.TRELLIS_DATA_DIR),
+    logLevel: raw.LOG_LEVEL,
+    timeZone: raw.TRELLIS_TIME_ZONE,
+    designerDir: raw.TRELLIS_DESIGNER_DIR ? path.resolve(raw.TRELLIS_DESIGNER_DIR) : undefined,
+  }
+}
+
+function isValidTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return true
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely'
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
+import * as platform0001 from './migrations/0001-platform.js'
+
+/**
+ * Migrations are listed in code rather than read from a folder, so the bundled server
+ * (one file in dist/) carries them. Names sort in order of application.
+ */
+const migrations: Record<string, Migration> = {
+  '0001-platform': platform0001,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+export class MigrationError extends Error {
+  readonly code = 'MIGRATION_FAILED'
+}
+
+/** Brings the platform tables to the latest version; returns the names applied now. */
+// Kysely<any> is kysely's own type for a migrator's handle: migrations see no table types.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'trellis_migrations',
+    migrationLockTableName: 'trellis_migrations_lock',
+  })
+  const result: MigrationResultSet = await migrator.migrateToLatest()
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
+    throw new MigrationError(`Migration ${failed} failed: ${(result.error as Error).message}`, {
+      cause: result.error,
+    })
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+export function listMigrations(): string[] {
+  return Object.keys(migrations).sort()
+}

@@ -1,0 +1,6 @@
+export { buildApp, type AppOptions } from './app.js'
+export { loadConfig, ConfigError, type Config } from './config.js'
+export { openDatabase, type Database, type DatabaseKind, type DatabaseOptions } from './db/database.js'
+export { migrateToLatest, listMigrations } from './db/migrate.js'
+export { startServer, type RunningServer } from './server.js'
+export { AppError, type ErrorBody } from './http/errors.js'

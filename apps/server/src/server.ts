@@ -1,0 +1,53 @@
+import closeWithGrace from 'close-with-grace'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildApp } from './app.js'
+import type { Config } from './config.js'
+import { openDatabase, type Database } from './db/database.js'
+import { migrateToLatest } from './db/migrate.js'
+
+export interface RunningServer {
+  url: string
+  database: Database
+  close(): Promise<void>
+}
+
+/** The designer's build output, next to this package in the monorepo, unless configured. */
+export function defaultDesignerDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  return path.resolve(here, '../../designer/dist')
+}
+
+export function openConfiguredDatabase(config: Config): Promise<Database> {
+  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+}
+
+/** Opens the database, migrates, listens, and drains in-flight requests on SIGTERM/SIGINT. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const database = await openConfiguredDatabase(config)
+  await migrateToLatest(database.db)
+  const app = await buildApp({
+    config: { ...config, designerDir: config.designerDir ?? defaultDesignerDir() },
+    database,
+    logger: { level: config.logLevel },
+  })
+  await app.listen({ port: config.port, host: config.host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host
+  const url = `http://${shownHost}:${port}`
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      // app.close() stops accepting connections and waits for in-flight requests to finish.
+      await app.close()
+      await database.close()
+    })())
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) app.log.error({ err }, 'shutting down after an error')
+    else app.log.info({ signal }, 'shutting down')
+    await close()
+  })
+  return { url, database, close }
+}

@@ -1,0 +1,19 @@
+// `pnpm bench [name…]`: runs every benchmark (or the named ones), one JSON line per comparison,
+// and rewrites their rows in docs/benchmarks.md.
+import { record, type Comparison } from './lib/report.js'
+
+const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }>> = {
+  health: () => import('./health.js'),
+}
+
+const wanted = process.argv.slice(2).filter((a) => a !== '--')
+const selected = wanted.length ? wanted : Object.keys(benches)
+for (const name of selected) {
+  const load = benches[name]
+  if (!load) {
+    process.stderr.write(`unknown bench "${name}"; known: ${Object.keys(benches).join(', ')}\n`)
+    process.exit(2)
+  }
+  const { run } = await load()
+  for (const result of await run()) record(result)
+}

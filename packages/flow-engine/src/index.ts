@@ -1,0 +1,2 @@
+// Public API of @trellis/flow-engine. Filled in by its issue; see docs/architecture.md.
+export {}

@@ -1,0 +1,2 @@
+// Public API of @trellis/form-engine. Filled in by its issue; see docs/architecture.md.
+export {}

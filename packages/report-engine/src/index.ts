@@ -1,0 +1,2 @@
+// Public API of @trellis/report-engine. Filled in by its issue; see docs/architecture.md.
+export {}

@@ -1,0 +1,2 @@
+// Public API of @trellis/rule-engine. Filled in by its issue; see docs/architecture.md.
+export {}
