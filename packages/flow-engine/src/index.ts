@@ -1,2 +1,16 @@
-// Public API of @trellis/flow-engine. Filled in by its issue; see docs/architecture.md.
-export {}
+// Public API of @trellis/flow-engine: the definition model, the pure transition `advance`, static
+// validation, and BPMN 2.0 import/export for the supported subset. See docs/flows.md.
+export type * from './types'
+export type * from './state'
+export type * from './events'
+export type * from './effects'
+export type { FlowIssue, Severity } from './issues'
+export { FlowError } from './issues'
+export type { ConditionEvaluator } from './conditions'
+export { advance, setDefaultEvaluator, type AdvanceOptions, type AdvanceResult } from './advance'
+export { validateFlow, setDefaultCheckLogic, type ValidateOptions } from './validate/validate-flow'
+export { nodeTypes, isNodeKind } from './nodes/registry'
+export type { NodeType, JsonSchema, Rejection } from './nodes/node-type'
+export { parseDuration, addDuration, type Duration } from './duration'
+export { resolveDue } from './time-spec'
+export { STATE_FORMAT } from './state'
