@@ -1,0 +1,39 @@
+import type { ConditionFieldType, SqlScope } from './condition-types.js'
+import { getFieldType } from './fields/registry.js'
+import type { AppDefinition, FormSchema } from './types.js'
+
+const SYSTEM_SCOPE: Record<string, ConditionFieldType> = {
+  id: 'number',
+  created_at: 'datetime',
+  updated_at: 'datetime',
+  created_by: 'text',
+  updated_by: 'text',
+  version: 'number',
+}
+
+export interface ScopeOptions {
+  /** Table alias: columns become `alias.column`. */
+  alias?: string
+  /** Needed when the form has min/max rollups. */
+  app?: AppDefinition
+}
+
+/**
+ * The rule engine's view of a form: every live field (and the system fields people filter on) with its
+ * column and condition type, so list filters compile through conditionToSql and validateCondition can tell
+ * known fields from unknown ones.
+ */
+export function toConditionScope(form: FormSchema, options: ScopeOptions = {}): SqlScope {
+  const column = (name: string) => (options.alias ? `${options.alias}.${name}` : name)
+  const ctx = { form, ...(options.app ? { app: options.app } : {}) }
+  const fields: SqlScope['fields'] = {}
+  for (const [key, type] of Object.entries(SYSTEM_SCOPE)) fields[key] = { column: column(key), type }
+  for (const field of form.fields) {
+    if (field.archived) continue
+    fields[field.key] = {
+      column: column(field.key),
+      type: getFieldType(field.type).conditionType(field, ctx),
+    }
+  }
+  return { fields }
+}

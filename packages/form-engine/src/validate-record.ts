@@ -1,0 +1,167 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
+import addFormats from 'ajv-formats'
+import { fieldError, type FieldError } from './errors.js'
+import { fieldStates } from './field-states.js'
+import { findFieldType } from './fields/registry.js'
+import { activeFields, toJsonSchema } from './json-schema.js'
+import { isSystemKey } from './identifiers.js'
+import type { FieldDef, FormSchema } from './types.js'
+
+export interface ValidateOptions {
+  /** `create`: a whole new record; `update`: a partial patch, only its fields are checked. */
+  mode: 'create' | 'update'
+  /** Condition context (`$user`, `$now`…) for visibleWhen/requiredWhen. */
+  context?: unknown
+  /** update: the stored record, so that requiredWhen sees the merged record and can demand a missing field. */
+  existing?: Record<string, unknown>
+}
+
+export type ValidationResult =
+  { ok: true; value: Record<string, unknown> } | { ok: false; errors: FieldError[] }
+
+export type RecordValidator = (input: unknown, options: ValidateOptions) => ValidationResult
+
+let sharedAjv: Ajv | undefined
+function ajv(): Ajv {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv({ allErrors: true, strict: false })
+    addFormats(sharedAjv)
+  }
+  return sharedAjv
+}
+
+// One compiled validator per form object; a new form version is a new object and gets its own.
+const validators = new WeakMap<FormSchema, RecordValidator>()
+
+function isEmpty(value: unknown): boolean {
+  return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
+}
+
+function pathOf(instancePath: string): string {
+  return instancePath.split('/').filter(Boolean).join('.')
+}
+
+function ajvError(error: ErrorObject, field: FieldDef): FieldError {
+  const path = pathOf(error.instancePath)
+  const params = error.params as Record<string, unknown>
+  switch (error.keyword) {
+    case 'type':
+      return fieldError(path, 'field.invalid_type', { expected: String(params.type) })
+    case 'maxLength':
+      return fieldError(path, 'field.too_long', { max: params.limit })
+    case 'minLength':
+      return fieldError(path, 'field.too_short', { min: params.limit })
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return fieldError(path, 'field.too_small', { min: params.limit })
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return fieldError(path, 'field.too_large', { max: params.limit })
+    case 'maxItems':
+      return fieldError(path, 'field.too_many_items', { max: params.limit })
+    case 'enum':
+      return fieldError(path, 'field.invalid_option', { value: error.data as unknown })
+    default:
+      return fieldError(path, findFieldType(field.type)?.invalidCode ?? 'field.invalid_value')
+  }
+}
+
+function compile(form: FormSchema): RecordValidator {
+  const fields = new Map(activeFields(form).map((field) => [field.key, field]))
+  // Presence is decided by fieldStates (visibleWhen/requiredWhen), so ajv checks shapes only.
+  const schema = toJsonSchema(form, { mode: 'update' })
+  delete schema.additionalProperties
+  const check: ValidateFunction = ajv().compile(schema)
+  // ajv caches by schema object; forms come and go, so do not let its cache keep them alive.
+  ajv().removeSchema(schema)
+
+  return (input, options) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      return { ok: false, errors: [fieldError('', 'record.not_object')] }
+    }
+    const errors: FieldError[] = []
+    const given: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(input)) {
+      const field = fields.get(key)
+      if (isSystemKey(key) || (field && !findFieldType(field.type)?.writable)) {
+        errors.push(fieldError(key, 'field.read_only'))
+      } else if (!field) {
+        errors.push(fieldError(key, 'field.unknown'))
+      } else {
+        given[key] = value
+      }
+    }
+
+    const badShape = new Set<string>()
+    if (!check(given)) {
+      const seen = new Set<string>()
+      for (const error of check.errors ?? []) {
+        const root = error.instancePath.split('/')[1] ?? ''
+        const field = fields.get(root)
+        const path = pathOf(error.instancePath)
+        // A value failing several keywords gets one error, the first, which is the most basic.
+        if (!field || seen.has(path) || badShape.has(root)) continue
+        seen.add(path)
+        badShape.add(root)
+        errors.push(ajvError(error, field))
+      }
+    }
+
+    const value: Record<string, unknown> = {}
+    for (const [key, raw] of Object.entries(given)) {
+      if (badShape.has(key)) continue
+      const field = fields.get(key)!
+      if (raw === null || raw === undefined) {
+        value[key] = null
+        continue
+      }
+      const normalized = findFieldType(field.type)!.normalize(raw, field)
+      if (normalized.ok) value[key] = normalized.value
+      else
+        errors.push(
+          fieldError(normalized.path ? `${key}.${normalized.path}` : key, normalized.code, normalized.params),
+        )
+    }
+
+    if (options.mode === 'create') {
+      for (const field of fields.values()) {
+        if (field.key in given || field.default === undefined || !findFieldType(field.type)?.writable)
+          continue
+        const normalized = findFieldType(field.type)!.normalize(field.default, field)
+        if (normalized.ok) value[field.key] = normalized.value
+      }
+    }
+
+    const merged = { ...(options.mode === 'update' ? options.existing : undefined), ...value }
+    const states = fieldStates(form, merged, options.context)
+    const failed = new Set(errors.map((error) => error.path.split('.')[0]))
+    for (const field of fields.values()) {
+      if (!states[field.key]?.required || failed.has(field.key) || !findFieldType(field.type)?.writable)
+        continue
+      // On update, fields nobody sent are left alone, except a requiredWhen the patch may have just triggered
+      // (status → lost demands lost_reason), which needs the stored record to judge. A plain `required` added
+      // after old rows existed must not block every later edit of those rows.
+      const checkable =
+        options.mode === 'create' ||
+        field.key in given ||
+        (options.existing !== undefined && field.requiredWhen !== undefined)
+      if (checkable && isEmpty(merged[field.key])) errors.push(fieldError(field.key, 'field.required'))
+    }
+
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, value }
+  }
+}
+
+/**
+ * Compiles (once per form object) a validator that checks and normalizes a record's input: unknown fields,
+ * read-only fields, shapes (ajv), per-type normalization (phones, decimals, tags, dates) and required-ness
+ * (static, visibleWhen, requiredWhen on the merged record). Formulas are not computed here: see computeFormulas.
+ */
+export function compileFormValidator(form: FormSchema): RecordValidator {
+  let validator = validators.get(form)
+  if (!validator) {
+    validator = compile(form)
+    validators.set(form, validator)
+  }
+  return validator
+}
