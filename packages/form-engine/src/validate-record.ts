@@ -37,6 +37,10 @@ function isEmpty(value: unknown): boolean {
   return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)
 }
 
+function rootOf(path: string): string {
+  return path.split('.')[0] ?? ''
+}
+
 function pathOf(instancePath: string): string {
   return instancePath.split('/').filter(Boolean).join('.')
 }
@@ -71,6 +75,7 @@ function compile(form: FormSchema): RecordValidator {
   // Presence is decided by fieldStates (visibleWhen/requiredWhen), so ajv checks shapes only.
   const schema = toJsonSchema(form, { mode: 'update' })
   delete schema.additionalProperties
+  const fieldOrder = [...fields.keys()]
   const check: ValidateFunction = ajv().compile(schema)
   // ajv caches by schema object; forms come and go, so do not let its cache keep them alive.
   ajv().removeSchema(schema)
@@ -148,7 +153,11 @@ function compile(form: FormSchema): RecordValidator {
       if (checkable && isEmpty(merged[field.key])) errors.push(fieldError(field.key, 'field.required'))
     }
 
-    return errors.length > 0 ? { ok: false, errors } : { ok: true, value }
+    if (errors.length === 0) return { ok: true, value }
+    // Shape errors (ajv) and value errors (normalize) are found in two passes; show them in form order.
+    // Keys that are not fields of the form (-1) come first.
+    const order = (error: FieldError) => fieldOrder.indexOf(rootOf(error.path))
+    return { ok: false, errors: errors.sort((a, b) => order(a) - order(b)) }
   }
 }
 
