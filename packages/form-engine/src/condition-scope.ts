@@ -1,4 +1,4 @@
-import type { ConditionFieldType, SqlScope } from './condition-types.js'
+import type { ConditionFieldType, SqlField } from './condition-types.js'
 import { getFieldType } from './fields/registry.js'
 import type { AppDefinition, FormSchema } from './types.js'
 
@@ -9,6 +9,11 @@ const SYSTEM_SCOPE: Record<string, ConditionFieldType> = {
   created_by: 'text',
   updated_by: 'text',
   version: 'number',
+}
+
+/** The part of the rule engine's SqlScope a form knows; add `context`/`timeZone`/`now` at the call site. */
+export interface FormConditionScope {
+  fields: Record<string, SqlField>
 }
 
 export interface ScopeOptions {
@@ -23,10 +28,10 @@ export interface ScopeOptions {
  * column and condition type, so list filters compile through conditionToSql and validateCondition can tell
  * known fields from unknown ones.
  */
-export function toConditionScope(form: FormSchema, options: ScopeOptions = {}): SqlScope {
+export function toConditionScope(form: FormSchema, options: ScopeOptions = {}): FormConditionScope {
   const column = (name: string) => (options.alias ? `${options.alias}.${name}` : name)
   const ctx = { form, ...(options.app ? { app: options.app } : {}) }
-  const fields: SqlScope['fields'] = {}
+  const fields: FormConditionScope['fields'] = {}
   for (const [key, type] of Object.entries(SYSTEM_SCOPE)) fields[key] = { column: column(key), type }
   for (const field of form.fields) {
     if (field.archived) continue

@@ -44,5 +44,5 @@ export { planAppMigration, applyArchives, type AppMigrationOptions } from './pla
 export { archiveName } from './archive-names.js'
 
 export { validateApp } from './validate-app.js'
-export { toConditionScope, type ScopeOptions } from './condition-scope.js'
+export { toConditionScope, type ScopeOptions, type FormConditionScope } from './condition-scope.js'
 export { reverseRelations, type ReverseRelation } from './reverse-relations.js'
