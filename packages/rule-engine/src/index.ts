@@ -1,2 +1,16 @@
-// Public API of @trellis/rule-engine. Filled in by its issue; see docs/architecture.md.
-export {}
+// Public API of @trellis/rule-engine: the condition language (JsonLogic) compiled to JS and SQL.
+export type {
+  CompileOptions,
+  CompiledCondition,
+  ConditionContext,
+  ConditionFieldType,
+  ConditionIssue,
+  JsonLogic,
+  SqlField,
+  SqlScope,
+} from './types.js'
+export { compileCondition } from './js/compile-condition.js'
+export { conditionToSql, validateCondition } from './sql/condition-to-sql.js'
+export { ConditionError } from './errors.js'
+export { operatorNames, sqlOperatorNames } from './operators/registry.js'
+export { MAX_DEPTH } from './parse/limits.js'

@@ -1,0 +1,31 @@
+const hasOwn = Object.prototype.hasOwnProperty
+
+/**
+ * One step of `var`: own properties only, so `__proto__`, `constructor`, `toString` and every
+ * other inherited name read as missing (json-logic-js would hand out the prototype objects).
+ */
+export function readOwn(target: unknown, key: string): unknown {
+  if (target === null || target === undefined) return undefined
+  if (!hasOwn.call(target, key)) return undefined
+  return (target as Record<string, unknown>)[key]
+}
+
+/**
+ * Records read from PostgreSQL carry timestamptz as Date, but JsonLogic has no date type and
+ * compares strings: a Date is read as its ISO string so `<` orders instants like SQL does.
+ */
+export function normalizeRead(value: unknown): unknown {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString()
+  return value
+}
+
+/** Follows dotted `segments`; `undefined` when any step is missing (the caller applies defaults). */
+export function readPath(target: unknown, segments: readonly string[]): unknown {
+  let current = target
+  for (let i = 0; i < segments.length; i++) {
+    if (current === null || current === undefined) return undefined
+    current = readOwn(current, segments[i]!)
+    if (current === undefined) return undefined
+  }
+  return normalizeRead(current)
+}

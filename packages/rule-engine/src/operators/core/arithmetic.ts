@@ -1,0 +1,71 @@
+import type { Evaluator } from '../../js/env.js'
+import { defineOperators } from '../operator.js'
+
+/** `+ - * / %`, `min`, `max`: JsonLogic's JavaScript arithmetic (`+` and `*` parse strings). JS only. */
+
+const num = (value: unknown) => value as number
+// parseFloat coerces any value to a string first, exactly what JsonLogic relies on.
+const pf = (value: unknown) => parseFloat(value as string)
+
+export const arithmeticOperators = defineOperators(
+  {
+    name: '+',
+    arity: { min: 0 },
+    js(args) {
+      if (args.length === 2) {
+        const [a, b] = args as [Evaluator, Evaluator]
+        return (d, e) => pf(a(d, e)) + pf(b(d, e))
+      }
+      return (d, e) => {
+        let total: number = 0
+        for (const arg of args) total = pf(total) + pf(arg(d, e))
+        return total
+      }
+    },
+  },
+  {
+    name: '*',
+    arity: { min: 1 },
+    js(args) {
+      return (d, e) => {
+        let product: unknown = args[0]!(d, e)
+        for (let i = 1; i < args.length; i++) product = pf(product) * pf(args[i]!(d, e))
+        return product
+      }
+    },
+  },
+  {
+    name: '-',
+    arity: { min: 1, max: 2 },
+    js([a, b]) {
+      if (!b) return (d, e) => -num(a!(d, e))
+      return (d, e) => num(a!(d, e)) - num(b(d, e))
+    },
+  },
+  {
+    name: '/',
+    arity: { min: 2, max: 2 },
+    js:
+      ([a, b]) =>
+      (d, e) =>
+        num(a!(d, e)) / num(b!(d, e)),
+  },
+  {
+    name: '%',
+    arity: { min: 2, max: 2 },
+    js:
+      ([a, b]) =>
+      (d, e) =>
+        num(a!(d, e)) % num(b!(d, e)),
+  },
+  {
+    name: 'min',
+    arity: { min: 0 },
+    js: (args) => (d, e) => Math.min(...args.map((arg) => num(arg(d, e)))),
+  },
+  {
+    name: 'max',
+    arity: { min: 0 },
+    js: (args) => (d, e) => Math.max(...args.map((arg) => num(arg(d, e)))),
+  },
+)

@@ -1,0 +1,130 @@
+import { sql, type SqlBool } from 'kysely'
+import type { Evaluator } from '../../js/env.js'
+import { truthy } from '../../js/truthy.js'
+import type { OperatorNode } from '../../parse/nodes.js'
+import { and, constBool, definite, not, or } from '../../sql/fragments.js'
+import { bool, type BoolValue, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
+import { defineOperators, type OperatorDefinition } from '../operator.js'
+
+/**
+ * `if`/`?:`, `and`, `or`, `!`, `!!`. In SQL they are boolean connectives over JsonLogic
+ * truthiness; `and`/`or`/`if` return one of their operands in JsonLogic, so as SQL values they
+ * are only accepted where just the truthiness matters or every branch is a boolean.
+ */
+
+function ifJs(args: readonly Evaluator[]): Evaluator {
+  const pairs = Math.floor(args.length / 2)
+  const fallback = args.length % 2 === 1 ? args[args.length - 1]! : undefined
+  if (args.length === 3) {
+    const [test, then, otherwise] = args as [Evaluator, Evaluator, Evaluator]
+    return (data, env) => (truthy(test(data, env)) ? then(data, env) : otherwise(data, env))
+  }
+  return (data, env) => {
+    for (let i = 0; i < pairs; i++) {
+      if (truthy(args[2 * i]!(data, env))) return args[2 * i + 1]!(data, env)
+    }
+    return fallback ? fallback(data, env) : null
+  }
+}
+
+function booleansOf(node: OperatorNode, c: SqlCompiler): BoolValue[] | SqlValue {
+  const out: BoolValue[] = []
+  for (const arg of node.args) {
+    const b = c.truth(arg)
+    if (b.kind === 'poison') return b
+    out.push(b)
+  }
+  return out
+}
+
+function ifSql(node: OperatorNode, c: SqlCompiler): SqlValue {
+  const compiled = booleansOf(node, c)
+  if (!Array.isArray(compiled)) return compiled
+  if (compiled.length === 0) return constBool(false, node.path, true)
+  if (compiled.length === 1) return compiled[0]!
+  const parts = []
+  let truthOnly = compiled.length % 2 === 0 // no else branch: null
+  let i = 0
+  for (; i + 1 < compiled.length; i += 2) {
+    parts.push(sql`when ${definite(compiled[i]!)} then ${definite(compiled[i + 1]!)}`)
+    truthOnly ||= compiled[i + 1]!.truthOnly
+  }
+  const otherwise = i < compiled.length ? definite(compiled[i]!) : sql`false`
+  if (i < compiled.length) truthOnly ||= compiled[i]!.truthOnly
+  return bool(
+    sql<SqlBool>`(case ${sql.join(parts, sql` `)} else ${otherwise} end)`,
+    false,
+    node.path,
+    truthOnly,
+  )
+}
+
+const ifOperator = (name: string): OperatorDefinition => ({
+  name,
+  arity: { min: 0 },
+  js: ifJs,
+  sql: ifSql,
+})
+
+export const logicOperators = defineOperators(
+  ifOperator('if'),
+  ifOperator('?:'),
+  {
+    name: 'and',
+    arity: { min: 1 },
+    js(args) {
+      return (data, env) => {
+        let current: unknown
+        for (const arg of args) {
+          current = arg(data, env)
+          if (!truthy(current)) return current
+        }
+        return current
+      }
+    },
+    sql(node, c) {
+      const compiled = booleansOf(node, c)
+      return Array.isArray(compiled) ? and(compiled, node.path) : compiled
+    },
+  },
+  {
+    name: 'or',
+    arity: { min: 1 },
+    js(args) {
+      return (data, env) => {
+        let current: unknown
+        for (const arg of args) {
+          current = arg(data, env)
+          if (truthy(current)) return current
+        }
+        return current
+      }
+    },
+    sql(node, c) {
+      const compiled = booleansOf(node, c)
+      return Array.isArray(compiled) ? or(compiled, node.path) : compiled
+    },
+  },
+  {
+    name: '!',
+    arity: { min: 1, max: 1 },
+    js([a]) {
+      return (data, env) => !truthy(a!(data, env))
+    },
+    sql(node, c) {
+      const b = c.truth(node.args[0]!)
+      return b.kind === 'poison' ? b : not(b, node.path)
+    },
+  },
+  {
+    name: '!!',
+    arity: { min: 1, max: 1 },
+    js([a]) {
+      return (data, env) => truthy(a!(data, env))
+    },
+    sql(node, c) {
+      const b = c.truth(node.args[0]!)
+      return b.kind === 'poison' ? b : { ...b, truthOnly: false }
+    },
+  },
+)

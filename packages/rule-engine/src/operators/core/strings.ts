@@ -1,0 +1,119 @@
+import { sql, type SqlBool } from 'kysely'
+import { jsKindOf, type Operand } from '../../sql/coerce-sql.js'
+import { constBool, or, textArrayParam, textParam } from '../../sql/fragments.js'
+import { strictEquals } from '../../sql/compare.js'
+import { bool, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
+import { defineOperators } from '../operator.js'
+
+/** `in`, `cat`, `substr`. `in` is in the SQL subset; `cat` and `substr` run in JS only. */
+
+function inJs(needle: unknown, haystack: unknown): boolean {
+  // Only strings and arrays: json-logic-js would call any object's own `indexOf`.
+  if (typeof haystack === 'string') return haystack.indexOf(needle as string) !== -1
+  if (Array.isArray(haystack)) return haystack.indexOf(needle) !== -1
+  return false
+}
+
+function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompiler): SqlValue {
+  if (needle.kind === 'poison') return needle
+  if (haystack.kind === 'poison') return haystack
+  if (haystack.kind === 'const') {
+    const list = haystack.value
+    if (typeof list === 'string' && needle.kind === 'typed' && needle.type === 'text') {
+      // String#indexOf turns a null needle into 'null'.
+      return bool(
+        sql<SqlBool>`(strpos(${textParam(list)}, coalesce(${needle.sql}, 'null')) > 0)`,
+        false,
+        path,
+      )
+    }
+    if (!Array.isArray(list)) {
+      if (typeof list === 'string')
+        return c.fail('type_mismatch', 'Only a text field can be searched in a string', path)
+      return constBool(false, path)
+    }
+    if (needle.kind === 'const') return constBool(list.indexOf(needle.value) !== -1, path)
+    const x = needle as Operand
+    if (x.kind === 'typed' && (x.type === 'text_array' || x.type === 'json')) {
+      return c.fail('type_mismatch', `A ${x.type} field cannot be looked up in a list`, path)
+    }
+    const strings = list.filter((item): item is string => typeof item === 'string')
+    const parts = []
+    if (x.kind === 'typed' && x.type === 'text' && strings.length > 0) {
+      parts.push(bool(sql<SqlBool>`(${x.sql} = any(${textArrayParam(strings)}))`, true, path))
+    }
+    for (const item of list) {
+      if (x.kind === 'typed' && x.type === 'text' && typeof item === 'string') continue
+      if (item !== null && typeof item === 'object') continue // a fresh array never === a value
+      const equal = strictEquals(x, { kind: 'const', value: item, path }, path, c)
+      if (equal.kind === 'poison') return equal
+      if (equal.kind === 'bool') parts.push(equal)
+    }
+    return or(parts, path)
+  }
+  if (haystack.kind === 'typed' && haystack.type === 'text') {
+    if (needle.kind !== 'const') return c.fail('type_mismatch', 'Search a text field for a constant', path)
+    const part = needle.value === null || typeof needle.value !== 'object' ? String(needle.value) : undefined
+    if (part === undefined) return c.fail('type_mismatch', 'Cannot search a text field for a list', path)
+    return bool(sql<SqlBool>`(strpos(${haystack.sql}, ${textParam(part)}) > 0)`, true, path)
+  }
+  if (haystack.kind === 'typed' && haystack.type === 'text_array') {
+    if (needle.kind === 'const') {
+      if (needle.value === null) {
+        return bool(sql<SqlBool>`(array_position(${haystack.sql}, null) is not null)`, true, path)
+      }
+      if (typeof needle.value !== 'string') return constBool(false, path)
+      return bool(sql<SqlBool>`(${textParam(needle.value)} = any(${haystack.sql}))`, true, path)
+    }
+    if (needle.kind === 'typed' && needle.type === 'text') {
+      return bool(
+        sql<SqlBool>`(case when ${needle.sql} is null then array_position(${haystack.sql}, null) is not null else ${needle.sql} = any(${haystack.sql}) end)`,
+        true,
+        path,
+      )
+    }
+    return c.fail('type_mismatch', 'Only text can be looked up in a text_array field', path)
+  }
+  if (haystack.kind === 'typed' && jsKindOf(haystack) !== 'string') {
+    return c.fail(
+      'type_mismatch',
+      `"in" needs a text, a text_array or a list, not a ${haystack.type} field`,
+      path,
+    )
+  }
+  return c.fail('unsupported_in_sql', '"in" on this kind of value is not supported in SQL', path)
+}
+
+export const stringOperators = defineOperators(
+  {
+    name: 'in',
+    arity: { min: 2, max: 2 },
+    js:
+      ([a, b]) =>
+      (d, e) =>
+        inJs(a!(d, e), b!(d, e)),
+    sql: (node, c) => inSql(c.value(node.args[0]!), c.value(node.args[1]!), node.path, c),
+  },
+  {
+    name: 'cat',
+    arity: { min: 0 },
+    js: (args) => (d, e) => args.map((arg) => arg(d, e)).join(''),
+  },
+  {
+    name: 'substr',
+    arity: { min: 2, max: 3 },
+    js([source, start, length]) {
+      return (d, e) => {
+        const text = String(source!(d, e))
+        const from = start!(d, e) as number
+        const count = length ? (length(d, e) as number) : undefined
+        if (count !== undefined && count < 0) {
+          // PHP's meaning, as json-logic-js: a negative length stops that many characters from the end.
+          const rest = text.substr(from)
+          return rest.substr(0, rest.length + count)
+        }
+        return text.substr(from, count)
+      }
+    },
+  },
+)
