@@ -1,6 +1,6 @@
 // advance(definition, state, event) → { state, effects }: the whole engine as one pure function.
 // The input state is never mutated; time comes from the event; ids come from the state's counter.
-import { missingEvaluator, type ConditionEvaluator } from './conditions'
+import { ruleEngineEvaluator, type ConditionEvaluator } from './conditions'
 import type { FlowEffect } from './effects'
 import type { FlowEvent, StartEvent } from './events'
 import { graphOf } from './graph'
@@ -26,9 +26,9 @@ export interface AdvanceResult {
   rejected?: Rejection
 }
 
-let defaultEvaluator: ConditionEvaluator = missingEvaluator
+let defaultEvaluator: ConditionEvaluator = ruleEngineEvaluator
 
-/** Wires the default evaluator; called once by the package entry with rule-engine's compiler. */
+/** Replaces the default evaluator (rule-engine's compileCondition) for every later call. */
 export function setDefaultEvaluator(evaluator: ConditionEvaluator): void {
   defaultEvaluator = evaluator
 }

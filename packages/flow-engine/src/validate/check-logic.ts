@@ -1,7 +1,8 @@
 // The default static check of a JsonLogic value, used when the host gives validateFlow nothing better.
 // It catches the shapes a designer can produce by mistake; operator names and arity are rule-engine's
-// business and are checked by evaluating on empty data when an evaluator is available.
-import type { ConditionEvaluator } from '../conditions'
+// business: its compiler checks them, or, when the caller supplied its own evaluator, a trial run on
+// empty data does.
+import { ruleEngineCheck, type ConditionEvaluator } from '../conditions'
 
 function shapeProblem(logic: unknown, path: string): string | null {
   if (logic === undefined) return `${path || 'condition'} is undefined`
@@ -28,7 +29,8 @@ function shapeProblem(logic: unknown, path: string): string | null {
 export function defaultCheckLogic(evaluator?: ConditionEvaluator): (logic: unknown) => string | null {
   return (logic) => {
     const problem = shapeProblem(logic, '')
-    if (problem || !evaluator) return problem
+    if (problem) return problem
+    if (!evaluator) return ruleEngineCheck(logic)
     try {
       evaluator(logic, {}, {})
       return null

@@ -18,7 +18,7 @@ export interface ValidateOptions {
 
 let defaultChecker: ((logic: unknown) => string | null) | undefined
 
-/** Wired by the package entry to rule-engine's static check. */
+/** Replaces the default static check for every later call. */
 export function setDefaultCheckLogic(check: (logic: unknown) => string | null): void {
   defaultChecker = check
 }
