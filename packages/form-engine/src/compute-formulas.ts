@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js'
 import { compileLogic } from './conditions.js'
-import type { CompiledCondition } from './condition-types.js'
+import type { CompiledCondition, ConditionContext } from './condition-types.js'
 import { decimalScale } from './fields/decimal.js'
 import { parseDate, parseDatetime } from './fields/date.js'
 import { formulaResultType } from './fields/formula.js'
@@ -60,7 +60,7 @@ export function coerceFormulaResult(result: unknown, field: FieldDef): unknown {
 export function computeFormulas(
   form: FormSchema,
   record: Record<string, unknown>,
-  context?: unknown,
+  context?: ConditionContext,
 ): Record<string, unknown> {
   const result: Record<string, unknown> = { ...record }
   const compiled = formulas(form)

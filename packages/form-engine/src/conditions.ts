@@ -1,15 +1,10 @@
-import * as ruleEngine from '@trellis/rule-engine'
-import { FormEngineError, appIssue } from './errors.js'
-import type { CompiledCondition, ConditionIssue, RuleEnginePort, SqlScope } from './condition-types.js'
-
-// Read through a namespace object so this package type-checks whichever exports the rule engine has today;
-// the functions are looked up when called, not when imported.
-const port = ruleEngine as unknown as Partial<RuleEnginePort>
+import { compileCondition, validateCondition } from '@trellis/rule-engine'
+import { appIssue, type AppIssue } from './errors.js'
+import type { CompiledCondition, ConditionIssue, SqlScope } from './condition-types.js'
+import type { FormConditionScope } from './condition-scope.js'
 
 export function compileLogic(logic: unknown): CompiledCondition {
-  if (typeof port.compileCondition !== 'function')
-    throw new FormEngineError([appIssue('', 'rule_engine.unavailable')])
-  return port.compileCondition(logic)
+  return compileCondition(logic)
 }
 
 /** JsonLogic truthiness: an empty array is false, everything else follows JavaScript. */
@@ -19,25 +14,66 @@ export function isTruthy(value: unknown): boolean {
 }
 
 /**
- * Checks a condition against the fields it may reference. Uses the rule engine's validator; until that
- * exists, falls back to checking `var` references, which is the check forms depend on most.
+ * Where a condition runs. `js` conditions (formulas, visibleWhen, requiredWhen) are evaluated with
+ * compileCondition only, so operators outside the SQL subset are fine there; `sql` conditions (rollup
+ * `where`) must compile through conditionToSql.
  */
-export function checkCondition(logic: unknown, scope: SqlScope): ConditionIssue[] {
-  if (typeof port.validateCondition === 'function') return port.validateCondition(logic, scope)
-  const issues: ConditionIssue[] = []
+export type ConditionTarget = 'js' | 'sql'
+
+/** Checks a condition against the fields it may reference; issue paths are relative to the condition. */
+export function checkCondition(
+  logic: unknown,
+  scope: FormConditionScope,
+  target: ConditionTarget,
+): AppIssue[] {
+  const issues: AppIssue[] = []
+  try {
+    compileCondition(logic)
+  } catch (error) {
+    return [fromRuleIssue(logic, toRuleIssue(error))]
+  }
+  for (const issue of validateCondition(logic, scope as SqlScope)) {
+    if (target === 'js' && issue.code === 'unsupported_in_sql') continue
+    issues.push(fromRuleIssue(logic, issue))
+  }
+  // The rule engine stops descending at an operator SQL lacks (and may report one issue per branch), yet a
+  // formula like {"cat": [{"var": "nickname"}]} still names fields; check every reference.
+  const reported = new Set(issues.map((issue) => issue.path))
   for (const { name, path } of varReferences(logic, '')) {
     const root = name.split('.')[0] ?? ''
     if (root === '' || root.startsWith('$') || root in scope.fields) continue
-    issues.push({ ...appIssue(path, 'condition.unknown_field', { field: name }) })
-  }
-  if (typeof port.compileCondition === 'function') {
-    try {
-      port.compileCondition(logic)
-    } catch (error) {
-      issues.push(appIssue('', 'condition.invalid', { detail: (error as Error).message }))
-    }
+    if (reported.has(path)) continue
+    issues.push(appIssue(path, 'condition.unknown_field', { field: name }))
   }
   return issues
+}
+
+function toRuleIssue(error: unknown): ConditionIssue {
+  const { code, path, message } = error as { code?: unknown; path?: unknown; message?: unknown }
+  return {
+    code: typeof code === 'string' ? code : 'invalid',
+    path: typeof path === 'string' ? path : '',
+    message: typeof message === 'string' ? message : String(error),
+  }
+}
+
+/** Rule-engine issues in this package's terms: `condition.*` codes the form catalogs can localize. */
+function fromRuleIssue(logic: unknown, issue: ConditionIssue): AppIssue {
+  if (issue.code === 'unknown_field') {
+    const node = nodeAt(logic, issue.path) as { var?: unknown } | undefined
+    const name = Array.isArray(node?.var) ? node.var[0] : node?.var
+    if (typeof name === 'string') return appIssue(issue.path, 'condition.unknown_field', { field: name })
+  }
+  return { ...appIssue(issue.path, 'condition.invalid', { detail: issue.message, ruleCode: issue.code }) }
+}
+
+function nodeAt(logic: unknown, path: string): unknown {
+  let node = logic
+  for (const segment of path === '' ? [] : path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[segment]
+  }
+  return node
 }
 
 function varReferences(logic: unknown, path: string): { name: string; path: string }[] {
@@ -48,11 +84,10 @@ function varReferences(logic: unknown, path: string): { name: string; path: stri
   const [operator, args] = entries[0]!
   if (operator === 'var') {
     const name = Array.isArray(args) ? args[0] : args
-    if (typeof name === 'string') return [{ name, path: join(path, 'var') }]
-    if (typeof name === 'number') return [{ name: String(name), path: join(path, 'var') }]
+    if (typeof name === 'string' || typeof name === 'number') return [{ name: String(name), path }]
     return []
   }
-  // Inside map/filter/all/some/none/reduce the second argument's `var`s address the current item, not the record.
+  // Inside map/filter/all/some/none/reduce the later arguments' `var`s address the current item, not the record.
   if (['map', 'filter', 'all', 'some', 'none', 'reduce'].includes(operator) && Array.isArray(args)) {
     return varReferences(args[0], join(path, `${operator}.0`))
   }

@@ -1,5 +1,5 @@
 import { compileLogic, isTruthy } from './conditions.js'
-import type { CompiledCondition } from './condition-types.js'
+import type { CompiledCondition, ConditionContext } from './condition-types.js'
 import type { FormSchema } from './types.js'
 
 export interface FieldState {
@@ -40,7 +40,7 @@ function compiled(form: FormSchema): CompiledStates {
 function evaluate(
   condition: CompiledCondition | null,
   record: unknown,
-  context: unknown,
+  context: ConditionContext | undefined,
   fallback: boolean,
 ): boolean {
   if (!condition) return fallback
@@ -59,7 +59,7 @@ function evaluate(
 export function fieldStates(
   form: FormSchema,
   record: Record<string, unknown>,
-  context?: unknown,
+  context?: ConditionContext,
 ): Record<string, FieldState> {
   const conditions = compiled(form)
   const states: Record<string, FieldState> = {}

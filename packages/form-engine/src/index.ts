@@ -1,7 +1,7 @@
 // Public API of @trellis/form-engine: FormSchema → field types, JSON Schema validation, column and migration
 // plans, condition scopes. Pure: no I/O. See docs/forms.md.
 export type * from './types.js'
-export type { ConditionFieldType, SqlField, SqlScope } from './condition-types.js'
+export type { ConditionContext, ConditionFieldType, SqlField, SqlScope } from './condition-types.js'
 export type { FieldError, AppIssue } from './errors.js'
 export { FormEngineError } from './errors.js'
 export { formMessages, formatFieldError, formatMessage, type Locale } from './messages.js'

@@ -1,10 +1,9 @@
-import { checkCondition } from './conditions.js'
-import type { SqlScope } from './condition-types.js'
+import { checkCondition, type ConditionTarget } from './conditions.js'
 import { appIssue, type AppIssue } from './errors.js'
 import { findFieldType, validateFieldConfig } from './fields/registry.js'
 import { isSystemKey, isValidKey } from './identifiers.js'
 import type { AppDefinition, FieldDef, FormSchema } from './types.js'
-import { toConditionScope } from './condition-scope.js'
+import { toConditionScope, type FormConditionScope } from './condition-scope.js'
 
 const NUMERIC_TYPES = new Set(['number', 'decimal', 'currency', 'percent'])
 
@@ -16,21 +15,31 @@ function hasLabel(label: unknown): boolean {
   )
 }
 
-/** A scope that never throws: a field whose type cannot be resolved (a broken rollup) is still "known". */
-function safeScope(form: FormSchema, app: AppDefinition): SqlScope {
-  const known = form.fields.filter((field) => !field.archived && findFieldType(field.type))
-  try {
-    return toConditionScope({ ...form, fields: known }, { app })
-  } catch {
-    const scope = toConditionScope({ ...form, fields: [] })
-    for (const field of known) scope.fields[field.key] = { column: field.key, type: 'json' }
-    return scope
+/** A scope that never throws: a field whose type cannot be resolved (a broken rollup) is known, typed json. */
+function safeScope(form: FormSchema, app: AppDefinition): FormConditionScope {
+  const scope = toConditionScope({ ...form, fields: [] })
+  for (const field of form.fields) {
+    if (field.archived || !findFieldType(field.type)) continue
+    let fieldScope: FormConditionScope['fields'][string] = { column: field.key, type: 'json' }
+    try {
+      fieldScope = toConditionScope({ ...form, fields: [field] }, { app }).fields[field.key] ?? fieldScope
+    } catch {
+      // reported by the rollup checks
+    }
+    scope.fields[field.key] = fieldScope
   }
+  return scope
 }
 
-function checkLogic(issues: AppIssue[], logic: unknown, scope: SqlScope, path: string): void {
+function checkLogic(
+  issues: AppIssue[],
+  logic: unknown,
+  scope: FormConditionScope,
+  path: string,
+  target: ConditionTarget = 'js',
+): void {
   if (logic === undefined) return
-  for (const issue of checkCondition(logic, scope))
+  for (const issue of checkCondition(logic, scope, target))
     issues.push({ ...issue, path: issue.path ? `${path}.${issue.path}` : path })
 }
 
@@ -76,7 +85,8 @@ function checkRollup(
       issues.push(appIssue(`${path}.rollup.field`, 'config.rollup_field_not_sortable'))
     }
   }
-  checkLogic(issues, rollup.where, safeScope(child, app), `${path}.rollup.where`)
+  // The server computes rollups in SQL, so their filter must compile there.
+  checkLogic(issues, rollup.where, safeScope(child, app), `${path}.rollup.where`, 'sql')
 }
 
 /**

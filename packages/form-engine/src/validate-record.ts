@@ -1,5 +1,6 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
+import type { ConditionContext } from './condition-types.js'
 import { fieldError, type FieldError } from './errors.js'
 import { fieldStates } from './field-states.js'
 import { findFieldType } from './fields/registry.js'
@@ -11,7 +12,7 @@ export interface ValidateOptions {
   /** `create`: a whole new record; `update`: a partial patch, only its fields are checked. */
   mode: 'create' | 'update'
   /** Condition context (`$user`, `$now`…) for visibleWhen/requiredWhen. */
-  context?: unknown
+  context?: ConditionContext
   /** update: the stored record, so that requiredWhen sees the merged record and can demand a missing field. */
   existing?: Record<string, unknown>
 }

@@ -130,6 +130,23 @@ describe('validateApp', () => {
     expect(issues[1]?.path).toMatch(/^forms\.1\.fields\.10\.requiredWhen\.and\.2/)
   })
 
+  it('accepts JavaScript-only operators in formulas but not in rollup filters, which run in SQL', () => {
+    const spent = field(customers, 'total_spent')
+    const display = field(customers, 'display_name')
+    let form = withField(customers, 'total_spent', {
+      ...spent,
+      rollup: { ...spent.rollup!, where: { in: ['vip', { cat: ['a', { var: 'paid' }] }] } },
+    })
+    form = withField(form, 'display_name', { ...display, formula: { frobnicate: [{ var: 'name' }] } })
+    const issues = validateApp(appWith(form))
+    expect(pairs(issues)).toEqual([
+      ['forms.1.fields.13.rollup.where.in.1', 'condition.invalid'],
+      ['forms.1.fields.15.formula', 'condition.invalid'],
+    ])
+    expect(issues[0]?.params).toMatchObject({ ruleCode: 'unsupported_in_sql' })
+    expect(issues[1]?.params).toMatchObject({ ruleCode: 'unknown_operator' })
+  })
+
   it('catches an unknown title field and a title pointing at an archived field', () => {
     const archivedTitle = {
       ...stores,
