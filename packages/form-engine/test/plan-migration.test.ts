@@ -216,6 +216,92 @@ describe('planMigration', () => {
   })
 })
 
+describe('planMigration: less common changes', () => {
+  it('restores an archived field and converts it when its type changed meanwhile', () => {
+    const tombstone: FieldDef = {
+      key: 'city',
+      type: 'text',
+      label: { en: 'City' },
+      archived: true,
+      archivedColumn: '_archived_city_2',
+    }
+    const before = withField(stores, 'city', tombstone)
+    const after = withField(stores, 'city', {
+      key: 'city',
+      type: 'select',
+      label: { en: 'City' },
+      options: [{ value: 'sh', label: { en: 'Shanghai' } }],
+    })
+    expect(planMigration(before, after).map((step) => [step.kind, step.lossy])).toEqual([
+      ['restore_column', false],
+      ['change_type', false],
+    ])
+    expect(planMigration(before, after)[0]).toMatchObject({ from: '_archived_city_2', to: 'city' })
+  })
+
+  it('flags turning a stored field into a computed one as lossy and recomputes it', () => {
+    const after = withField(stores, 'city', {
+      ...field(stores, 'city'),
+      type: 'formula',
+      resultType: 'text',
+      formula: { cat: ['x'] },
+    })
+    const steps = planMigration(stores, after)
+    expect(steps.map((step) => [step.kind, step.lossy])).toEqual([
+      ['change_type', true],
+      ['recompute', false],
+    ])
+    expect(steps[0]).toMatchObject({ castCheck: false })
+  })
+
+  it('recreates the foreign key when onDelete changes', () => {
+    const store = field(customers, 'store')
+    const after = withField(customers, 'store', {
+      ...store,
+      relation: { form: 'stores', onDelete: 'set_null' },
+    })
+    expect(plan(customers, after)).toEqual([
+      expect.objectContaining({
+        kind: 'change_reference',
+        references: { form: 'stores', onDelete: 'set_null' },
+        lossy: false,
+      }),
+    ])
+  })
+
+  it('archives and restores whole tables', () => {
+    const archived = { ...stores, archived: true, archivedTable: '_archived_stores_1' }
+    expect(planMigration(stores, undefined)).toEqual([
+      expect.objectContaining({
+        kind: 'archive_table',
+        table: 'stores',
+        to: '_archived_stores_1',
+        hidesData: true,
+        lossy: false,
+      }),
+    ])
+    expect(planMigration(stores, undefined, { existingTables: ['_archived_stores_1'] })[0]).toMatchObject({
+      to: '_archived_stores_2',
+    })
+    expect(planMigration(archived, stores)).toEqual([
+      expect.objectContaining({ kind: 'restore_table', from: '_archived_stores_1', table: 'stores' }),
+    ])
+  })
+
+  it('keeps archive names within PostgreSQL identifier length', () => {
+    const key = `k${'x'.repeat(62)}`
+    const before: FormSchema = {
+      ...stores,
+      fields: [...stores.fields, { key, type: 'text', label: { en: 'long' } }],
+    }
+    const [step] = planMigration(before, stores)
+    expect(step).toMatchObject({ kind: 'archive_column' })
+    if (step?.kind !== 'archive_column') return
+    expect(step.to.length).toBeLessThanOrEqual(63)
+    expect(step.to).toMatch(/^_archived_kx+_1$/)
+  })
+})
+
 describe('planAppMigration', () => {
   it('creates every table on first publish, referenced tables first', () => {
     const reversed = { ...crmApp, forms: [...crmApp.forms].reverse() }
