@@ -1,4 +1,6 @@
 import autocannon from 'autocannon'
+import os from 'node:os'
+import path from 'node:path'
 import Fastify from 'fastify'
 import { buildApp, openDatabase } from '@trellis/server'
 import { compare, type Comparison } from './lib/report.js'
@@ -15,7 +17,14 @@ async function throughput(url: string, durationSeconds: number): Promise<number>
 /** Trellis' GET /api/health (full plugin stack) vs a bare Fastify route returning the same body. */
 export async function run(): Promise<Comparison[]> {
   const database = await openDatabase({})
-  const trellis = await buildApp({ config: { designerDir: undefined, timeZone: 'Asia/Shanghai' }, database })
+  const trellis = await buildApp({
+    config: {
+      designerDir: undefined,
+      timeZone: 'Asia/Shanghai',
+      dataDir: path.join(os.tmpdir(), 'trellis-bench'),
+    },
+    database,
+  })
   const bare = Fastify()
   bare.get('/api/health', async () => ({ status: 'ok', database: 'pglite' }))
   const trellisUrl = `${await trellis.listen({ port: 0, host: '127.0.0.1' })}/api/health`

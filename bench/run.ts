@@ -4,6 +4,8 @@ import { record, type Comparison } from './lib/report.js'
 
 const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }>> = {
   health: () => import('./health.js'),
+  'records-write': () => import('./records-write.js'),
+  'records-list': () => import('./records-list.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')

@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { buildApp } from '../src/app.js'
 import { describeEachDatabase } from './support/databases.js'
+import { tmpDataDir } from './support/tmp.js'
 
 describeEachDatabase('server skeleton', (ctx) => {
   let app: FastifyInstance
   beforeAll(async () => {
     app = await buildApp({
-      config: { designerDir: undefined, timeZone: 'Asia/Shanghai' },
+      config: { designerDir: undefined, timeZone: 'Asia/Shanghai', dataDir: tmpDataDir() },
       database: ctx.database,
     })
   })

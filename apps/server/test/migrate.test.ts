@@ -13,7 +13,7 @@ describeEachDatabase(
         select table_name from information_schema.tables where table_schema = 'trellis' order by table_name`.execute(
         ctx.database.db,
       )
-      expect(rows.map((r) => r.table_name)).toEqual(['app_versions', 'apps', 'audit_log', 'outbox'])
+      expect(rows.map((r) => r.table_name)).toEqual(['app_versions', 'apps', 'audit_log', 'files', 'outbox'])
     })
 
     it('returns NUMERIC, BIGINT and DATE as exact strings on this backend', async () => {

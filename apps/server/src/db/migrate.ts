@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
 import * as platform0001 from './migrations/0001-platform.js'
+import * as files0002 from './migrations/0002-files.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -8,6 +9,7 @@ import * as platform0001 from './migrations/0001-platform.js'
  */
 const migrations: Record<string, Migration> = {
   '0001-platform': platform0001,
+  '0002-files': files0002,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

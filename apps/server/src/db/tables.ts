@@ -6,6 +6,7 @@ export interface PlatformTables {
   'trellis.app_versions': AppVersionsTable
   'trellis.audit_log': AuditLogTable
   'trellis.outbox': OutboxTable
+  'trellis.files': FilesTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -46,4 +47,14 @@ export interface OutboxTable {
   topic: string
   payload: Json
   processed_at: Timestamp | null
+}
+
+export interface FilesTable {
+  id: string
+  name: string
+  type: string
+  size: ColumnType<string, number, number>
+  sha256: string
+  created_at: Timestamp
+  created_by: string | null
 }

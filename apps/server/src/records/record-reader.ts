@@ -1,0 +1,178 @@
+import { ConditionError, conditionToSql, type JsonLogic } from '@trellis/rule-engine'
+import { sql, type RawBuilder } from 'kysely'
+import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { AppError } from '../http/errors.js'
+import { decodeCursor, encodeCursor } from './cursor.js'
+import { rowToJson, type RecordJson, type Row } from './record-json.js'
+import { assertId } from './record-store.js'
+
+export interface ListOptions {
+  filter?: JsonLogic
+  /** A field key, `-key` for descending. Default: `id`. */
+  sort?: string
+  limit?: number
+  cursor?: string
+  fields?: string[]
+  /** Relation fields whose target records are embedded under `expand`. */
+  expand?: string[]
+  /** List the trash (soft-deleted records) instead of live ones. */
+  deleted?: boolean
+  count?: boolean
+}
+
+export interface ListResult {
+  records: RecordJson[]
+  nextCursor: string | null
+  count?: number
+}
+
+export const maxPageSize = 500
+
+const unsortable = (sqlType: string) => sqlType.endsWith('[]') || sqlType === 'jsonb' || sqlType === 'json'
+
+/** Reads from one form's typed table: filters compile through `conditionToSql`, values are parameters. */
+export class RecordReader {
+  constructor(
+    private readonly app: PublishedApp,
+    private readonly form: CompiledForm,
+  ) {}
+
+  private get table() {
+    return sql.table(`${this.app.schema}.${this.form.plan.table}`)
+  }
+
+  async get(
+    db: DynamicDb,
+    id: string,
+    options: Pick<ListOptions, 'fields' | 'expand'> = {},
+  ): Promise<RecordJson> {
+    assertId(id)
+    const only = this.selection(options.fields)
+    const { rows } =
+      await sql<Row>`select * from ${this.table} where id = ${id} and deleted_at is null`.execute(db)
+    if (!rows[0]) throw new AppError(404, 'RECORD_NOT_FOUND', `No record ${id} in ${this.form.schema.key}`)
+    const [record] = await this.expand(db, [rowToJson(rows[0], this.form, only)], options.expand)
+    return record!
+  }
+
+  async list(db: DynamicDb, options: ListOptions): Promise<ListResult> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), maxPageSize)
+    const where = this.where(options)
+    const { column, descending, field } = this.sortColumn(options.sort)
+    const ref = sql.ref(column)
+    const direction = descending ? sql`desc` : sql`asc`
+    const conditions = [where]
+    if (options.cursor) {
+      const cursor = decodeCursor(options.cursor)
+      const beyond = descending ? sql`<` : sql`>`
+      conditions.push(
+        field === 'id'
+          ? sql`id ${beyond} ${cursor.id}`
+          : cursor.value === null
+            ? sql`(${ref} is null and id ${beyond} ${cursor.id})`
+            : sql`(${ref} ${beyond} ${cursor.value} or (${ref} = ${cursor.value} and id ${beyond} ${cursor.id}) or ${ref} is null)`,
+      )
+    }
+    const order = field === 'id' ? sql`id ${direction}` : sql`${ref} ${direction} nulls last, id ${direction}`
+    const { rows } = await sql<Row>`select * from ${this.table} where ${sql.join(conditions, sql` and `)}
+      order by ${order} limit ${limit + 1}`.execute(db)
+    const page = rows.slice(0, limit)
+    const last = page.at(-1)
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeCursor({ value: cursorValue(last[column]), id: String(last.id) })
+        : null
+    const only = this.selection(options.fields)
+    const records = await this.expand(
+      db,
+      page.map((row) => rowToJson(row, this.form, only)),
+      options.expand,
+    )
+    const result: ListResult = { records, nextCursor }
+    if (options.count) result.count = await this.countWhere(db, where)
+    return result
+  }
+
+  async count(db: DynamicDb, options: Pick<ListOptions, 'filter' | 'deleted'>): Promise<number> {
+    return this.countWhere(db, this.where(options))
+  }
+
+  private async countWhere(db: DynamicDb, where: RawBuilder<unknown>): Promise<number> {
+    const { rows } = await sql<{ n: string }>`select count(*) as n from ${this.table} where ${where}`.execute(
+      db,
+    )
+    return Number(rows[0]!.n)
+  }
+
+  private where(options: Pick<ListOptions, 'filter' | 'deleted'>): RawBuilder<unknown> {
+    const live = options.deleted ? sql`deleted_at is not null` : sql`deleted_at is null`
+    if (options.filter === undefined || options.filter === null) return live
+    try {
+      return sql`${live} and (${conditionToSql(options.filter, this.form.scope)})`
+    } catch (error) {
+      if (error instanceof ConditionError) {
+        throw new AppError(
+          400,
+          'FILTER_INVALID',
+          error.message,
+          error.path ? `filter.${error.path}` : 'filter',
+        )
+      }
+      throw error
+    }
+  }
+
+  private sortColumn(sort: string | undefined) {
+    const descending = sort?.startsWith('-') ?? false
+    const field = (descending ? sort!.slice(1) : sort) || 'id'
+    const spec = this.form.columns.get(field)
+    if (!spec) throw new AppError(400, 'SORT_INVALID', `Cannot sort by unknown field "${field}"`, 'sort')
+    if (unsortable(spec.sqlType))
+      throw new AppError(400, 'SORT_INVALID', `Field "${field}" is not sortable`, 'sort')
+    return { column: spec.column, descending, field }
+  }
+
+  private selection(fields: string[] | undefined): ReadonlySet<string> | undefined {
+    if (!fields?.length) return undefined
+    for (const [i, key] of fields.entries()) {
+      if (!this.form.columns.has(key))
+        throw new AppError(400, 'FIELD_UNKNOWN', `Unknown field "${key}"`, `fields.${i}`)
+    }
+    return new Set(fields)
+  }
+
+  /** One level of many-to-one includes: each relation's targets fetched in one query. */
+  private async expand(
+    db: DynamicDb,
+    records: RecordJson[],
+    expand: string[] | undefined,
+  ): Promise<RecordJson[]> {
+    if (!expand?.length || !records.length) return records
+    for (const [i, key] of expand.entries()) {
+      const field = this.form.fields.get(key)
+      if (!field || field.type !== 'relation' || !field.relation) {
+        throw new AppError(400, 'EXPAND_INVALID', `"${key}" is not a relation field`, `expand.${i}`)
+      }
+      const target = this.app.form(field.relation.form)
+      const ids = [...new Set(records.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))]
+      const byId = new Map<string, RecordJson>()
+      if (ids.length) {
+        const { rows } = await sql<Row>`select * from ${sql.table(`${this.app.schema}.${target.plan.table}`)}
+          where id = any(${ids}::bigint[])`.execute(db)
+        for (const row of rows) byId.set(String(row.id), rowToJson(row, target))
+      }
+      for (const record of records) {
+        const value = record[key]
+        const embedded = typeof value === 'string' ? (byId.get(value) ?? null) : null
+        record.expand = { ...((record.expand as object | undefined) ?? {}), [key]: embedded }
+      }
+    }
+    return records
+  }
+}
+
+function cursorValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString()
+  return value ?? null
+}

@@ -1,0 +1,230 @@
+import type { AppDefinition } from '@trellis/form-engine'
+import type { FastifyInstance } from 'fastify'
+import type { AppService } from '../apps/app-service.js'
+import { actorOf } from '../http/actor.js'
+
+const localized = { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 } as const
+
+/**
+ * The envelope of an app definition. Deep checks (field configs, relation targets, conditions) are
+ * the form engine's `validateApp`, which reports every problem with its path.
+ */
+export const appDefinitionSchema = {
+  $id: 'AppDefinition',
+  type: 'object',
+  required: ['key', 'name', 'forms'],
+  properties: {
+    key: { type: 'string', minLength: 1, maxLength: 40 },
+    name: localized,
+    timeZone: { type: 'string' },
+    forms: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['key', 'label', 'fields'],
+        properties: {
+          key: { type: 'string', minLength: 1, maxLength: 63 },
+          label: localized,
+          fields: {
+            type: 'array',
+            maxItems: 500,
+            items: {
+              type: 'object',
+              required: ['key', 'type', 'label'],
+              properties: {
+                key: { type: 'string', minLength: 1 },
+                type: { type: 'string' },
+                label: localized,
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const
+
+const appParams = {
+  type: 'object',
+  required: ['app'],
+  properties: { app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } },
+} as const
+
+const summarySchema = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    name: { type: 'object', additionalProperties: { type: 'string' } },
+    publishedVersion: { type: ['integer', 'null'] },
+    createdAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+} as const
+
+const stepsSchema = { type: 'array', items: { type: 'object', additionalProperties: true } } as const
+const issuesSchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { code: { type: 'string' }, message: { type: 'string' }, path: { type: 'string' } },
+  },
+} as const
+
+export function registerAppRoutes(app: FastifyInstance, apps: AppService): void {
+  app.addSchema(appDefinitionSchema)
+  const tags = ['apps']
+
+  app.get('/api/apps', { schema: { tags, response: { 200: { type: 'array', items: summarySchema } } } }, () =>
+    apps.list(),
+  )
+
+  app.post<{ Body: AppDefinition }>(
+    '/api/apps',
+    {
+      schema: {
+        tags,
+        summary: 'Create an app (as a draft)',
+        body: { $ref: 'AppDefinition#' },
+        response: { 201: summarySchema },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await apps.create(request.body)),
+  )
+
+  app.post<{ Body: AppDefinition }>(
+    '/api/apps/import',
+    {
+      schema: {
+        tags,
+        summary: 'Import an exported app definition',
+        body: { $ref: 'AppDefinition#' },
+        response: { 201: summarySchema },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await apps.create(request.body)),
+  )
+
+  app.get<{ Params: { app: string } }>(
+    '/api/apps/:app',
+    { schema: { tags, params: appParams, response: { 200: summarySchema } } },
+    async (request, reply) => {
+      const summary = await apps.summary(request.params.app)
+      if (!summary)
+        return reply.status(404).send({ code: 'APP_NOT_FOUND', message: `No app "${request.params.app}"` })
+      return summary
+    },
+  )
+
+  app.get<{ Params: { app: string } }>(
+    '/api/apps/:app/draft',
+    {
+      schema: { tags, params: appParams, response: { 200: { type: 'object', additionalProperties: true } } },
+    },
+    (request) => apps.draft(request.params.app),
+  )
+
+  app.put<{ Params: { app: string }; Body: AppDefinition }>(
+    '/api/apps/:app/draft',
+    {
+      schema: {
+        tags,
+        summary: 'Save the draft; answers with the problems found (saving does not require a valid app)',
+        params: appParams,
+        body: { $ref: 'AppDefinition#' },
+        response: { 200: { type: 'object', properties: { issues: issuesSchema } } },
+      },
+    },
+    async (request) => {
+      await apps.saveDraft(request.params.app, request.body)
+      return { issues: await apps.validate(request.params.app) }
+    },
+  )
+
+  app.post<{ Params: { app: string } }>(
+    '/api/apps/:app/validate',
+    {
+      schema: {
+        tags,
+        params: appParams,
+        response: { 200: { type: 'object', properties: { issues: issuesSchema } } },
+      },
+    },
+    async (request) => ({ issues: await apps.validate(request.params.app) }),
+  )
+
+  app.get<{ Params: { app: string } }>(
+    '/api/apps/:app/plan',
+    {
+      schema: {
+        tags,
+        summary: 'The migration plan publishing the draft would run; `lossy` steps need confirmation',
+        params: appParams,
+        response: { 200: { type: 'object', properties: { steps: stepsSchema } } },
+      },
+    },
+    async (request) => ({ steps: await apps.plan(request.params.app) }),
+  )
+
+  app.post<{ Params: { app: string }; Body: { confirm?: string[] } }>(
+    '/api/apps/:app/publish',
+    {
+      schema: {
+        tags,
+        summary: 'Publish the draft as a new version (runs the migration plan in one transaction)',
+        params: appParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { confirm: { type: 'array', items: { type: 'string' }, uniqueItems: true } },
+        },
+        response: {
+          200: { type: 'object', properties: { version: { type: 'integer' }, steps: stepsSchema } },
+        },
+      },
+    },
+    (request) => apps.publish(request.params.app, request.body?.confirm, actorOf(request)),
+  )
+
+  app.get<{ Params: { app: string } }>(
+    '/api/apps/:app/versions',
+    {
+      schema: {
+        tags,
+        params: appParams,
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                version: { type: 'integer' },
+                publishedAt: { type: 'string' },
+                publishedBy: { type: ['string', 'null'] },
+              },
+            },
+          },
+        },
+      },
+    },
+    (request) => apps.versions(request.params.app),
+  )
+
+  app.get<{ Params: { app: string } }>(
+    '/api/apps/:app/export',
+    {
+      schema: {
+        tags,
+        summary: 'Export the draft definition as JSON (import it with POST /api/apps/import)',
+        params: appParams,
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async (request, reply) => {
+      const definition = await apps.draft(request.params.app)
+      return reply
+        .header('content-disposition', `attachment; filename="${request.params.app}.trellis.json"`)
+        .send(definition)
+    },
+  )
+}

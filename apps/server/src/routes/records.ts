@@ -1,0 +1,359 @@
+import type { FastifyInstance } from 'fastify'
+import { actorOf } from '../http/actor.js'
+import { AppError } from '../http/errors.js'
+import type { ListOptions } from '../records/record-reader.js'
+import { maxPageSize } from '../records/record-reader.js'
+import { maxBulk, type BulkUpdateItem, type RecordsService } from '../records/records-service.js'
+
+const key = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const
+const formParams = {
+  type: 'object',
+  required: ['app', 'form'],
+  properties: { app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' }, form: key },
+} as const
+const recordParams = {
+  type: 'object',
+  required: ['app', 'form', 'id'],
+  properties: { ...formParams.properties, id: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } },
+} as const
+
+/** Records are open objects here: the form engine validates them against the published form. */
+const record = { type: 'object', additionalProperties: true } as const
+const values = { type: 'object', additionalProperties: true } as const
+const listResponse = {
+  type: 'object',
+  properties: {
+    records: { type: 'array', items: record },
+    nextCursor: { type: ['string', 'null'] },
+    count: { type: 'integer' },
+  },
+} as const
+const listQueryProperties = {
+  filter: { type: 'string', description: 'JsonLogic condition, as JSON' },
+  sort: { type: 'string', pattern: '^-?[a-z][a-z0-9_]{0,62}$' },
+  limit: { type: 'integer', minimum: 1, maximum: maxPageSize },
+  cursor: { type: 'string', maxLength: 2000 },
+  fields: { type: 'string', description: 'comma-separated field keys' },
+  expand: { type: 'string', description: 'comma-separated relation fields' },
+  deleted: { type: 'boolean' },
+  count: { type: 'boolean' },
+} as const
+
+interface ListQuery {
+  filter?: string
+  sort?: string
+  limit?: number
+  cursor?: string
+  fields?: string
+  expand?: string
+  deleted?: boolean
+  count?: boolean
+}
+
+const csv = (text: string | undefined) =>
+  text
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+
+function parseFilter(text: string | undefined): unknown {
+  if (text === undefined || text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new AppError(400, 'FILTER_INVALID', 'filter is not valid JSON', 'filter')
+  }
+}
+
+function listOptions(query: ListQuery): ListOptions {
+  const options: ListOptions = {}
+  const filter = parseFilter(query.filter)
+  if (filter !== undefined) options.filter = filter
+  if (query.sort) options.sort = query.sort
+  if (query.limit) options.limit = query.limit
+  if (query.cursor) options.cursor = query.cursor
+  const fields = csv(query.fields)
+  if (fields?.length) options.fields = fields
+  const expand = csv(query.expand)
+  if (expand?.length) options.expand = expand
+  if (query.deleted) options.deleted = true
+  if (query.count) options.count = true
+  return options
+}
+
+type FormParams = { app: string; form: string }
+type RecordParams = FormParams & { id: string }
+
+export function registerRecordRoutes(app: FastifyInstance, records: RecordsService): void {
+  const tags = ['records']
+  const base = '/api/apps/:app/forms/:form/records'
+
+  app.post<{ Params: FormParams; Body: { values: Record<string, unknown> } }>(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'Create a record',
+        params: formParams,
+        body: { type: 'object', required: ['values'], additionalProperties: false, properties: { values } },
+        response: { 201: record },
+      },
+    },
+    async (request, reply) => {
+      const { app: appKey, form } = request.params
+      const created = await records.create(appKey, form, request.body.values, { actor: actorOf(request) })
+      return reply.status(201).send(created)
+    },
+  )
+
+  app.post<{ Params: FormParams; Body: { records: Array<{ values: Record<string, unknown> }> } }>(
+    `${base}/bulk`,
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: `Create up to ${maxBulk} records, all or nothing`,
+        params: formParams,
+        body: {
+          type: 'object',
+          required: ['records'],
+          additionalProperties: false,
+          properties: {
+            records: {
+              type: 'array',
+              minItems: 1,
+              maxItems: maxBulk,
+              items: {
+                type: 'object',
+                required: ['values'],
+                additionalProperties: false,
+                properties: { values },
+              },
+            },
+          },
+        },
+        response: { 201: { type: 'object', properties: { records: { type: 'array', items: record } } } },
+      },
+    },
+    async (request, reply) => {
+      const { app: appKey, form } = request.params
+      const created = await records.bulkCreate(
+        appKey,
+        form,
+        request.body.records.map((r) => r.values),
+        { actor: actorOf(request) },
+      )
+      return reply.status(201).send({ records: created })
+    },
+  )
+
+  app.patch<{ Params: FormParams; Body: { records: BulkUpdateItem[] } }>(
+    `${base}/bulk`,
+    {
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        tags,
+        summary: `Update up to ${maxBulk} records, all or nothing`,
+        params: formParams,
+        body: {
+          type: 'object',
+          required: ['records'],
+          additionalProperties: false,
+          properties: {
+            records: {
+              type: 'array',
+              minItems: 1,
+              maxItems: maxBulk,
+              items: {
+                type: 'object',
+                required: ['id', 'version', 'values'],
+                additionalProperties: false,
+                properties: {
+                  id: recordParams.properties.id,
+                  version: { type: 'integer', minimum: 1 },
+                  values,
+                },
+              },
+            },
+          },
+        },
+        response: { 200: { type: 'object', properties: { records: { type: 'array', items: record } } } },
+      },
+    },
+    async (request) => {
+      const { app: appKey, form } = request.params
+      return {
+        records: await records.bulkUpdate(appKey, form, request.body.records, { actor: actorOf(request) }),
+      }
+    },
+  )
+
+  app.get<{ Params: FormParams; Querystring: ListQuery }>(
+    base,
+    {
+      schema: {
+        tags,
+        summary: 'List records: JsonLogic filter, sort, cursor pagination, field selection, expand',
+        params: formParams,
+        querystring: { type: 'object', additionalProperties: false, properties: listQueryProperties },
+        response: { 200: listResponse },
+      },
+    },
+    (request) => records.list(request.params.app, request.params.form, listOptions(request.query)),
+  )
+
+  app.post<{ Params: FormParams; Body: Omit<ListOptions, never> }>(
+    `${base}/query`,
+    {
+      schema: {
+        tags,
+        summary: 'List records with the options in the body (for long filters)',
+        params: formParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            filter: {},
+            sort: listQueryProperties.sort,
+            limit: listQueryProperties.limit,
+            cursor: listQueryProperties.cursor,
+            fields: { type: 'array', items: key },
+            expand: { type: 'array', items: key },
+            deleted: { type: 'boolean' },
+            count: { type: 'boolean' },
+          },
+        },
+        response: { 200: listResponse },
+      },
+    },
+    (request) => records.list(request.params.app, request.params.form, request.body ?? {}),
+  )
+
+  app.get<{ Params: FormParams; Querystring: Pick<ListQuery, 'filter' | 'deleted'> }>(
+    `${base}/count`,
+    {
+      schema: {
+        tags,
+        params: formParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { filter: listQueryProperties.filter, deleted: listQueryProperties.deleted },
+        },
+        response: { 200: { type: 'object', properties: { count: { type: 'integer' } } } },
+      },
+    },
+    async (request) => {
+      const options: Pick<ListOptions, 'filter' | 'deleted'> = { filter: parseFilter(request.query.filter) }
+      if (request.query.deleted) options.deleted = true
+      return { count: await records.count(request.params.app, request.params.form, options) }
+    },
+  )
+
+  app.get<{ Params: RecordParams; Querystring: Pick<ListQuery, 'fields' | 'expand'> }>(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        params: recordParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { fields: listQueryProperties.fields, expand: listQueryProperties.expand },
+        },
+        response: { 200: record },
+      },
+    },
+    (request) => {
+      const { app: appKey, form, id } = request.params
+      const options: Pick<ListOptions, 'fields' | 'expand'> = {}
+      const fields = csv(request.query.fields)
+      const expand = csv(request.query.expand)
+      if (fields?.length) options.fields = fields
+      if (expand?.length) options.expand = expand
+      return records.get(appKey, form, id, options)
+    },
+  )
+
+  app.patch<{ Params: RecordParams; Body: { version: number; values: Record<string, unknown> } }>(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Update some fields; `version` must be the one you read (409 otherwise)',
+        params: recordParams,
+        body: {
+          type: 'object',
+          required: ['version', 'values'],
+          additionalProperties: false,
+          properties: { version: { type: 'integer', minimum: 1 }, values },
+        },
+        response: { 200: record },
+      },
+    },
+    (request) => {
+      const { app: appKey, form, id } = request.params
+      return records.update(appKey, form, id, request.body.version, request.body.values, {
+        actor: actorOf(request),
+      })
+    },
+  )
+
+  app.delete<{ Params: RecordParams; Querystring: { version?: number } }>(
+    `${base}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Move a record to the trash (restorable)',
+        params: recordParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { version: { type: 'integer', minimum: 1 } },
+        },
+        response: { 200: record },
+      },
+    },
+    (request) => {
+      const { app: appKey, form, id } = request.params
+      return records.remove(appKey, form, id, request.query.version, { actor: actorOf(request) })
+    },
+  )
+
+  app.post<{ Params: RecordParams }>(
+    `${base}/:id/restore`,
+    {
+      schema: {
+        tags,
+        summary: 'Restore a record from the trash',
+        params: recordParams,
+        response: { 200: record },
+      },
+    },
+    (request) => {
+      const { app: appKey, form, id } = request.params
+      return records.restore(appKey, form, id, { actor: actorOf(request) })
+    },
+  )
+
+  app.get<{ Params: RecordParams & { child: string; via: string }; Querystring: ListQuery }>(
+    `${base}/:id/related/:child/:via`,
+    {
+      schema: {
+        tags,
+        summary: 'The records of another form whose relation field `via` points at this record',
+        params: {
+          type: 'object',
+          required: ['app', 'form', 'id', 'child', 'via'],
+          properties: { ...recordParams.properties, child: key, via: key },
+        },
+        querystring: { type: 'object', additionalProperties: false, properties: listQueryProperties },
+        response: { 200: listResponse },
+      },
+    },
+    (request) => {
+      const { app: appKey, form, id, child, via } = request.params
+      return records.related(appKey, form, id, child, via, listOptions(request.query))
+    },
+  )
+}

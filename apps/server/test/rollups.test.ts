@@ -1,0 +1,121 @@
+import { sql } from 'kysely'
+import { beforeAll, expect, it } from 'vitest'
+import { useApi } from './support/api.js'
+import { describeEachDatabase } from './support/databases.js'
+import { shopApp } from './support/shop-app.js'
+
+const base = '/api/apps/shop/forms'
+
+describeEachDatabase('rollups stay right as related records change', (ctx) => {
+  const api = useApi(ctx)
+  let alice: string
+  let bob: string
+  const customer = async (id: string) => (await api.call('GET', `${base}/customers/records/${id}`)).body
+  const order = async (values: object) => {
+    const res = await api.call('POST', `${base}/orders/records`, { values })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body as { id: string; version: number }
+  }
+
+  beforeAll(async () => {
+    await api.call('POST', '/api/apps', shopApp())
+    await api.call('POST', '/api/apps/shop/publish', {})
+    alice = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Alice' } })).body.id
+    bob = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Bob' } })).body.id
+  })
+
+  it('counts, sums and takes the latest date of matching children on create', async () => {
+    await order({ customer: alice, amount: '0.10', status: 'paid', ordered_on: '2026-03-01' })
+    await order({ customer: alice, amount: '0.20', status: 'paid', ordered_on: '2026-05-09' })
+    await order({ customer: alice, amount: '99', status: 'refunded', ordered_on: '2026-06-01' })
+    // Exact money: 0.10 + 0.20 is 0.30, not 0.30000000000000004.
+    expect(await customer(alice)).toMatchObject({
+      order_count: 2,
+      total_spent: '0.30',
+      last_order: '2026-05-09',
+    })
+    expect(await customer(bob)).toMatchObject({ order_count: 0, total_spent: '0', last_order: null })
+  })
+
+  it('moves totals when an order is moved to another customer', async () => {
+    const o = await order({ customer: alice, amount: '50', status: 'paid', ordered_on: '2026-07-01' })
+    expect(await customer(alice)).toMatchObject({
+      order_count: 3,
+      total_spent: '50.30',
+      last_order: '2026-07-01',
+    })
+    const moved = await api.call('PATCH', `${base}/orders/records/${o.id}`, {
+      version: o.version,
+      values: { customer: bob },
+    })
+    expect(moved.status).toBe(200)
+    expect(await customer(alice)).toMatchObject({
+      order_count: 2,
+      total_spent: '0.30',
+      last_order: '2026-05-09',
+    })
+    expect(await customer(bob)).toMatchObject({
+      order_count: 1,
+      total_spent: '50.00',
+      last_order: '2026-07-01',
+    })
+  })
+
+  it('follows the condition when a child stops matching, and deletes and restores', async () => {
+    const o = await order({ customer: bob, amount: '5', status: 'paid', ordered_on: '2026-08-01' })
+    expect(await customer(bob)).toMatchObject({ order_count: 2, total_spent: '55.00' })
+    const refunded = await api.call('PATCH', `${base}/orders/records/${o.id}`, {
+      version: 1,
+      values: { status: 'refunded' },
+    })
+    expect(await customer(bob)).toMatchObject({
+      order_count: 1,
+      total_spent: '50.00',
+      last_order: '2026-07-01',
+    })
+    await api.call('PATCH', `${base}/orders/records/${o.id}`, {
+      version: refunded.body.version,
+      values: { status: 'paid' },
+    })
+    expect(await customer(bob)).toMatchObject({ order_count: 2, last_order: '2026-08-01' })
+    await api.call('DELETE', `${base}/orders/records/${o.id}`)
+    expect(await customer(bob)).toMatchObject({
+      order_count: 1,
+      total_spent: '50.00',
+      last_order: '2026-07-01',
+    })
+    await api.call('POST', `${base}/orders/records/${o.id}/restore`)
+    expect(await customer(bob)).toMatchObject({
+      order_count: 2,
+      total_spent: '55.00',
+      last_order: '2026-08-01',
+    })
+  })
+
+  it('announces a changed rollup in the outbox, without bumping the customer version', async () => {
+    const before = await customer(alice)
+    await order({ customer: alice, amount: '1000', status: 'paid', ordered_on: '2026-09-01' })
+    const after = await customer(alice)
+    expect(after.total_spent).toBe('1000.30')
+    expect(after.version).toBe(before.version)
+    const { rows } = await sql<{
+      payload: { changed: string[]; after: Record<string, unknown>; cause: string }
+    }>`
+      select payload from trellis.outbox where topic = 'record.updated' and payload->>'form' = 'customers'
+      and payload->>'id' = ${alice} order by id desc limit 3`.execute(ctx.database.db)
+    const spent = rows.find((r) => r.payload.changed.includes('total_spent'))
+    expect(spent?.payload).toMatchObject({ cause: 'rollup', after: { total_spent: '1000.30' } })
+  })
+
+  it('refuses to delete nothing twice and keeps totals when a write fails', async () => {
+    const before = await customer(alice)
+    const bad = await api.call('POST', `${base}/orders/records`, {
+      values: { customer: alice, amount: 'lots', status: 'paid' },
+    })
+    expect(bad.status).toBe(400)
+    expect(await customer(alice)).toMatchObject({
+      total_spent: before.total_spent,
+      order_count: before.order_count,
+    })
+  })
+})
