@@ -55,7 +55,8 @@ export function numberOf(operand: Operand): Expression<number> {
     case 'text':
       return textToNumber(x)
     case 'boolean':
-      return sql<number>`(case when ${x} then 1 else 0 end)`
+      // NULL stays NULL: `null == 0` is false in JS, unlike `false == 0`.
+      return sql<number>`(case when ${x} then 1 when not ${x} then 0 end)`
     case 'date':
     case 'datetime':
     case 'text_array':

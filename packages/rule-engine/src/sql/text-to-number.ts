@@ -6,7 +6,7 @@ const JS_WHITE_SPACE =
 
 const BLANK = `^[${JS_WHITE_SPACE}]*$`
 // Decimal notation only, bounded so the numeric cast below can never fail at query time.
-const DECIMAL = '^[+-]?([0-9]{1,400}([.][0-9]*)?|[.][0-9]{1,400})([eE][+-]?[0-9]{1,4})?$'
+const DECIMAL = '^[+-]?([0-9]{1,255}([.][0-9]{0,255})?|[.][0-9]{1,255})([eE][+-]?[0-9]{1,3})?$'
 const INFINITY = '^[+-]?Infinity$'
 
 /**

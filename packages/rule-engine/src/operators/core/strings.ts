@@ -52,7 +52,11 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
     return or(parts, path)
   }
   if (haystack.kind === 'typed' && haystack.type === 'text') {
-    if (needle.kind !== 'const') return c.fail('type_mismatch', 'Search a text field for a constant', path)
+    if (needle.kind === 'typed' && needle.type === 'text') {
+      return bool(sql<SqlBool>`(strpos(${haystack.sql}, coalesce(${needle.sql}, 'null')) > 0)`, true, path)
+    }
+    if (needle.kind !== 'const')
+      return c.fail('type_mismatch', 'Search a text field for a text or a constant', path)
     const part = needle.value === null || typeof needle.value !== 'object' ? String(needle.value) : undefined
     if (part === undefined) return c.fail('type_mismatch', 'Cannot search a text field for a list', path)
     return bool(sql<SqlBool>`(strpos(${haystack.sql}, ${textParam(part)}) > 0)`, true, path)
