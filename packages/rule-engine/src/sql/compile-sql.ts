@@ -8,6 +8,12 @@ import type { ConditionIssue, SqlField, SqlScope } from '../types.js'
 import { constant, type BoolValue, type PoisonValue, type SqlCompiler, type SqlValue } from './sql-value.js'
 import { truthySql } from './truthy-sql.js'
 
+function holdsNul(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (Array.isArray(value) && depth < 4) return value.some((item) => holdsNul(item, depth + 1))
+  return false
+}
+
 /**
  * The SQL visitor. Subtrees that read no record data are evaluated once in JS (so `$user.store`,
  * `now`, `date_add` on constants… are exact and bound as parameters); the rest goes through each
@@ -65,8 +71,14 @@ export class SqlCompilation implements SqlCompiler {
   }
 
   private raw(node: LogicNode): SqlValue {
-    if (node.kind === 'literal') return constant(node.value, node.path)
-    if (!this.readsData(node)) return this.evaluate(node)
+    if (node.kind === 'literal' || !this.readsData(node)) {
+      const value = node.kind === 'literal' ? constant(node.value, node.path) : this.evaluate(node)
+      // PostgreSQL text cannot hold NUL: refuse here rather than fail when the query runs.
+      if (value.kind === 'const' && holdsNul(value.value, 0)) {
+        return this.fail('invalid_value', 'Text values cannot contain the NUL character in SQL', node.path)
+      }
+      return value
+    }
     if (node.kind === 'array') {
       return this.fail(
         'unsupported_in_sql',

@@ -28,13 +28,10 @@ function ifJs(args: readonly Evaluator[]): Evaluator {
 }
 
 function booleansOf(node: OperatorNode, c: SqlCompiler): BoolValue[] | SqlValue {
-  const out: BoolValue[] = []
-  for (const arg of node.args) {
-    const b = c.truth(arg)
-    if (b.kind === 'poison') return b
-    out.push(b)
-  }
-  return out
+  // Every argument is compiled before giving up, so validateCondition reports all issues.
+  const compiled = node.args.map((arg) => c.truth(arg))
+  const poisoned = compiled.find((b) => b.kind === 'poison')
+  return poisoned ?? (compiled as BoolValue[])
 }
 
 function ifSql(node: OperatorNode, c: SqlCompiler): SqlValue {
