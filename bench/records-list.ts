@@ -43,7 +43,7 @@ export async function run(): Promise<Comparison[]> {
         JSON.stringify({ and: [{ '==': [{ var: 'tier' }, c.tier] }, { '>=': [{ var: 'points' }, c.min] }] }),
       )}`
     const handWritten = `select * from app_bench.customers where deleted_at is null and tier = $1 and points >= $2
-      order by points desc nulls last, id desc limit 51`
+      order by points desc, id desc limit 51`
 
     // Warm both paths (plans, JIT of our closures) before measuring.
     for (const c of cases.slice(0, 30)) {

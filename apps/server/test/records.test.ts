@@ -296,19 +296,27 @@ describeEachDatabase('records API', (ctx) => {
       expect(seen).toEqual(expected)
     })
 
-    it('pages through equal sort values and nulls', async () => {
-      const ids: string[] = []
-      let cursor: string | null = null
-      do {
-        const url: string = `${base}/customers/records?sort=tier&limit=7${cursor ? `&cursor=${cursor}` : ''}`
-        const res = await api.call('GET', url)
-        ids.push(...res.body.records.map((r: { id: string }) => r.id))
-        cursor = res.body.nextCursor
-      } while (cursor)
-      const total = (await api.call('GET', `${base}/customers/records/count`)).body.count
-      expect(new Set(ids).size).toBe(ids.length)
-      expect(ids.length).toBe(total)
-    })
+    it.each(['tier', '-tier'])(
+      'pages by %s through equal values and empty ones, nulls as the largest',
+      async (sort) => {
+        const rows: Array<{ id: string; tier: string | null }> = []
+        let cursor: string | null = null
+        do {
+          const url: string = `${base}/customers/records?sort=${sort}&limit=7&fields=tier${cursor ? `&cursor=${cursor}` : ''}`
+          const res = await api.call('GET', url)
+          rows.push(...res.body.records)
+          cursor = res.body.nextCursor
+        } while (cursor)
+        const total = (await api.call('GET', `${base}/customers/records/count`)).body.count
+        expect(new Set(rows.map((r) => r.id)).size).toBe(total)
+        expect(rows.length).toBe(total)
+        const tiers = rows.map((r) => r.tier)
+        const firstNull = tiers.indexOf(null)
+        expect(firstNull).toBeGreaterThanOrEqual(0)
+        if (sort === 'tier') expect(tiers.slice(firstNull).every((t) => t === null)).toBe(true)
+        else expect(tiers.slice(0, tiers.lastIndexOf(null) + 1).every((t) => t === null)).toBe(true)
+      },
+    )
 
     it('selects fields, expands relations and counts', async () => {
       const res = await api.call(

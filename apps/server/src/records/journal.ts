@@ -1,29 +1,79 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
+import type { CompiledForm } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
+import type { RecordJson } from './record-json.js'
 
-export interface AuditEntry {
+export interface JournalEntry {
   actor: string | null
   app: string
-  form: string
-  recordId: string
+  form: CompiledForm
   action: 'create' | 'update' | 'delete' | 'restore'
-  before: unknown
-  after: unknown
+  topic: string
+  /** The record as it was (JSON), for update, delete and restore. */
+  before: RecordJson | null
+  /** Extra outbox payload, e.g. `{ changed: [...] }`. */
+  payload?: Record<string, unknown>
+}
+
+const isoFormat = sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+
+/** One column as its API JSON value: exact numbers and ids as strings, timestamps as ISO 8601 in UTC. */
+function columnJson(alias: string, column: string, sqlType: string): RawBuilder<unknown> {
+  const ref = sql.ref(`${alias}.${column}`)
+  if (sqlType === 'bigint' || sqlType.startsWith('numeric')) return sql`${ref}::text`
+  if (sqlType === 'timestamptz') return sql`to_char(${ref} at time zone 'UTC', ${isoFormat})`
+  return ref
 }
 
 /**
- * The audit trail and the outbox, written in the caller's transaction: a record change, its audit
- * entry and its event commit or roll back together.
+ * The record's API JSON built by PostgreSQL itself (same shape as `rowToJson`), so the change, its audit
+ * entry and its outbox event are one statement: one round trip, atomic without an explicit transaction.
  */
-export async function writeAudit(trx: DynamicDb, entry: AuditEntry): Promise<void> {
-  await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
-    values (${entry.actor}, ${entry.app}, ${entry.form}, ${entry.recordId}, ${entry.action},
-            ${entry.before === undefined ? null : JSON.stringify(entry.before)}::jsonb,
-            ${entry.after === undefined ? null : JSON.stringify(entry.after)}::jsonb)`.execute(trx)
+export function recordJsonSql(form: CompiledForm, alias: string): RawBuilder<unknown> {
+  const pairs: RawBuilder<unknown>[] = []
+  for (const [field, spec] of form.columns)
+    pairs.push(sql`${sql.lit(field)}, ${columnJson(alias, spec.column, spec.sqlType)}`)
+  // jsonb_build_object takes at most 100 arguments: build in chunks and concatenate.
+  const chunks: RawBuilder<unknown>[] = []
+  for (let i = 0; i < pairs.length; i += 40)
+    chunks.push(sql`jsonb_build_object(${sql.join(pairs.slice(i, i + 40))})`)
+  return sql.join(chunks, sql` || `)
 }
 
-export async function emitEvent(trx: DynamicDb, topic: string, payload: unknown): Promise<void> {
+/**
+ * Runs `mutation` (an INSERT/UPDATE … RETURNING *) and, in the same statement, writes the audit entry
+ * and the outbox event for every row it touched. Returns the rows with their JSON in `__json`; no row
+ * (a lost optimistic-concurrency race) means no audit entry and no event.
+ */
+export async function mutateWithJournal(
+  db: DynamicDb,
+  mutation: RawBuilder<unknown>,
+  entry: JournalEntry,
+): Promise<Array<Record<string, unknown> & { __json: RecordJson }>> {
+  const before = entry.before === null ? null : JSON.stringify(entry.before)
+  const afterInAudit = entry.action === 'delete' ? sql`null::jsonb` : sql`j.__json`
+  const payload = JSON.stringify({ app: entry.app, form: entry.form.schema.key, ...entry.payload })
+  const eventBody =
+    entry.action === 'delete'
+      ? sql`jsonb_build_object('id', j.id::text, 'before', ${before}::jsonb)`
+      : entry.before
+        ? sql`jsonb_build_object('id', j.id::text, 'before', ${before}::jsonb, 'after', j.__json)`
+        : sql`jsonb_build_object('id', j.id::text, 'after', j.__json)`
+  const { rows } = await sql<Record<string, unknown> & { __json: RecordJson }>`
+    with r as (${mutation}),
+    j as (select r.*, ${recordJsonSql(entry.form, 'r')} as __json from r),
+    a as (
+      insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
+      select ${entry.actor}, ${entry.app}, ${entry.form.schema.key}, j.id::text, ${entry.action}, ${before}::jsonb, ${afterInAudit}
+      from j
+    ),
+    o as (insert into trellis.outbox (topic, payload) select ${entry.topic}, ${payload}::jsonb || ${eventBody} from j)
+    select * from j`.execute(db)
+  return rows
+}
+
+export async function emitEvent(db: DynamicDb, topic: string, payload: unknown): Promise<void> {
   await sql`insert into trellis.outbox (topic, payload) values (${topic}, ${JSON.stringify(payload)}::jsonb)`.execute(
-    trx,
+    db,
   )
 }

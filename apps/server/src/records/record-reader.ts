@@ -3,7 +3,7 @@ import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
-import { decodeCursor, encodeCursor } from './cursor.js'
+import { decodeCursor, encodeCursor, type Cursor } from './cursor.js'
 import { rowToJson, type RecordJson, type Row } from './record-json.js'
 import { assertId } from './record-store.js'
 
@@ -63,18 +63,11 @@ export class RecordReader {
     const ref = sql.ref(column)
     const direction = descending ? sql`desc` : sql`asc`
     const conditions = [where]
-    if (options.cursor) {
-      const cursor = decodeCursor(options.cursor)
-      const beyond = descending ? sql`<` : sql`>`
-      conditions.push(
-        field === 'id'
-          ? sql`id ${beyond} ${cursor.id}`
-          : cursor.value === null
-            ? sql`(${ref} is null and id ${beyond} ${cursor.id})`
-            : sql`(${ref} ${beyond} ${cursor.value} or (${ref} = ${cursor.value} and id ${beyond} ${cursor.id}) or ${ref} is null)`,
-      )
-    }
-    const order = field === 'id' ? sql`id ${direction}` : sql`${ref} ${direction} nulls last, id ${direction}`
+    if (options.cursor) conditions.push(this.after(decodeCursor(options.cursor), ref, field, descending))
+    // PostgreSQL's default null placement (empty values sort as the largest: last ascending, first
+    // descending) lets a plain index on the sort column serve both directions, with an incremental sort
+    // on id for ties; a custom placement would force a full sort of every match.
+    const order = field === 'id' ? sql`id ${direction}` : sql`${ref} ${direction}, id ${direction}`
     const { rows } = await sql<Row>`select * from ${this.table} where ${sql.join(conditions, sql` and `)}
       order by ${order} limit ${limit + 1}`.execute(db)
     const page = rows.slice(0, limit)
@@ -121,6 +114,26 @@ export class RecordReader {
       }
       throw error
     }
+  }
+
+  /** Keyset condition for the rows after the cursor in (sort column, id) order, nulls as the largest. */
+  private after(
+    cursor: Cursor,
+    ref: RawBuilder<unknown>,
+    field: string,
+    descending: boolean,
+  ): RawBuilder<unknown> {
+    const beyond = descending ? sql`<` : sql`>`
+    if (field === 'id') return sql`id ${beyond} ${cursor.id}`
+    if (cursor.value === null) {
+      return descending
+        ? sql`((${ref} is null and id < ${cursor.id}) or ${ref} is not null)`
+        : sql`(${ref} is null and id > ${cursor.id})`
+    }
+    const sameValue = sql`(${ref} = ${cursor.value} and id ${beyond} ${cursor.id})`
+    return descending
+      ? sql`(${ref} < ${cursor.value} or ${sameValue})`
+      : sql`(${ref} > ${cursor.value} or ${sameValue} or ${ref} is null)`
   }
 
   private sortColumn(sort: string | undefined) {

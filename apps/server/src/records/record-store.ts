@@ -1,11 +1,11 @@
 import { computeFormulas, formatAutoNumber, type FieldDef } from '@trellis/form-engine'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { resolveAttachments } from './attachments.js'
 import { translateDbError } from './db-errors.js'
-import { emitEvent, writeAudit } from './journal.js'
+import { mutateWithJournal, type JournalEntry } from './journal.js'
 import { rowToJson, toColumnValue, type RecordJson, type Row } from './record-json.js'
 import { initialRollupValue, refreshRollupsFor } from './rollups.js'
 
@@ -38,8 +38,10 @@ const isComputed = (field: FieldDef) =>
   field.type === 'formula' || field.type === 'rollup' || field.type === 'auto_number'
 
 /**
- * Writes to one form's typed table. Every write runs in the caller's transaction and, in that same
- * transaction, maintains formulas and rollups and writes the audit entry and the outbox event.
+ * Writes to one form's typed table. Each change, its audit entry and its outbox event are one SQL
+ * statement (see `mutateWithJournal`); a transaction is opened only when more must change with it
+ * (rollups on parent records) or when the caller already holds one (bulk writes).
+ * Concurrency is optimistic: updates carry the version they read and lose with 409 if it moved.
  */
 export class RecordWriter {
   constructor(
@@ -54,14 +56,15 @@ export class RecordWriter {
     return result.value as Record<string, unknown>
   }
 
-  async create(trx: DynamicDb, values: Record<string, unknown>, ctx: WriteContext): Promise<RecordJson> {
+  async create(db: DynamicDb, values: Record<string, unknown>, ctx: WriteContext): Promise<RecordJson> {
     const record: Record<string, unknown> = { ...values }
-    await resolveAttachments(trx, this.form, record)
+    await resolveAttachments(db, this.form, record)
     for (const field of this.form.fields.values()) {
       if (field.type === 'auto_number') {
+        // Sequences are not transactional: a failed insert leaves a gap, never a duplicate.
         const { rows } = await sql<{
           n: string
-        }>`select nextval(${this.sequenceName(field)}::regclass) as n`.execute(trx)
+        }>`select nextval(${this.sequenceName(field)}::regclass) as n`.execute(db)
         record[field.key] = formatAutoNumber(field, Number(rows[0]!.n))
       } else if (field.type === 'rollup') {
         record[field.key] = initialRollupValue(field)
@@ -76,32 +79,25 @@ export class RecordWriter {
       columns.push(spec.column)
       params.push(toColumnValue(value, spec.sqlType))
     }
-    let row: Row
-    try {
-      const result =
-        await sql<Row>`insert into ${table(this.app, this.form)} (${sql.join(columns.map((c) => sql.ref(c)))})
-        values (${sql.join(params)}) returning *`.execute(trx)
-      row = result.rows[0]!
-    } catch (error) {
-      throw translateDbError(error, this.form)
-    }
-    await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-    const after = rowToJson(row, this.form)
-    await writeAudit(trx, { ...this.target(after.id, ctx), action: 'create', before: null, after })
-    await emitEvent(trx, 'record.created', {
-      app: this.app.key,
-      form: this.form.schema.key,
-      id: after.id,
-      after,
+    const insert = sql`insert into ${table(this.app, this.form)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      values (${sql.join(params)}) returning *`
+    return this.atomic(db, async (trx) => {
+      const [row] = await this.journaled(
+        trx,
+        insert,
+        { action: 'create', topic: 'record.created', before: null },
+        ctx,
+      )
+      await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
+      return row!.__json
     })
-    return after
   }
 
-  /** Locks and reads a live record, or throws 404. */
-  async lock(trx: DynamicDb, id: string, options: { deleted?: boolean } = {}): Promise<Row> {
+  /** Reads a record, live or (for restore) in the trash, or throws 404. */
+  async read(db: DynamicDb, id: string, options: { deleted?: boolean } = {}): Promise<Row> {
     assertId(id)
     const { rows } = await sql<Row>`select * from ${table(this.app, this.form)} where id = ${id}
-      and deleted_at is ${options.deleted ? sql`not null` : sql`null`} for update`.execute(trx)
+      and deleted_at is ${options.deleted ? sql`not null` : sql`null`}`.execute(db)
     if (!rows[0]) {
       throw new AppError(
         404,
@@ -113,109 +109,121 @@ export class RecordWriter {
   }
 
   /**
-   * Partial update guarded by `version`: the row is locked, the version compared, and the update
-   * itself re-checks it, so of two writers holding the same version exactly one wins.
+   * Partial update guarded by `version`: validated against the version read, written only if the row
+   * still has it, so of two writers holding the same version exactly one wins and the other gets 409.
    */
   async update(
-    trx: DynamicDb,
+    db: DynamicDb,
     id: string,
     version: number,
     input: unknown,
     ctx: WriteContext,
     prefix = '',
   ): Promise<RecordJson> {
-    const current = await this.lock(trx, id)
+    const current = await this.read(db, id)
     if (Number(current.version) !== version) throw staleVersion(id, version, Number(current.version))
     const before = rowToJson(current, this.form)
     const result = this.form.validate(input, { mode: 'update', existing: before })
     if (!result.ok) throw validationError(result.errors, prefix)
     const changes = result.value as Record<string, unknown>
-    await resolveAttachments(trx, this.form, changes, prefix)
-    const merged: Record<string, unknown> = { ...before, ...changes }
-    const formulas = computeFormulas(this.form.schema, merged)
-    Object.assign(changes, formulas)
+    await resolveAttachments(db, this.form, changes, prefix)
+    Object.assign(changes, computeFormulas(this.form.schema, { ...before, ...changes }))
     const sets = [sql`version = version + 1`, sql`updated_at = now()`, sql`updated_by = ${ctx.actor}`]
+    const changed: string[] = []
     for (const [key, value] of Object.entries(changes)) {
       const spec = this.form.columns.get(key)
-      if (!spec || spec.system) continue
       const field = this.form.fields.get(key)
-      if (field && isComputed(field) && field.type !== 'formula') continue
+      if (!spec || spec.system || (field && isComputed(field) && field.type !== 'formula')) continue
       sets.push(sql`${sql.ref(spec.column)} = ${toColumnValue(value, spec.sqlType)}`)
+      if (JSON.stringify(value ?? null) !== JSON.stringify(before[key] ?? null)) changed.push(key)
     }
-    let row: Row | undefined
-    try {
-      const updated = await sql<Row>`update ${table(this.app, this.form)} set ${sql.join(sets)}
-        where id = ${id} and version = ${version} and deleted_at is null returning *`.execute(trx)
-      row = updated.rows[0]
-    } catch (error) {
-      throw translateDbError(error, this.form)
-    }
-    if (!row) throw staleVersion(id, version)
-    await refreshRollupsFor(trx, this.app, this.form.schema.key, current, row)
-    const after = rowToJson(row, this.form)
-    const changed = Object.keys(after).filter(
-      (key) =>
-        !['version', 'updated_at'].includes(key) &&
-        JSON.stringify(after[key]) !== JSON.stringify(before[key]),
-    )
-    await writeAudit(trx, { ...this.target(id, ctx), action: 'update', before, after })
-    await emitEvent(trx, 'record.updated', {
-      app: this.app.key,
-      form: this.form.schema.key,
-      id,
-      changed,
-      before,
-      after,
+    const update = sql`update ${table(this.app, this.form)} set ${sql.join(sets)}
+      where id = ${id} and version = ${version} and deleted_at is null returning *`
+    return this.atomic(db, async (trx) => {
+      const [row] = await this.journaled(
+        trx,
+        update,
+        { action: 'update', topic: 'record.updated', before, payload: { changed } },
+        ctx,
+      )
+      if (!row) throw staleVersion(id, version)
+      await refreshRollupsFor(trx, this.app, this.form.schema.key, current, row)
+      return row.__json
     })
-    return after
   }
 
   /** Soft delete: the row stays (restorable, still referenced), hidden from lists and rollups. */
   async remove(
-    trx: DynamicDb,
+    db: DynamicDb,
     id: string,
     version: number | undefined,
     ctx: WriteContext,
   ): Promise<RecordJson> {
-    const current = await this.lock(trx, id)
+    const current = await this.read(db, id)
     if (version !== undefined && Number(current.version) !== version) {
       throw staleVersion(id, version, Number(current.version))
     }
-    const { rows } = await sql<Row>`update ${table(this.app, this.form)}
+    const update = sql`update ${table(this.app, this.form)}
       set deleted_at = now(), version = version + 1, updated_at = now(), updated_by = ${ctx.actor}
-      where id = ${id} returning *`.execute(trx)
-    const row = rows[0]!
-    await refreshRollupsFor(trx, this.app, this.form.schema.key, current, undefined)
+      where id = ${id} and version = ${current.version as number} and deleted_at is null returning *`
     const before = rowToJson(current, this.form)
-    await writeAudit(trx, { ...this.target(id, ctx), action: 'delete', before, after: null })
-    await emitEvent(trx, 'record.deleted', { app: this.app.key, form: this.form.schema.key, id, before })
-    return rowToJson(row, this.form)
+    return this.atomic(db, async (trx) => {
+      const [row] = await this.journaled(
+        trx,
+        update,
+        { action: 'delete', topic: 'record.deleted', before },
+        ctx,
+      )
+      if (!row) throw staleVersion(id, Number(current.version))
+      await refreshRollupsFor(trx, this.app, this.form.schema.key, current, undefined)
+      return row.__json
+    })
   }
 
-  async restore(trx: DynamicDb, id: string, ctx: WriteContext): Promise<RecordJson> {
-    await this.lock(trx, id, { deleted: true })
-    let row: Row
-    try {
-      const { rows } = await sql<Row>`update ${table(this.app, this.form)}
-        set deleted_at = null, version = version + 1, updated_at = now(), updated_by = ${ctx.actor}
-        where id = ${id} returning *`.execute(trx)
-      row = rows[0]!
-    } catch (error) {
-      throw translateDbError(error, this.form)
-    }
-    await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-    const after = rowToJson(row, this.form)
-    await writeAudit(trx, { ...this.target(id, ctx), action: 'restore', before: null, after })
-    await emitEvent(trx, 'record.restored', { app: this.app.key, form: this.form.schema.key, id, after })
-    return after
+  async restore(db: DynamicDb, id: string, ctx: WriteContext): Promise<RecordJson> {
+    const current = await this.read(db, id, { deleted: true })
+    const update = sql`update ${table(this.app, this.form)}
+      set deleted_at = null, version = version + 1, updated_at = now(), updated_by = ${ctx.actor}
+      where id = ${id} and version = ${current.version as number} and deleted_at is not null returning *`
+    return this.atomic(db, async (trx) => {
+      const [row] = await this.journaled(
+        trx,
+        update,
+        { action: 'restore', topic: 'record.restored', before: null },
+        ctx,
+      )
+      if (!row) throw staleVersion(id, Number(current.version))
+      await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
+      return row.__json
+    })
   }
 
   sequenceName(field: FieldDef): string {
     return `${this.app.schema}.${autoNumberSequence(this.form.plan.table, field.key)}`
   }
 
-  private target(recordId: string, ctx: WriteContext) {
-    return { actor: ctx.actor, app: this.app.key, form: this.form.schema.key, recordId }
+  /** A transaction only when rollups on other forms change with this record, or one is already open. */
+  private atomic<T>(db: DynamicDb, work: (db: DynamicDb) => Promise<T>): Promise<T> {
+    if (db.isTransaction || this.app.rollupsFedBy(this.form.schema.key).length === 0) return work(db)
+    return db.transaction().execute(work)
+  }
+
+  private async journaled(
+    db: DynamicDb,
+    mutation: RawBuilder<unknown>,
+    entry: Pick<JournalEntry, 'action' | 'topic' | 'before' | 'payload'>,
+    ctx: WriteContext,
+  ) {
+    try {
+      return await mutateWithJournal(db, mutation, {
+        ...entry,
+        actor: ctx.actor,
+        app: this.app.key,
+        form: this.form,
+      })
+    } catch (error) {
+      throw translateDbError(error, this.form)
+    }
   }
 }
 
