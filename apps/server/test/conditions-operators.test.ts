@@ -209,6 +209,17 @@ const CASES: Array<[string, unknown, number[], Partial<SqlScope>?]> = [
   ['day_of_year', { '==': [{ day_of_year: [{ var: 'birthday' }] }, 60] }, [2, 6]],
   ['decimal compares numerically with a number', { '>': [{ var: 'spent' }, 99.9] }, [4, 5]],
   ['decimal equals a number', { '==': [{ var: 'spent' }, 12.5] }, [1]],
+  // Next to the double of 99.99: the exact-range SQL must round like Number('99.99').
+  ['decimal just below a neighbour double', { '<': [{ var: 'spent' }, 99.99000000000001] }, [1, 2, 3, 5, 6]],
+  ['decimal equals its double', { '==': [{ var: 'spent' }, 99.99] }, [5]],
+  ['decimal above the previous double', { '>': [{ var: 'spent' }, 99.98999999999998] }, [4, 5]],
+  ['decimal >= its double', { '>=': [{ var: 'spent' }, 99.99] }, [4, 5]],
+  ['days_since equals a day count (range)', { '==': [{ days_since: [{ var: 'birthday' }] }, 8766] }, [4]],
+  [
+    'date_diff from a constant day (range)',
+    { '>=': [{ date_diff: ['2024-01-01', { var: 'last_seen' }] }, 68] },
+    [1, 2, 6],
+  ],
   ['decimal string equality is textual', { '==': [{ var: 'spent' }, '12.5'] }, []],
   ['text equals a number loosely', { '==': [{ var: 'name' }, 12] }, [6]],
   ['empty text == 0', { '==': [{ var: 'name' }, 0] }, [3]],

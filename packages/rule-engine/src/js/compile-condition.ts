@@ -12,5 +12,13 @@ export function compileCondition(logic: JsonLogic, options: CompileOptions = {})
   const root = compileNode(parseLogic(logic))
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE
   const clock = options.now
-  return (data: unknown, context?: ConditionContext) => root(data, createEnv(context, timeZone, clock))
+  // Without a context every call can share one env (resetting the memoized `now`): no allocation.
+  const shared = createEnv(undefined, timeZone, clock)
+  return (data: unknown, context?: ConditionContext) => {
+    if (context === undefined) {
+      shared.nowMs = undefined
+      return root(data, shared)
+    }
+    return root(data, createEnv(context, timeZone, clock))
+  }
 }

@@ -1,9 +1,24 @@
 import type { LogicNode } from '../parse/nodes.js'
 import { findOperator } from '../operators/registry.js'
-import type { Evaluator } from './env.js'
+import { createEnv, type Evaluator } from './env.js'
 
 /** The JS visitor: each node becomes one closure, built once. */
 export function compileNode(node: LogicNode): Evaluator {
+  const evaluator = build(node)
+  if (node.kind !== 'literal' && isPure(node)) {
+    // A subtree of pure operators over literals ({"in": ["a", ["a","b"]]}) is computed once here.
+    // Only primitive results are folded: a shared array or object could be modified by a caller.
+    try {
+      const value = evaluator(null, createEnv(undefined, 'UTC', undefined))
+      if (value === null || typeof value !== 'object') return () => value
+    } catch {
+      // Left to fail (or not) at run time, exactly as it would unfolded.
+    }
+  }
+  return evaluator
+}
+
+function build(node: LogicNode): Evaluator {
   switch (node.kind) {
     case 'literal': {
       const value = node.value
@@ -11,7 +26,11 @@ export function compileNode(node: LogicNode): Evaluator {
     }
     case 'array': {
       const items = node.items.map(compileNode)
-      return (data, env) => items.map((item) => item(data, env))
+      return (data, env) => {
+        const out = new Array<unknown>(items.length)
+        for (let i = 0; i < items.length; i++) out[i] = items[i]!(data, env)
+        return out
+      }
     }
     case 'operator': {
       // parseLogic has already refused unknown operators.
@@ -19,4 +38,18 @@ export function compileNode(node: LogicNode): Evaluator {
       return definition.js(node.args.map(compileNode), node)
     }
   }
+}
+
+const pureMemo = new WeakMap<LogicNode, boolean>()
+
+function isPure(node: LogicNode): boolean {
+  if (node.kind === 'literal') return true
+  const known = pureMemo.get(node)
+  if (known !== undefined) return known
+  const pure =
+    node.kind === 'array'
+      ? node.items.every(isPure)
+      : !findOperator(node.op)!.impure && node.args.every(isPure)
+  pureMemo.set(node, pure)
+  return pure
 }

@@ -15,6 +15,11 @@ export interface OperatorDefinition {
   sql?(node: OperatorNode, compiler: SqlCompiler): SqlValue
   /** Reads record data (so the subtree cannot be folded to a constant for SQL). */
   readonly readsData?: (node: OperatorNode) => boolean
+  /**
+   * The result depends on more than the arguments (data, context, clock, zone) or has an effect:
+   * such subtrees are never folded into constants when compiling to JS.
+   */
+  readonly impure?: true
 }
 
 export function defineOperators(...definitions: OperatorDefinition[]): OperatorDefinition[] {

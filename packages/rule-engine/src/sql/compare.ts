@@ -15,6 +15,8 @@ import {
 } from './fragments.js'
 import { isCanonicalDate, isCanonicalIso, toNumber, toPrimitive } from './js-coerce.js'
 import { bool, type BoolValue, type SqlCompiler, type SqlValue } from './sql-value.js'
+import { dayRange } from './day-range.js'
+import { decimalCompare } from './decimal-compare.js'
 
 /**
  * JsonLogic's comparisons in SQL, following JavaScript's `==`, `===` and `<` exactly for the
@@ -115,11 +117,19 @@ function looseEqualsConst(x: Operand, value: unknown, path: string, c: SqlCompil
   }
   if (kind === 'number' && typeof value === 'number') {
     if (Number.isNaN(value)) return constBool(false, path)
+    if (x.kind === 'typed' && x.dayOffset) {
+      const range = dayRange(x.dayOffset, '=', value, c.timeZone, path)
+      if (range) return range
+    }
     return bool(sql<SqlBool>`(${x.sql} = ${numberParam(value)})`, true, path)
   }
   // Mixed types: both sides through ToNumber (booleans too).
   const n = toNumber(value)
   if (Number.isNaN(n)) return constBool(false, path)
+  if (x.kind === 'typed' && x.type === 'decimal') {
+    const exact = decimalCompare(x.sql, '=', n, path)
+    if (exact) return exact
+  }
   return bool(sql<SqlBool>`(${numberOf(x)} = ${numberParam(n)})`, true, path)
 }
 
@@ -224,12 +234,14 @@ function relationalConst(
     // A date string is NaN as a number: only the null case can hold.
     return nullCase ? isNullSql(x.sql, path) : constBool(false, path)
   }
-  return withNullCase(
-    x.sql,
-    nullCase,
-    bool(sql<SqlBool>`(${numberOf(x)} ${o} ${numberParam(n)})`, true, path),
-    path,
-  )
+  const fast =
+    x.type === 'decimal'
+      ? decimalCompare(x.sql, op, n, path)
+      : x.dayOffset
+        ? dayRange(x.dayOffset, op, n, c.timeZone, path)
+        : undefined
+  const comparison = fast ?? bool(sql<SqlBool>`(${numberOf(x)} ${o} ${numberParam(n)})`, true, path)
+  return withNullCase(x.sql, nullCase, comparison, path)
 }
 
 function constBoolOrSql(e: Expression<SqlBool>, path: string): BoolValue {

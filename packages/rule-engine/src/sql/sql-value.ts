@@ -1,6 +1,7 @@
 import type { Expression, SqlBool } from 'kysely'
 import type { LogicNode } from '../parse/nodes.js'
 import type { LocalDate } from '../time/zoned-time.js'
+import type { DayOffset } from './day-range.js'
 import type { ConditionFieldType, SqlField } from '../types.js'
 
 /**
@@ -22,6 +23,8 @@ export interface TypedValue {
   readonly type: ConditionFieldType
   readonly sql: Expression<unknown>
   readonly path: string
+  /** Set on day counts against a constant day, so comparisons can become ranges on the field. */
+  readonly dayOffset?: DayOffset
 }
 
 /** A JS boolean result. `mayBeNull`: the SQL can yield NULL, which always stands for false. */

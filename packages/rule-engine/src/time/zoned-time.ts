@@ -151,3 +151,15 @@ export function formatLocalDate(date: LocalDate): string {
 }
 
 export { DAY, MINUTE }
+
+/** The first instant whose calendar day in `timeZone` is `date` (PostgreSQL agrees through DST). */
+export function startOfLocalDay(date: LocalDate, timeZone: string): number {
+  const wall = dayNumber(date) * DAY
+  const target = dayNumber(date)
+  let first = Infinity
+  for (const offset of [offsetAt(wall - DAY / 2, timeZone), offsetAt(wall + DAY / 2, timeZone)]) {
+    const instant = wall - offset
+    if (Math.floor(wallMs(instant, timeZone) / DAY) === target && instant < first) first = instant
+  }
+  return first === Infinity ? instantOfWall(wall, timeZone) : first
+}

@@ -5,7 +5,9 @@ import { defineOperators } from '../operator.js'
 
 const num = (value: unknown) => value as number
 // parseFloat coerces any value to a string first, exactly what JsonLogic relies on.
-const pf = (value: unknown) => parseFloat(value as string)
+// A number parses back to itself (skipping the string round trip), except -0, which parseFloat turns into 0.
+const pf = (value: unknown) =>
+  typeof value === 'number' ? (value === 0 ? 0 : value) : parseFloat(value as string)
 
 export const arithmeticOperators = defineOperators(
   {
@@ -61,11 +63,23 @@ export const arithmeticOperators = defineOperators(
   {
     name: 'min',
     arity: { min: 0 },
-    js: (args) => (d, e) => Math.min(...args.map((arg) => num(arg(d, e)))),
+    js(args) {
+      if (args.length === 2) {
+        const [a, b] = args as [Evaluator, Evaluator]
+        return (d, e) => Math.min(num(a(d, e)), num(b(d, e)))
+      }
+      return (d, e) => Math.min(...args.map((arg) => num(arg(d, e))))
+    },
   },
   {
     name: 'max',
     arity: { min: 0 },
-    js: (args) => (d, e) => Math.max(...args.map((arg) => num(arg(d, e)))),
+    js(args) {
+      if (args.length === 2) {
+        const [a, b] = args as [Evaluator, Evaluator]
+        return (d, e) => Math.max(num(a(d, e)), num(b(d, e)))
+      }
+      return (d, e) => Math.max(...args.map((arg) => num(arg(d, e))))
+    },
   },
 )

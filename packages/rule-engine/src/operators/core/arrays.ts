@@ -1,4 +1,4 @@
-import type { Evaluator } from '../../js/env.js'
+import type { Env, Evaluator } from '../../js/env.js'
 import { truthy } from '../../js/truthy.js'
 import { defineOperators, type OperatorDefinition } from '../operator.js'
 
@@ -8,9 +8,15 @@ import { defineOperators, type OperatorDefinition } from '../operator.js'
  * never modified.
  */
 
+/** Whether some item's truthiness equals `wanted` (a plain loop: no closure per call). */
+function anyItem(items: readonly unknown[], logic: Evaluator, env: Env, wanted: boolean): boolean {
+  for (let i = 0; i < items.length; i++) if (truthy(logic(items[i], env)) === wanted) return true
+  return false
+}
+
 const scoped = (
   name: string,
-  run: (items: readonly unknown[], logic: Evaluator, env: Parameters<Evaluator>[1]) => unknown,
+  run: (items: readonly unknown[], logic: Evaluator, env: Env) => unknown,
   otherwise: unknown,
 ): OperatorDefinition => ({
   name,
@@ -29,9 +35,9 @@ export const arrayOperators = defineOperators(
     arity: { min: 0 },
     js: (args) => (d, e) => {
       const out: unknown[] = []
-      for (const arg of args) {
-        const value = arg(d, e)
-        if (Array.isArray(value)) for (const item of value) out.push(item)
+      for (let i = 0; i < args.length; i++) {
+        const value = args[i]!(d, e)
+        if (Array.isArray(value)) for (let j = 0; j < value.length; j++) out.push(value[j])
         else out.push(value)
       }
       return out
@@ -39,13 +45,9 @@ export const arrayOperators = defineOperators(
   },
   scoped('map', (items, logic, env) => items.map((item) => logic(item, env)), []),
   scoped('filter', (items, logic, env) => items.filter((item) => truthy(logic(item, env))), []),
-  scoped(
-    'all',
-    (items, logic, env) => items.length > 0 && items.every((item) => truthy(logic(item, env))),
-    false,
-  ),
-  scoped('none', (items, logic, env) => !items.some((item) => truthy(logic(item, env))), true),
-  scoped('some', (items, logic, env) => items.some((item) => truthy(logic(item, env))), false),
+  scoped('all', (items, logic, env) => items.length > 0 && !anyItem(items, logic, env, false), false),
+  scoped('none', (items, logic, env) => !anyItem(items, logic, env, true), true),
+  scoped('some', (items, logic, env) => anyItem(items, logic, env, true), false),
   {
     name: 'reduce',
     arity: { min: 2, max: 3 },

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { nowMs, type Env, type Evaluator } from '../../js/env.js'
 import { normalizeRead, readPath } from '../../js/read-path.js'
-import type { OperatorNode } from '../../parse/nodes.js'
+import type { LogicNode, OperatorNode } from '../../parse/nodes.js'
 import { typed } from '../../sql/sql-value.js'
 import { defineOperators } from '../operator.js'
 
@@ -21,26 +21,39 @@ function readContext(segments: readonly string[], env: Env): unknown {
   return readPath(env.context, [head, ...segments.slice(1)])
 }
 
-/** `var` with a path known at compile time: the path is split once. */
-function constantVar(path: unknown, fallback: Evaluator | undefined): Evaluator {
+/** A reader for a path known at compile time (split once); `undefined` = not found. */
+type Reader = (data: unknown, env: Env) => unknown
+
+const hasOwn = Object.prototype.hasOwnProperty
+
+export function compileReader(path: unknown): Reader {
   const segments = splitPath(path)
   if (!segments) return (data) => data
-  const orDefault = (value: unknown, data: unknown, env: Env) =>
-    value === undefined ? (fallback ? fallback(data, env) : null) : value
-  if (segments[0]!.startsWith('$')) {
-    return (data, env) => orDefault(readContext(segments, env), data, env)
-  }
+  if (segments[0]!.startsWith('$')) return (_data, env) => readContext(segments, env)
   if (segments.length === 1) {
     const key = segments[0]!
-    const hasOwn = Object.prototype.hasOwnProperty
-    return (data, env) => {
-      if (data === null || data === undefined || !hasOwn.call(data, key)) {
-        return fallback ? fallback(data, env) : null
-      }
-      return normalizeRead((data as Record<string, unknown>)[key])
+    return (data) => {
+      if (data === null || data === undefined || !hasOwn.call(data, key)) return undefined
+      const value = (data as Record<string, unknown>)[key]
+      return typeof value === 'object' && value !== null ? normalizeRead(value) : value
     }
   }
-  return (data, env) => orDefault(readPath(data, segments), data, env)
+  return (data) => readPath(data, segments)
+}
+
+/** `var` with a path known at compile time. */
+function constantVar(path: unknown, fallback: Evaluator | undefined): Evaluator {
+  const read = compileReader(path)
+  if (!fallback) {
+    return (data, env) => {
+      const value = read(data, env)
+      return value === undefined ? null : value
+    }
+  }
+  return (data, env) => {
+    const value = read(data, env)
+    return value === undefined ? fallback(data, env) : value
+  }
 }
 
 export function readVar(path: unknown, data: unknown, env: Env): unknown {
@@ -63,9 +76,30 @@ function missingKeys(keys: readonly unknown[], data: unknown, env: Env): unknown
   return missing
 }
 
+/** The keys `missing` checks, when they are literals: {"missing": ["a","b"]} or {"missing": [["a","b"]]}. */
+function literalKeys(nodes: readonly LogicNode[]): unknown[] | undefined {
+  if (!nodes.every((node) => node.kind === 'literal')) return undefined
+  const values = nodes.map((node) => (node as { value: unknown }).value)
+  return Array.isArray(values[0]) ? (values[0] as unknown[]) : values
+}
+
+/** Precompiled readers for literal keys: the paths are split once, not on every call. */
+function missingOf(keys: readonly unknown[]): (data: unknown, env: Env) => unknown[] {
+  const readers = keys.map(compileReader)
+  return (data, env) => {
+    const missing: unknown[] = []
+    for (let i = 0; i < readers.length; i++) {
+      const value = readers[i]!(data, env)
+      if (value === undefined || value === null || value === '') missing.push(keys[i])
+    }
+    return missing
+  }
+}
+
 export const dataOperators = defineOperators(
   {
     name: 'var',
+    impure: true,
     arity: { min: 0, max: 2 },
     js([path, fallback], node) {
       const pathNode = node.args[0]
@@ -102,20 +136,38 @@ export const dataOperators = defineOperators(
   },
   {
     name: 'missing',
+    impure: true,
     arity: { min: 0 },
-    js(args) {
+    js(args, node) {
+      const keys = literalKeys(node.args)
+      if (keys) return missingOf(keys)
       return (data, env) => {
         const values = args.map((arg) => arg(data, env))
-        const keys = Array.isArray(values[0]) ? (values[0] as unknown[]) : values
-        return missingKeys(keys, data, env)
+        const dynamicKeys = Array.isArray(values[0]) ? (values[0] as unknown[]) : values
+        return missingKeys(dynamicKeys, data, env)
       }
     },
     readsData: () => true,
   },
   {
     name: 'missing_some',
+    impure: true,
     arity: { min: 2, max: 2 },
-    js([need, options]) {
+    js([need, options], node) {
+      const [needNode, optionsNode] = node.args
+      if (
+        needNode?.kind === 'literal' &&
+        optionsNode?.kind === 'literal' &&
+        Array.isArray(optionsNode.value)
+      ) {
+        const count = needNode.value as number
+        const list = optionsNode.value as unknown[]
+        const missingIn = missingOf(list)
+        return (data, env) => {
+          const missing = missingIn(data, env)
+          return list.length - missing.length >= count ? [] : missing
+        }
+      }
       return (data, env) => {
         const count = need!(data, env) as number
         const keys = options!(data, env)

@@ -70,10 +70,17 @@ export const logicOperators = defineOperators(
     name: 'and',
     arity: { min: 1 },
     js(args) {
+      if (args.length === 2) {
+        const [a, b] = args as [Evaluator, Evaluator]
+        return (data, env) => {
+          const first = a(data, env)
+          return truthy(first) ? b(data, env) : first
+        }
+      }
       return (data, env) => {
         let current: unknown
-        for (const arg of args) {
-          current = arg(data, env)
+        for (let i = 0; i < args.length; i++) {
+          current = args[i]!(data, env)
           if (!truthy(current)) return current
         }
         return current
@@ -88,10 +95,17 @@ export const logicOperators = defineOperators(
     name: 'or',
     arity: { min: 1 },
     js(args) {
+      if (args.length === 2) {
+        const [a, b] = args as [Evaluator, Evaluator]
+        return (data, env) => {
+          const first = a(data, env)
+          return truthy(first) ? first : b(data, env)
+        }
+      }
       return (data, env) => {
         let current: unknown
-        for (const arg of args) {
-          current = arg(data, env)
+        for (let i = 0; i < args.length; i++) {
+          current = args[i]!(data, env)
           if (truthy(current)) return current
         }
         return current

@@ -1,4 +1,5 @@
 import { sql, type SqlBool } from 'kysely'
+import type { Evaluator } from '../../js/env.js'
 import { jsKindOf, type Operand } from '../../sql/coerce-sql.js'
 import { constBool, or, textArrayParam, textParam } from '../../sql/fragments.js'
 import { strictEquals } from '../../sql/compare.js'
@@ -88,14 +89,25 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
   return c.fail('unsupported_in_sql', '"in" on this kind of value is not supported in SQL', path)
 }
 
+/** A literal list becomes a Set once: same answers as indexOf (===; NaN is never found). */
+function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
+  if (list.length < 6) return (d, e) => list.indexOf(needle(d, e)) !== -1
+  const set = new Set(list)
+  return (d, e) => {
+    const value = needle(d, e)
+    return value === value && set.has(value)
+  }
+}
+
 export const stringOperators = defineOperators(
   {
     name: 'in',
     arity: { min: 2, max: 2 },
-    js:
-      ([a, b]) =>
-      (d, e) =>
-        inJs(a!(d, e), b!(d, e)),
+    js([a, b], node) {
+      const haystack = node.args[1]!
+      if (haystack.kind === 'literal' && Array.isArray(haystack.value)) return inLiteralList(a!, haystack.value)
+      return (d, e) => inJs(a!(d, e), b!(d, e))
+    },
     sql: (node, c) => inSql(c.value(node.args[0]!), c.value(node.args[1]!), node.path, c),
   },
   {

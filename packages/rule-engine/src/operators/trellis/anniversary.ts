@@ -69,6 +69,7 @@ function daysUntilSql(date: Expression<string>, on: LocalDate): Expression<numbe
 export const anniversaryOperators = defineOperators(
   {
     name: 'days_until_anniversary',
+    impure: true,
     arity: { min: 1, max: 2 },
     js(args) {
       return (d, e) => {
@@ -88,6 +89,7 @@ export const anniversaryOperators = defineOperators(
   },
   {
     name: 'is_anniversary',
+    impure: true,
     arity: { min: 1, max: 2 },
     js(args) {
       return (d, e) => {
@@ -111,6 +113,7 @@ export const anniversaryOperators = defineOperators(
   },
   {
     name: 'day_of_year',
+    impure: true,
     arity: { min: 1, max: 1 },
     js([value]) {
       return (d, e) => {

@@ -73,6 +73,7 @@ function interval(amount: number, unit: Unit): Expression<unknown> {
 
 export const dateAddOperators = defineOperators({
   name: 'date_add',
+  impure: true,
   arity: { min: 3, max: 3 },
   js([value, amount, unit], node) {
     checkUnitNode(node.args[2], ALL_UNITS, (message, path) => {

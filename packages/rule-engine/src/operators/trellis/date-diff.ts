@@ -4,6 +4,7 @@ import type { Env } from '../../js/env.js'
 import type { LogicNode, OperatorNode } from '../../parse/nodes.js'
 import { dateParam } from '../../sql/fragments.js'
 import { typed, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
+import { localDateOf, readDateValue } from '../../time/date-value.js'
 import { dayNumber, formatLocalDate, type LocalDate } from '../../time/zoned-time.js'
 import { defineOperators } from '../operator.js'
 import {
@@ -90,6 +91,24 @@ function diffNodeSql(
   return typed('number', diffSql(from, to as Expression<string>, unit), node.path)
 }
 
+/** Marks a day count against a constant day, for range rewrites (see sql/day-range.ts). */
+function withDayOffset(
+  result: SqlValue,
+  source: SqlValue,
+  reference: LocalDate | undefined,
+  sign: 1 | -1,
+): SqlValue {
+  if (result.kind !== 'typed' || source.kind !== 'typed' || !reference) return result
+  if (source.type !== 'date' && source.type !== 'datetime') return result
+  return { ...result, dayOffset: { source, reference, sign } }
+}
+
+function constantDay(value: SqlValue, c: SqlCompiler): LocalDate | undefined {
+  if (value.kind !== 'const') return undefined
+  const read = readDateValue(value.value, c.timeZone)
+  return read ? localDateOf(read, c.timeZone) : undefined
+}
+
 const unitCheck = (node: LogicNode | undefined) =>
   checkUnitNode(node, DIFF_UNITS, (message, path) => {
     throw new ConditionError('invalid_argument', message, path)
@@ -98,6 +117,7 @@ const unitCheck = (node: LogicNode | undefined) =>
 export const dateDiffOperators = defineOperators(
   {
     name: 'date_diff',
+    impure: true,
     arity: { min: 2, max: 3 },
     js([from, to, unit], node) {
       unitCheck(node.args[2])
@@ -105,11 +125,18 @@ export const dateDiffOperators = defineOperators(
     },
     sql(node, c) {
       const to = localDaySql(node.args[1]!, c)
-      return diffNodeSql(node, node.args[0]!, to, node.args[2], c)
+      const result = diffNodeSql(node, node.args[0]!, to, node.args[2], c)
+      const unit = node.args[2]
+      if (unit && !(unit.kind === 'literal' && readUnit(unit.value, DIFF_UNITS) === 'days')) return result
+      const from = c.value(node.args[0]!)
+      const until = c.value(node.args[1]!)
+      if (from.kind === 'typed') return withDayOffset(result, from, constantDay(until, c), 1)
+      return withDayOffset(result, until, constantDay(from, c), -1)
     },
   },
   {
     name: 'days_since',
+    impure: true,
     arity: { min: 1, max: 1 },
     js([value]) {
       return (d, e) => {
@@ -119,7 +146,8 @@ export const dateDiffOperators = defineOperators(
     },
     sql(node, c) {
       const today = dateParam(formatLocalDate(c.today))
-      return diffNodeSql(node, node.args[0]!, today, undefined, c)
+      const result = diffNodeSql(node, node.args[0]!, today, undefined, c)
+      return withDayOffset(result, c.value(node.args[0]!), c.today, 1)
     },
   },
 )

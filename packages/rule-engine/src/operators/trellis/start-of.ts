@@ -53,6 +53,7 @@ const PG_FIELD: Partial<Record<Unit, string>> = { days: 'day', weeks: 'week', mo
 export const startOfOperators = defineOperators(
   {
     name: 'start_of',
+    impure: true,
     arity: { min: 2, max: 2 },
     js([value, unit], node) {
       checkUnitNode(node.args[1], START_UNITS, (message, path) => {
@@ -84,11 +85,13 @@ export const startOfOperators = defineOperators(
   },
   {
     name: 'now',
+    impure: true,
     arity: { min: 0, max: 0 },
     js: () => (_d, e) => new Date(nowMs(e)).toISOString(),
   },
   {
     name: 'today',
+    impure: true,
     arity: { min: 0, max: 0 },
     js: () => (_d, e) => formatLocalDate(todayOf(e)),
   },
