@@ -4,6 +4,7 @@ import { record, type Comparison } from './lib/report.js'
 
 const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }>> = {
   health: () => import('./health.js'),
+  conditions: () => import('./conditions.js'),
   'records-write': () => import('./records-write.js'),
   'records-list': () => import('./records-list.js'),
 }
