@@ -63,6 +63,10 @@ describe('malformed logic fails at compile time with a path', () => {
     expect(errorOf(() => compileCondition(cyclic)).code).toBe('too_deep')
   })
 
+  it('refuses an unknown time zone', () => {
+    expect(errorOf(() => compileCondition(true, { timeZone: 'Mars/Olympus' })).code).toBe('invalid_time_zone')
+  })
+
   it('treats non-logic objects as data, like json-logic-js', () => {
     expect(compileCondition({})({})).toEqual({})
     expect(compileCondition({ a: 1, b: 2 })({})).toEqual({ a: 1, b: 2 })

@@ -1,4 +1,6 @@
+import { ConditionError } from '../errors.js'
 import { parseLogic } from '../parse/parse-logic.js'
+import { assertTimeZone } from '../time/zoned-time.js'
 import type { CompileOptions, CompiledCondition, ConditionContext, JsonLogic } from '../types.js'
 import { compileNode } from './compile-node.js'
 import { createEnv, DEFAULT_TIME_ZONE } from './env.js'
@@ -11,6 +13,11 @@ import { createEnv, DEFAULT_TIME_ZONE } from './env.js'
 export function compileCondition(logic: JsonLogic, options: CompileOptions = {}): CompiledCondition {
   const root = compileNode(parseLogic(logic))
   const timeZone = options.timeZone ?? DEFAULT_TIME_ZONE
+  try {
+    assertTimeZone(timeZone)
+  } catch {
+    throw new ConditionError('invalid_time_zone', `Unknown time zone "${timeZone}"`, '')
+  }
   const clock = options.now
   // Without a context every call can share one env (resetting the memoized `now`): no allocation.
   const shared = createEnv(undefined, timeZone, clock)
