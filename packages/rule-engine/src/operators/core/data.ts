@@ -10,9 +10,20 @@ import { defineOperators } from '../operator.js'
  * record (`$user.store` → context.user.store, `$now` → the evaluation's instant).
  */
 
-function splitPath(path: unknown): string[] | undefined {
+// Paths computed at run time ({"var": {"cat": …}}, {"missing": {"merge": …}}) repeat: split each once.
+const splitCache = new Map<string, readonly string[]>()
+
+function splitPath(path: unknown): readonly string[] | undefined {
   if (path === undefined || path === null || path === '') return undefined
-  return String(path).split('.')
+  const text = String(path)
+  if (text.length > 200) return text.split('.')
+  let segments = splitCache.get(text)
+  if (!segments) {
+    if (splitCache.size >= 1000) splitCache.clear()
+    segments = Object.freeze(text.split('.'))
+    splitCache.set(text, segments)
+  }
+  return segments
 }
 
 function readContext(segments: readonly string[], env: Env): unknown {

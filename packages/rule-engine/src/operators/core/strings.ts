@@ -105,7 +105,8 @@ export const stringOperators = defineOperators(
     arity: { min: 2, max: 2 },
     js([a, b], node) {
       const haystack = node.args[1]!
-      if (haystack.kind === 'literal' && Array.isArray(haystack.value)) return inLiteralList(a!, haystack.value)
+      if (haystack.kind === 'literal' && Array.isArray(haystack.value))
+        return inLiteralList(a!, haystack.value)
       return (d, e) => inJs(a!(d, e), b!(d, e))
     },
     sql: (node, c) => inSql(c.value(node.args[0]!), c.value(node.args[1]!), node.path, c),
