@@ -1,6 +1,10 @@
+import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import path from 'node:path'
 import { AppService } from './apps/app-service.js'
+import { AccessService } from './auth/access-service.js'
+import { registerAuthentication } from './auth/authenticate.js'
+import { UserService } from './auth/user-service.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { DiskFileStore, type FileStore } from './files/file-store.js'
@@ -9,9 +13,12 @@ import { registerDesigner } from './plugins/external/designer.js'
 import { registerOpenApi } from './plugins/external/openapi.js'
 import { RecordsService } from './records/records-service.js'
 import { registerAppRoutes } from './routes/apps.js'
+import { registerAuthRoutes } from './routes/auth.js'
 import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes/files.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerRecordRoutes } from './routes/records.js'
+import { registerReportRoutes } from './routes/reports.js'
+import { registerRuleRoutes } from './routes/rules.js'
 
 export interface AppOptions {
   config: Pick<Config, 'designerDir' | 'timeZone' | 'dataDir'>
@@ -19,11 +26,13 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   fileStore?: FileStore
   fileLimits?: FileLimits
+  /** Session cookies with the Secure flag (behind HTTPS). */
+  secureCookies?: boolean
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
-    trellis: { apps: AppService; records: RecordsService }
+    trellis: { apps: AppService; records: RecordsService; users: UserService; access: AccessService }
   }
 }
 
@@ -41,14 +50,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   await registerOpenApi(app)
 
+  await app.register(helmet, { global: true })
+
   const { db } = options.database
+  const users = new UserService(db)
+  const access = new AccessService(db)
   const apps = new AppService(db)
-  const records = new RecordsService(db, apps)
-  app.decorate('trellis', { apps, records })
+  const records = new RecordsService(db, apps, access)
+  app.decorate('trellis', { apps, records, users, access })
+  await registerAuthentication(app, users)
 
   registerHealthRoutes(app, options.database.kind)
-  registerAppRoutes(app, apps)
+  await registerAuthRoutes(app, users, access, { secureCookies: options.secureCookies ?? false })
+  registerAppRoutes(app, apps, access)
   registerRecordRoutes(app, records)
+  registerReportRoutes(app, apps, records, options.database)
+  registerRuleRoutes(app, db)
   await registerFileRoutes(
     app,
     db,

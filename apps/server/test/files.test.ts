@@ -14,8 +14,15 @@ function multipart(name: string, type: string, content: Buffer) {
 
 describeEachDatabase('attachments', (ctx) => {
   const api = useApi(ctx)
-  const upload = (name: string, type: string, content: Buffer) =>
-    api.app.inject({ method: 'POST', url: '/api/files', ...multipart(name, type, content) })
+  const upload = (name: string, type: string, content: Buffer) => {
+    const body = multipart(name, type, content)
+    return api.app.inject({
+      method: 'POST',
+      url: '/api/files',
+      payload: body.payload,
+      headers: { ...body.headers, ...api.headers },
+    })
+  }
 
   beforeAll(async () => {
     await api.call('POST', '/api/apps', shopApp())
@@ -29,7 +36,7 @@ describeEachDatabase('attachments', (ctx) => {
     // The client's path is dropped: only the base name is kept, as metadata.
     expect(file).toMatchObject({ name: '收据.pdf', size: 14, type: 'application/pdf' })
     expect(file.id).toMatch(/^[A-Za-z0-9_-]{24}$/)
-    const got = await api.app.inject({ method: 'GET', url: `/api/files/${file.id}` })
+    const got = await api.app.inject({ method: 'GET', url: `/api/files/${file.id}`, headers: api.headers })
     expect(got.statusCode).toBe(200)
     expect(got.body).toBe('%PDF-1.4 hello')
     expect(got.headers['content-disposition']).toContain('attachment')

@@ -13,7 +13,18 @@ describeEachDatabase(
         select table_name from information_schema.tables where table_schema = 'trellis' order by table_name`.execute(
         ctx.database.db,
       )
-      expect(rows.map((r) => r.table_name)).toEqual(['app_versions', 'apps', 'audit_log', 'files', 'outbox'])
+      expect(rows.map((r) => r.table_name)).toEqual(
+        expect.arrayContaining([
+          'app_versions',
+          'apps',
+          'audit_log',
+          'files',
+          'outbox',
+          'users',
+          'sessions',
+          'api_tokens',
+        ]),
+      )
     })
 
     it('returns NUMERIC, BIGINT and DATE as exact strings on this backend', async () => {

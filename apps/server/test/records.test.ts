@@ -330,8 +330,9 @@ describeEachDatabase('records API', (ctx) => {
         version: expect.any(Number),
         created_at: expect.any(String),
         updated_at: expect.any(String),
-        created_by: null,
-        updated_by: null,
+        // The acting user is recorded on the row.
+        created_by: expect.stringMatching(/^admin_/),
+        updated_by: expect.stringMatching(/^admin_/),
         deleted_at: null,
         name: '批量0',
         store: storeB,

@@ -118,6 +118,28 @@ export interface AppDefinition {
   rules?: unknown[]
   reports?: unknown[]
   dashboards?: unknown[]
-  roles?: unknown[]
+  roles?: RoleDef[]
   i18n?: Record<string, Record<string, string>>
+}
+
+export type FormAction = 'read' | 'create' | 'update' | 'delete' | 'export' | 'import'
+
+/** What one role may do with one form. Field lists name field keys. */
+export interface FormPermission {
+  actions: FormAction[]
+  /** Row scope: JsonLogic over the record with `$user.*` variables; only matching records exist for the role. */
+  scope?: JsonLogic
+  /** Never shown, never filterable or sortable, never writable. */
+  hidden?: string[]
+  /** Shown, not writable. */
+  readOnly?: string[]
+  /** Shown masked (`138****8000`), not filterable or sortable. */
+  masked?: string[]
+}
+
+/** An app role; users are assigned roles per app. Platform admins bypass roles. */
+export interface RoleDef {
+  key: string
+  label: LocalizedText
+  forms: Record<string, FormPermission>
 }

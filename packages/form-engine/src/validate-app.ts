@@ -4,6 +4,7 @@ import { findFieldType, validateFieldConfig } from './fields/registry.js'
 import { isSystemKey, isValidKey } from './identifiers.js'
 import type { AppDefinition, FieldDef, FormSchema } from './types.js'
 import { toConditionScope, type FormConditionScope } from './condition-scope.js'
+import { validateRoles } from './roles.js'
 
 const NUMERIC_TYPES = new Set(['number', 'decimal', 'currency', 'percent'])
 
@@ -154,5 +155,6 @@ export function validateApp(app: AppDefinition): AppIssue[] {
       checkLogic(issues, field.requiredWhen, scope, `${path}.requiredWhen`)
     })
   })
+  issues.push(...validateRoles(app, forms))
   return issues
 }

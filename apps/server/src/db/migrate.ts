@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely'
 import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration'
 import * as platform0001 from './migrations/0001-platform.js'
 import * as files0002 from './migrations/0002-files.js'
+import * as jobs0003 from './migrations/0003-jobs.js'
+import * as auth0006 from './migrations/0006-auth.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -10,6 +12,8 @@ import * as files0002 from './migrations/0002-files.js'
 const migrations: Record<string, Migration> = {
   '0001-platform': platform0001,
   '0002-files': files0002,
+  '0003-jobs': jobs0003,
+  '0006-auth': auth0006,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -27,6 +31,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     provider,
     migrationTableName: 'trellis_migrations',
     migrationLockTableName: 'trellis_migrations_lock',
+    // Migrations are numbered by feature and can land in any order across branches.
+    allowUnorderedMigrations: true,
   })
   const result: MigrationResultSet = await migrator.migrateToLatest()
   if (result.error) {

@@ -7,6 +7,10 @@ export interface PlatformTables {
   'trellis.audit_log': AuditLogTable
   'trellis.outbox': OutboxTable
   'trellis.files': FilesTable
+  'trellis.users': UsersTable
+  'trellis.sessions': SessionsTable
+  'trellis.api_tokens': ApiTokensTable
+  'trellis.app_members': AppMembersTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -57,4 +61,44 @@ export interface FilesTable {
   sha256: string
   created_at: Timestamp
   created_by: string | null
+}
+
+export interface UsersTable {
+  id: Generated<string>
+  username: string
+  display_name: string
+  password_hash: string
+  is_admin: ColumnType<boolean, boolean | undefined, boolean>
+  attributes: ColumnType<Record<string, unknown>, string | undefined, string>
+  disabled_at: Timestamp | null
+  failed_logins: ColumnType<number, number | undefined, number>
+  locked_until: Timestamp | null
+  password_changed_at: ColumnType<Date, Date | string | undefined, Date | string>
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+}
+
+export interface SessionsTable {
+  id: string
+  user_id: string
+  csrf_token: string
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  expires_at: Timestamp
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>
+  user_id: string
+  name: string
+  token_hash: string
+  scopes: string[]
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+export interface AppMembersTable {
+  app_key: string
+  user_id: string
+  role: string
 }

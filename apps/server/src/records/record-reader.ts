@@ -2,6 +2,7 @@ import { ConditionError, conditionToSql, type JsonLogic } from '@trellis/rule-en
 import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
+import { FormAccess } from '../auth/access.js'
 import { AppError } from '../http/errors.js'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js'
 import { rowToJson, type RecordJson, type Row } from './record-json.js'
@@ -33,10 +34,15 @@ const unsortable = (sqlType: string) => sqlType.endsWith('[]') || sqlType === 'j
 
 /** Reads from one form's typed table: filters compile through `conditionToSql`, values are parameters. */
 export class RecordReader {
+  private readonly access: FormAccess
+
   constructor(
     private readonly app: PublishedApp,
     private readonly form: CompiledForm,
-  ) {}
+    private readonly accessOf: (form: CompiledForm) => FormAccess = (f) => FormAccess.full(f),
+  ) {
+    this.access = accessOf(form)
+  }
 
   private get table() {
     return sql.table(`${this.app.schema}.${this.form.plan.table}`)
@@ -48,15 +54,22 @@ export class RecordReader {
     options: Pick<ListOptions, 'fields' | 'expand'> = {},
   ): Promise<RecordJson> {
     assertId(id)
+    this.access.require('read')
     const only = this.selection(options.fields)
-    const { rows } =
-      await sql<Row>`select * from ${this.table} where id = ${id} and deleted_at is null`.execute(db)
+    const { rows } = await sql<Row>`select * from ${this.table}
+      where id = ${id} and deleted_at is null and ${this.access.scopeSql()}`.execute(db)
+    // Outside the viewer's scope is indistinguishable from absent: ids reveal nothing.
     if (!rows[0]) throw new AppError(404, 'RECORD_NOT_FOUND', `No record ${id} in ${this.form.schema.key}`)
-    const [record] = await this.expand(db, [rowToJson(rows[0], this.form, only)], options.expand)
+    const [record] = await this.expand(
+      db,
+      [this.access.present(rowToJson(rows[0], this.form, only))],
+      options.expand,
+    )
     return record!
   }
 
   async list(db: DynamicDb, options: ListOptions): Promise<ListResult> {
+    this.access.require('read')
     const limit = Math.min(Math.max(options.limit ?? 50, 1), maxPageSize)
     const where = this.where(options)
     const { column, descending, field } = this.sortColumn(options.sort)
@@ -79,7 +92,7 @@ export class RecordReader {
     const only = this.selection(options.fields)
     const records = await this.expand(
       db,
-      page.map((row) => rowToJson(row, this.form, only)),
+      page.map((row) => this.access.present(rowToJson(row, this.form, only))),
       options.expand,
     )
     const result: ListResult = { records, nextCursor }
@@ -88,6 +101,7 @@ export class RecordReader {
   }
 
   async count(db: DynamicDb, options: Pick<ListOptions, 'filter' | 'deleted'>): Promise<number> {
+    this.access.require('read')
     return this.countWhere(db, this.where(options))
   }
 
@@ -100,9 +114,11 @@ export class RecordReader {
 
   private where(options: Pick<ListOptions, 'filter' | 'deleted'>): RawBuilder<unknown> {
     const live = options.deleted ? sql`deleted_at is not null` : sql`deleted_at is null`
-    if (options.filter === undefined || options.filter === null) return live
+    // The row scope is AND-ed outside the user's filter: no `or` in a filter can widen it.
+    const base = sql`${live} and ${this.access.scopeSql()}`
+    if (options.filter === undefined || options.filter === null) return base
     try {
-      return sql`${live} and (${conditionToSql(options.filter, this.form.scope)})`
+      return sql`${base} and (${conditionToSql(options.filter, this.access.filterScope())})`
     } catch (error) {
       if (error instanceof ConditionError) {
         throw new AppError(
@@ -140,7 +156,9 @@ export class RecordReader {
     const descending = sort?.startsWith('-') ?? false
     const field = (descending ? sort!.slice(1) : sort) || 'id'
     const spec = this.form.columns.get(field)
-    if (!spec) throw new AppError(400, 'SORT_INVALID', `Cannot sort by unknown field "${field}"`, 'sort')
+    if (!spec || !this.access.canSortOrFilter(field)) {
+      throw new AppError(400, 'SORT_INVALID', `Cannot sort by unknown field "${field}"`, 'sort')
+    }
     if (unsortable(spec.sqlType))
       throw new AppError(400, 'SORT_INVALID', `Field "${field}" is not sortable`, 'sort')
     return { column: spec.column, descending, field }
@@ -149,8 +167,9 @@ export class RecordReader {
   private selection(fields: string[] | undefined): ReadonlySet<string> | undefined {
     if (!fields?.length) return undefined
     for (const [i, key] of fields.entries()) {
-      if (!this.form.columns.has(key))
+      if (!this.form.columns.has(key) || !this.access.canSeeField(key)) {
         throw new AppError(400, 'FIELD_UNKNOWN', `Unknown field "${key}"`, `fields.${i}`)
+      }
     }
     return new Set(fields)
   }
@@ -164,16 +183,18 @@ export class RecordReader {
     if (!expand?.length || !records.length) return records
     for (const [i, key] of expand.entries()) {
       const field = this.form.fields.get(key)
-      if (!field || field.type !== 'relation' || !field.relation) {
+      if (!field || field.type !== 'relation' || !field.relation || !this.access.canSeeField(key)) {
         throw new AppError(400, 'EXPAND_INVALID', `"${key}" is not a relation field`, `expand.${i}`)
       }
       const target = this.app.form(field.relation.form)
+      const targetAccess = this.accessOf(target)
       const ids = [...new Set(records.map((r) => r[key]).filter((v): v is string => typeof v === 'string'))]
       const byId = new Map<string, RecordJson>()
-      if (ids.length) {
+      // A related record outside the viewer's scope (or a form they may not read) is embedded as null.
+      if (ids.length && targetAccess.can('read')) {
         const { rows } = await sql<Row>`select * from ${sql.table(`${this.app.schema}.${target.plan.table}`)}
-          where id = any(${ids}::bigint[])`.execute(db)
-        for (const row of rows) byId.set(String(row.id), rowToJson(row, target))
+          where id = any(${ids}::bigint[]) and ${targetAccess.scopeSql()}`.execute(db)
+        for (const row of rows) byId.set(String(row.id), targetAccess.present(rowToJson(row, target)))
       }
       for (const record of records) {
         const value = record[key]

@@ -1,6 +1,8 @@
 import { computeFormulas, formatAutoNumber, type FieldDef } from '@trellis/form-engine'
 import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
+import { FormAccess } from '../auth/access.js'
+import type { Viewer } from '../auth/viewer.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { resolveAttachments } from './attachments.js'
@@ -18,6 +20,8 @@ export interface FieldErrorLike {
 
 export interface WriteContext {
   actor: string | null
+  /** Undefined: the system itself (rules, template installs) with full access. */
+  viewer?: Viewer
 }
 
 export function validationError(errors: readonly FieldErrorLike[], prefix = ''): AppError {
@@ -47,10 +51,14 @@ export class RecordWriter {
   constructor(
     private readonly app: PublishedApp,
     private readonly form: CompiledForm,
+    private readonly access: FormAccess = FormAccess.full(form),
   ) {}
 
   /** Validates a create body; throws VALIDATION_FAILED with every field error. */
   prepareCreate(input: unknown, prefix = ''): Record<string, unknown> {
+    this.access.require('create')
+    if (input && typeof input === 'object')
+      this.access.checkWritable(input as Record<string, unknown>, prefix)
     const result = this.form.validate(input, { mode: 'create' })
     if (!result.ok) throw validationError(result.errors, prefix)
     return result.value as Record<string, unknown>
@@ -71,6 +79,7 @@ export class RecordWriter {
       }
     }
     Object.assign(record, computeFormulas(this.form.schema, record))
+    this.assertInScope(record, '')
     const columns: string[] = ['created_by', 'updated_by']
     const params: unknown[] = [ctx.actor, ctx.actor]
     for (const [key, value] of Object.entries(record)) {
@@ -89,15 +98,17 @@ export class RecordWriter {
         ctx,
       )
       await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-      return row!.__json
+      return this.access.present(row!.__json)
     })
   }
 
-  /** Reads a record, live or (for restore) in the trash, or throws 404. */
+  /** Reads a record the viewer may see, live or (for restore) in the trash, or throws 404. */
   async read(db: DynamicDb, id: string, options: { deleted?: boolean } = {}): Promise<Row> {
     assertId(id)
     const { rows } = await sql<Row>`select * from ${table(this.app, this.form)} where id = ${id}
-      and deleted_at is ${options.deleted ? sql`not null` : sql`null`}`.execute(db)
+      and deleted_at is ${options.deleted ? sql`not null` : sql`null`} and ${this.access.scopeSql()}`.execute(
+      db,
+    )
     if (!rows[0]) {
       throw new AppError(
         404,
@@ -120,6 +131,9 @@ export class RecordWriter {
     ctx: WriteContext,
     prefix = '',
   ): Promise<RecordJson> {
+    this.access.require('update')
+    if (input && typeof input === 'object')
+      this.access.checkWritable(input as Record<string, unknown>, prefix)
     const current = await this.read(db, id)
     if (Number(current.version) !== version) throw staleVersion(id, version, Number(current.version))
     const before = rowToJson(current, this.form)
@@ -128,6 +142,7 @@ export class RecordWriter {
     const changes = result.value as Record<string, unknown>
     await resolveAttachments(db, this.form, changes, prefix)
     Object.assign(changes, computeFormulas(this.form.schema, { ...before, ...changes }))
+    this.assertInScope({ ...before, ...changes }, prefix)
     const sets = [sql`version = version + 1`, sql`updated_at = now()`, sql`updated_by = ${ctx.actor}`]
     const changed: string[] = []
     for (const [key, value] of Object.entries(changes)) {
@@ -148,7 +163,7 @@ export class RecordWriter {
       )
       if (!row) throw staleVersion(id, version)
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, row)
-      return row.__json
+      return this.access.present(row.__json)
     })
   }
 
@@ -159,6 +174,7 @@ export class RecordWriter {
     version: number | undefined,
     ctx: WriteContext,
   ): Promise<RecordJson> {
+    this.access.require('delete')
     const current = await this.read(db, id)
     if (version !== undefined && Number(current.version) !== version) {
       throw staleVersion(id, version, Number(current.version))
@@ -176,11 +192,12 @@ export class RecordWriter {
       )
       if (!row) throw staleVersion(id, Number(current.version))
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, undefined)
-      return row.__json
+      return this.access.present(row.__json)
     })
   }
 
   async restore(db: DynamicDb, id: string, ctx: WriteContext): Promise<RecordJson> {
+    this.access.require('delete')
     const current = await this.read(db, id, { deleted: true })
     const update = sql`update ${table(this.app, this.form)}
       set deleted_at = null, version = version + 1, updated_at = now(), updated_by = ${ctx.actor}
@@ -194,8 +211,20 @@ export class RecordWriter {
       )
       if (!row) throw staleVersion(id, Number(current.version))
       await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-      return row.__json
+      return this.access.present(row.__json)
     })
+  }
+
+  /** A write may not move a record outside the writer's row scope (or create one there). */
+  private assertInScope(record: Record<string, unknown>, prefix: string): void {
+    if (!this.access.inScope(record)) {
+      throw new AppError(
+        403,
+        'OUT_OF_SCOPE',
+        'This record would be outside the records you may access',
+        prefix ? prefix.replace(/\.$/, '') : undefined,
+      )
+    }
   }
 
   sequenceName(field: FieldDef): string {

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
+import type { AccessService } from '../auth/access-service.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { AppError } from '../http/errors.js'
@@ -8,6 +9,9 @@ import { RecordReader, type ListOptions, type ListResult } from './record-reader
 import { RecordWriter, type WriteContext } from './record-store.js'
 
 export const maxBulk = 1000
+
+/** The server itself acting (rules, template installs): full access, no actor. */
+const system: WriteContext = { actor: null }
 
 export interface BulkUpdateItem {
   id: string
@@ -22,18 +26,27 @@ export class RecordsService {
   constructor(
     db: Kysely<PlatformTables>,
     private readonly apps: AppService,
+    private readonly access: AccessService,
   ) {
     this.db = db as unknown as DynamicDb
   }
 
-  private async open(appKey: string, formKey: string) {
+  /** The published form with the viewer's access resolved: every method below goes through here. */
+  private async open(appKey: string, formKey: string, ctx: WriteContext) {
     const app = await this.apps.requirePublished(appKey)
+    const accessOf = await this.access.resolver(app, ctx.viewer)
     const form = app.form(formKey)
-    return { app, form, reader: new RecordReader(app, form), writer: new RecordWriter(app, form) }
+    return {
+      app,
+      form,
+      accessOf,
+      reader: new RecordReader(app, form, accessOf),
+      writer: new RecordWriter(app, form, accessOf(form)),
+    }
   }
 
   async create(appKey: string, formKey: string, values: unknown, ctx: WriteContext): Promise<RecordJson> {
-    const { writer } = await this.open(appKey, formKey)
+    const { writer } = await this.open(appKey, formKey, ctx)
     const prepared = writer.prepareCreate(values)
     return this.db.transaction().execute((trx) => writer.create(trx, prepared, ctx))
   }
@@ -46,7 +59,7 @@ export class RecordsService {
     ctx: WriteContext,
   ): Promise<RecordJson[]> {
     assertBulkSize(items.length)
-    const { writer } = await this.open(appKey, formKey)
+    const { writer } = await this.open(appKey, formKey, ctx)
     const prepared: Record<string, unknown>[] = []
     const failures: Array<{ index: number; errors: unknown }> = []
     items.forEach((item, index) => {
@@ -67,13 +80,24 @@ export class RecordsService {
     })
   }
 
-  async get(appKey: string, formKey: string, id: string, options: Pick<ListOptions, 'fields' | 'expand'>) {
-    const { reader } = await this.open(appKey, formKey)
+  async get(
+    appKey: string,
+    formKey: string,
+    id: string,
+    options: Pick<ListOptions, 'fields' | 'expand'>,
+    ctx: WriteContext = system,
+  ) {
+    const { reader } = await this.open(appKey, formKey, ctx)
     return reader.get(this.db, id, options)
   }
 
-  async list(appKey: string, formKey: string, options: ListOptions): Promise<ListResult> {
-    const { reader } = await this.open(appKey, formKey)
+  async list(
+    appKey: string,
+    formKey: string,
+    options: ListOptions,
+    ctx: WriteContext = system,
+  ): Promise<ListResult> {
+    const { reader } = await this.open(appKey, formKey, ctx)
     return reader.list(this.db, options)
   }
 
@@ -81,8 +105,9 @@ export class RecordsService {
     appKey: string,
     formKey: string,
     options: Pick<ListOptions, 'filter' | 'deleted'>,
+    ctx: WriteContext = system,
   ): Promise<number> {
-    const { reader } = await this.open(appKey, formKey)
+    const { reader } = await this.open(appKey, formKey, ctx)
     return reader.count(this.db, options)
   }
 
@@ -94,9 +119,10 @@ export class RecordsService {
     childForm: string,
     via: string,
     options: ListOptions,
+    ctx: WriteContext = system,
   ): Promise<ListResult> {
-    const { app } = await this.open(appKey, formKey)
-    await this.get(appKey, formKey, id, {})
+    const { app, accessOf } = await this.open(appKey, formKey, ctx)
+    await this.get(appKey, formKey, id, {}, ctx)
     const child = app.form(childForm)
     const field = child.fields.get(via)
     if (!field || field.type !== 'relation' || field.relation?.form !== formKey) {
@@ -104,7 +130,7 @@ export class RecordsService {
     }
     const byParent = { '==': [{ var: via }, id] }
     const filter = options.filter === undefined ? byParent : { and: [byParent, options.filter] }
-    return new RecordReader(app, child).list(this.db, { ...options, filter })
+    return new RecordReader(app, child, accessOf).list(this.db, { ...options, filter })
   }
 
   async update(
@@ -115,13 +141,13 @@ export class RecordsService {
     values: unknown,
     ctx: WriteContext,
   ): Promise<RecordJson> {
-    const { writer } = await this.open(appKey, formKey)
+    const { writer } = await this.open(appKey, formKey, ctx)
     return this.db.transaction().execute((trx) => writer.update(trx, id, version, values, ctx))
   }
 
   async bulkUpdate(appKey: string, formKey: string, items: BulkUpdateItem[], ctx: WriteContext) {
     assertBulkSize(items.length)
-    const { writer } = await this.open(appKey, formKey)
+    const { writer } = await this.open(appKey, formKey, ctx)
     return this.db.transaction().execute(async (trx) => {
       const updated: RecordJson[] = []
       for (const [index, item] of items.entries()) {
@@ -136,12 +162,12 @@ export class RecordsService {
   }
 
   async remove(appKey: string, formKey: string, id: string, version: number | undefined, ctx: WriteContext) {
-    const { writer } = await this.open(appKey, formKey)
+    const { writer } = await this.open(appKey, formKey, ctx)
     return this.db.transaction().execute((trx) => writer.remove(trx, id, version, ctx))
   }
 
   async restore(appKey: string, formKey: string, id: string, ctx: WriteContext) {
-    const { writer } = await this.open(appKey, formKey)
+    const { writer } = await this.open(appKey, formKey, ctx)
     return this.db.transaction().execute((trx) => writer.restore(trx, id, ctx))
   }
 }

@@ -1,6 +1,8 @@
 import type { AppDefinition } from '@trellis/form-engine'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppService } from '../apps/app-service.js'
+import { requireAdmin, requireViewer } from '../auth/authenticate.js'
+import type { AccessService } from '../auth/access-service.js'
 import { actorOf } from '../http/actor.js'
 
 const localized = { type: 'object', additionalProperties: { type: 'string' }, minProperties: 1 } as const
@@ -71,17 +73,31 @@ const issuesSchema = {
   },
 } as const
 
-export function registerAppRoutes(app: FastifyInstance, apps: AppService): void {
+export function registerAppRoutes(app: FastifyInstance, apps: AppService, access: AccessService): void {
   app.addSchema(appDefinitionSchema)
   const tags = ['apps']
+  // Designing apps (drafts, plans, publishing, export/import) is for administrators; members only see
+  // the apps they belong to.
+  const onRequest = async (request: FastifyRequest) => {
+    requireAdmin(request)
+  }
 
-  app.get('/api/apps', { schema: { tags, response: { 200: { type: 'array', items: summarySchema } } } }, () =>
-    apps.list(),
+  app.get(
+    '/api/apps',
+    { schema: { tags, response: { 200: { type: 'array', items: summarySchema } } } },
+    async (request) => {
+      const viewer = requireViewer(request)
+      const all = await apps.list()
+      if (viewer.isAdmin) return all
+      const mine = new Set(await access.appsOf(viewer))
+      return all.filter((summary) => mine.has(summary.key))
+    },
   )
 
   app.post<{ Body: AppDefinition }>(
     '/api/apps',
     {
+      onRequest,
       schema: {
         tags,
         summary: 'Create an app (as a draft)',
@@ -95,6 +111,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.post<{ Body: AppDefinition }>(
     '/api/apps/import',
     {
+      onRequest,
       schema: {
         tags,
         summary: 'Import an exported app definition',
@@ -109,7 +126,13 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
     '/api/apps/:app',
     { schema: { tags, params: appParams, response: { 200: summarySchema } } },
     async (request, reply) => {
+      const viewer = requireViewer(request)
       const summary = await apps.summary(request.params.app)
+      if (summary && !viewer.isAdmin && !(await access.appsOf(viewer)).includes(summary.key)) {
+        return reply
+          .status(403)
+          .send({ code: 'APP_FORBIDDEN', message: `You are not a member of app ${summary.key}` })
+      }
       if (!summary)
         return reply.status(404).send({ code: 'APP_NOT_FOUND', message: `No app "${request.params.app}"` })
       return summary
@@ -119,6 +142,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.get<{ Params: { app: string } }>(
     '/api/apps/:app/draft',
     {
+      onRequest,
       schema: { tags, params: appParams, response: { 200: { type: 'object', additionalProperties: true } } },
     },
     (request) => apps.draft(request.params.app),
@@ -127,6 +151,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.put<{ Params: { app: string }; Body: AppDefinition }>(
     '/api/apps/:app/draft',
     {
+      onRequest,
       schema: {
         tags,
         summary: 'Save the draft; answers with the problems found (saving does not require a valid app)',
@@ -144,6 +169,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.post<{ Params: { app: string } }>(
     '/api/apps/:app/validate',
     {
+      onRequest,
       schema: {
         tags,
         params: appParams,
@@ -156,6 +182,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.get<{ Params: { app: string } }>(
     '/api/apps/:app/plan',
     {
+      onRequest,
       schema: {
         tags,
         summary: 'The migration plan publishing the draft would run; `lossy` steps need confirmation',
@@ -169,6 +196,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.post<{ Params: { app: string }; Body: { confirm?: string[] } }>(
     '/api/apps/:app/publish',
     {
+      onRequest,
       schema: {
         tags,
         summary: 'Publish the draft as a new version (runs the migration plan in one transaction)',
@@ -189,6 +217,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.get<{ Params: { app: string } }>(
     '/api/apps/:app/versions',
     {
+      onRequest,
       schema: {
         tags,
         params: appParams,
@@ -213,6 +242,7 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService): void 
   app.get<{ Params: { app: string } }>(
     '/api/apps/:app/export',
     {
+      onRequest,
       schema: {
         tags,
         summary: 'Export the draft definition as JSON (import it with POST /api/apps/import)',

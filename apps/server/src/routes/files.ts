@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { Transform } from 'node:stream'
 import type { PlatformTables } from '../db/tables.js'
 import type { FileStore } from '../files/file-store.js'
+import { requireScope, requireViewer } from '../auth/authenticate.js'
 import { actorOf } from '../http/actor.js'
 import { AppError } from '../http/errors.js'
 
@@ -65,6 +66,7 @@ export async function registerFileRoutes(
       },
     },
     async (request, reply) => {
+      requireScope(request, 'records:write')
       if (!request.isMultipart())
         throw new AppError(415, 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data', 'file')
       const part = await request.file()
@@ -107,6 +109,7 @@ export async function registerFileRoutes(
       },
     },
     async (request, reply) => {
+      requireViewer(request)
       const file = await db
         .selectFrom('trellis.files')
         .selectAll()

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { actorOf } from '../http/actor.js'
+import { recordContext } from '../http/actor.js'
 import { AppError } from '../http/errors.js'
 import type { ListOptions } from '../records/record-reader.js'
 import { maxPageSize } from '../records/record-reader.js'
@@ -101,7 +101,12 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     },
     async (request, reply) => {
       const { app: appKey, form } = request.params
-      const created = await records.create(appKey, form, request.body.values, { actor: actorOf(request) })
+      const created = await records.create(
+        appKey,
+        form,
+        request.body.values,
+        recordContext(request, 'records:write'),
+      )
       return reply.status(201).send(created)
     },
   )
@@ -141,7 +146,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
         appKey,
         form,
         request.body.records.map((r) => r.values),
-        { actor: actorOf(request) },
+        recordContext(request, 'records:write'),
       )
       return reply.status(201).send({ records: created })
     },
@@ -183,7 +188,12 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     async (request) => {
       const { app: appKey, form } = request.params
       return {
-        records: await records.bulkUpdate(appKey, form, request.body.records, { actor: actorOf(request) }),
+        records: await records.bulkUpdate(
+          appKey,
+          form,
+          request.body.records,
+          recordContext(request, 'records:write'),
+        ),
       }
     },
   )
@@ -199,7 +209,13 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
         response: { 200: listResponse },
       },
     },
-    (request) => records.list(request.params.app, request.params.form, listOptions(request.query)),
+    (request) =>
+      records.list(
+        request.params.app,
+        request.params.form,
+        listOptions(request.query),
+        recordContext(request, 'records:read'),
+      ),
   )
 
   app.post<{ Params: FormParams; Body: Omit<ListOptions, never> }>(
@@ -226,7 +242,13 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
         response: { 200: listResponse },
       },
     },
-    (request) => records.list(request.params.app, request.params.form, request.body ?? {}),
+    (request) =>
+      records.list(
+        request.params.app,
+        request.params.form,
+        request.body ?? {},
+        recordContext(request, 'records:read'),
+      ),
   )
 
   app.get<{ Params: FormParams; Querystring: Pick<ListQuery, 'filter' | 'deleted'> }>(
@@ -246,7 +268,14 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     async (request) => {
       const options: Pick<ListOptions, 'filter' | 'deleted'> = { filter: parseFilter(request.query.filter) }
       if (request.query.deleted) options.deleted = true
-      return { count: await records.count(request.params.app, request.params.form, options) }
+      return {
+        count: await records.count(
+          request.params.app,
+          request.params.form,
+          options,
+          recordContext(request, 'records:read'),
+        ),
+      }
     },
   )
 
@@ -271,7 +300,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
       const expand = csv(request.query.expand)
       if (fields?.length) options.fields = fields
       if (expand?.length) options.expand = expand
-      return records.get(appKey, form, id, options)
+      return records.get(appKey, form, id, options, recordContext(request, 'records:read'))
     },
   )
 
@@ -293,9 +322,14 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     },
     (request) => {
       const { app: appKey, form, id } = request.params
-      return records.update(appKey, form, id, request.body.version, request.body.values, {
-        actor: actorOf(request),
-      })
+      return records.update(
+        appKey,
+        form,
+        id,
+        request.body.version,
+        request.body.values,
+        recordContext(request, 'records:write'),
+      )
     },
   )
 
@@ -316,7 +350,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     },
     (request) => {
       const { app: appKey, form, id } = request.params
-      return records.remove(appKey, form, id, request.query.version, { actor: actorOf(request) })
+      return records.remove(appKey, form, id, request.query.version, recordContext(request, 'records:write'))
     },
   )
 
@@ -332,7 +366,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     },
     (request) => {
       const { app: appKey, form, id } = request.params
-      return records.restore(appKey, form, id, { actor: actorOf(request) })
+      return records.restore(appKey, form, id, recordContext(request, 'records:write'))
     },
   )
 
@@ -353,7 +387,15 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     },
     (request) => {
       const { app: appKey, form, id, child, via } = request.params
-      return records.related(appKey, form, id, child, via, listOptions(request.query))
+      return records.related(
+        appKey,
+        form,
+        id,
+        child,
+        via,
+        listOptions(request.query),
+        recordContext(request, 'records:read'),
+      )
     },
   )
 }

@@ -13,5 +13,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       },
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  // staticCSP: the UI's own Content-Security-Policy, compatible with helmet's defaults.
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
 }

@@ -1,0 +1,120 @@
+import type { FormAction, JsonLogic } from '@trellis/form-engine'
+import { compileCondition, conditionToSql, type SqlScope } from '@trellis/rule-engine'
+import { sql, type RawBuilder } from 'kysely'
+import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
+import { AppError } from '../http/errors.js'
+import { maskValue } from './masking.js'
+import { userContext, type Viewer } from './viewer.js'
+
+/**
+ * What one viewer may do with one form of one published app, resolved per request. `undefined` viewer
+ * means the system itself (rules, template installs): full access. Everything a role restricts is
+ * enforced here, once, for every path that reads or writes records.
+ */
+export class FormAccess {
+  private constructor(
+    readonly form: CompiledForm,
+    readonly full: boolean,
+    private readonly actions: ReadonlySet<FormAction>,
+    private readonly scope: JsonLogic | undefined,
+    private readonly hidden: ReadonlySet<string>,
+    private readonly readOnly: ReadonlySet<string>,
+    private readonly masked: ReadonlySet<string>,
+    private readonly user: Record<string, unknown>,
+  ) {}
+
+  static full(form: CompiledForm): FormAccess {
+    return new FormAccess(form, true, new Set(), undefined, new Set(), new Set(), new Set(), {})
+  }
+
+  /** A member's access through their role; no role entry for the form means no access at all. */
+  static forRole(app: PublishedApp, form: CompiledForm, roleKey: string, viewer: Viewer): FormAccess {
+    const role = (app.definition.roles ?? []).find((r) => r.key === roleKey)
+    const permission = role?.forms?.[form.schema.key]
+    return new FormAccess(
+      form,
+      false,
+      new Set(permission?.actions ?? []),
+      permission?.scope,
+      new Set(permission?.hidden ?? []),
+      new Set(permission?.readOnly ?? []),
+      new Set(permission?.masked ?? []),
+      userContext(viewer),
+    )
+  }
+
+  can(action: FormAction): boolean {
+    return this.full || this.actions.has(action)
+  }
+
+  require(action: FormAction): void {
+    if (!this.can(action)) {
+      throw new AppError(403, 'FORBIDDEN', `You may not ${action} records of ${this.form.schema.key}`)
+    }
+  }
+
+  /** The row scope as SQL (with `$user` bound as parameters), or `true`. */
+  scopeSql(alias?: string): RawBuilder<unknown> {
+    if (this.full || this.scope === undefined) return sql`true`
+    const fields = alias
+      ? Object.fromEntries(
+          Object.entries(this.form.scope.fields).map(([k, f]) => [
+            k,
+            { ...f, column: `${alias}.${f.column}` },
+          ]),
+        )
+      : this.form.scope.fields
+    const scope: SqlScope = { fields, context: { user: this.user } }
+    return sql`(${conditionToSql(this.scope, scope)})`
+  }
+
+  /** Whether a record (as it would be stored) lies inside the row scope. */
+  inScope(record: Record<string, unknown>): boolean {
+    if (this.full || this.scope === undefined) return true
+    const value = compileCondition(this.scope)(record, { user: this.user })
+    return Array.isArray(value) ? value.length > 0 : Boolean(value)
+  }
+
+  /**
+   * The fields a viewer may filter and sort on: hidden and masked ones are left out, so they cannot be
+   * inferred by narrowing a filter (`starts_with` on a masked phone) or by sort order.
+   */
+  filterScope(): SqlScope {
+    if (this.full) return this.form.scope
+    const fields = Object.fromEntries(
+      Object.entries(this.form.scope.fields).filter(
+        ([key]) => !this.hidden.has(key) && !this.masked.has(key),
+      ),
+    )
+    return { fields }
+  }
+
+  canSeeField(key: string): boolean {
+    return this.full || !this.hidden.has(key)
+  }
+
+  canSortOrFilter(key: string): boolean {
+    return this.full || (!this.hidden.has(key) && !this.masked.has(key))
+  }
+
+  /** Refuses writes to hidden or read-only fields, naming the first one. */
+  checkWritable(values: Record<string, unknown>, prefix = ''): void {
+    if (this.full) return
+    for (const key of Object.keys(values)) {
+      if (this.hidden.has(key) || this.readOnly.has(key)) {
+        throw new AppError(403, 'FIELD_READ_ONLY', `You may not change ${key}`, `${prefix}${key}`)
+      }
+    }
+  }
+
+  /** A record as this viewer may see it: hidden fields removed, masked fields masked. */
+  present<T extends Record<string, unknown>>(record: T): T {
+    if (this.full || (this.hidden.size === 0 && this.masked.size === 0)) return record
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(record)) {
+      if (this.hidden.has(key)) continue
+      out[key] = this.masked.has(key) ? maskValue(value, this.form.fields.get(key)?.type) : value
+    }
+    return out as T
+  }
+}
