@@ -1,0 +1,127 @@
+import type { DrillCell, Locale, PivotSpec } from '@trellis/report-engine'
+import type { FastifyInstance } from 'fastify'
+import type { AppService } from '../apps/app-service.js'
+import type { Database } from '../db/database.js'
+import type { RecordsService } from '../records/records-service.js'
+import { PivotService } from '../reports/pivot-service.js'
+import { rowScopeFor } from '../reports/row-scope.js'
+
+const appParams = {
+  type: 'object',
+  required: ['app'],
+  properties: { app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } },
+} as const
+
+// The spec's structure is checked by the report engine against the app's forms (with dotted paths in the
+// error); here only its outer shape.
+const spec = {
+  type: 'object',
+  required: ['source', 'measures'],
+  properties: {
+    source: { type: 'string' },
+    measures: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object' } },
+    rows: { type: 'array', maxItems: 20, items: { type: 'object' } },
+    columns: { type: 'array', maxItems: 20, items: { type: 'object' } },
+  },
+  additionalProperties: true,
+} as const
+const locale = { type: 'string', enum: ['zh-CN', 'en'] } as const
+const headerCell = {
+  type: 'object',
+  required: ['value'],
+  properties: { value: { type: ['string', 'number', 'boolean', 'null'] }, others: { type: 'boolean' } },
+} as const
+const grid = { type: 'object', additionalProperties: true } as const
+
+interface PivotBody {
+  spec: PivotSpec
+  locale?: Locale
+}
+
+export function registerReportRoutes(
+  app: FastifyInstance,
+  apps: AppService,
+  records: RecordsService,
+  database: Database,
+): PivotService {
+  const service = new PivotService(database.db as never, apps, records)
+  const tags = ['reports']
+
+  app.post<{ Params: { app: string }; Body: PivotBody }>(
+    '/api/apps/:app/pivot',
+    {
+      schema: {
+        tags,
+        summary: 'Run an ad-hoc pivot: one SQL query with subtotals and totals, answered as a grid',
+        params: appParams,
+        body: {
+          type: 'object',
+          required: ['spec'],
+          additionalProperties: false,
+          properties: { spec, locale },
+        },
+        response: { 200: { type: 'object', properties: { grid, cells: { type: 'integer' } } } },
+      },
+    },
+    async (request) => {
+      const published = await service.app(request.params.app)
+      const rowScope = rowScopeFor(request, published, request.body.spec.source)
+      return service.pivot(published, {
+        spec: request.body.spec,
+        ...(request.body.locale ? { locale: request.body.locale } : {}),
+        ...(rowScope !== undefined ? { rowScope } : {}),
+      })
+    },
+  )
+
+  app.post<{ Params: { app: string }; Body: PivotBody & { cell: DrillCell; limit?: number } }>(
+    '/api/apps/:app/pivot/drill',
+    {
+      schema: {
+        tags,
+        summary: "A pivot cell's records: the JsonLogic filter selecting them, their count and first page",
+        params: appParams,
+        body: {
+          type: 'object',
+          required: ['spec', 'cell'],
+          additionalProperties: false,
+          properties: {
+            spec,
+            locale,
+            limit: { type: 'integer', minimum: 1, maximum: 500 },
+            cell: {
+              type: 'object',
+              required: ['rows', 'columns'],
+              properties: {
+                rows: { type: 'array', items: headerCell },
+                columns: { type: 'array', items: headerCell },
+                topValues: { type: 'object', additionalProperties: { type: 'array' } },
+              },
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              filter: {},
+              count: { type: 'integer' },
+              records: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const published = await service.app(request.params.app)
+      const rowScope = rowScopeFor(request, published, request.body.spec.source)
+      return service.drill(published, {
+        spec: request.body.spec,
+        cell: request.body.cell,
+        ...(request.body.limit ? { limit: request.body.limit } : {}),
+        ...(rowScope !== undefined ? { rowScope } : {}),
+      })
+    },
+  )
+  return service
+}

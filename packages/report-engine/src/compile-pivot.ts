@@ -1,0 +1,230 @@
+import type { ConditionContext, JsonLogic } from '@trellis/rule-engine'
+import { sql, type RawBuilder } from 'kysely'
+import { fail } from './errors.js'
+import { checkDbSchema, timeZoneOf, type PivotSchema } from './schema.js'
+import { compileSql, type CompiledSql } from './sql/compile-only.js'
+import { compileDimension, type CompiledDimension, type DimensionMeta } from './sql/dimensions.js'
+import { condition, FieldResolver } from './sql/field-resolver.js'
+import { compileMeasures, type MeasureMeta } from './sql/measures.js'
+import type { PivotSpec, TotalsSpec } from './types.js'
+
+export interface CompileOptions {
+  /**
+   * The viewer's row scope (JsonLogic over the source form), AND-ed with the spec's filter before
+   * aggregation, so a viewer's totals only ever count rows they may see.
+   */
+  rowScope?: JsonLogic
+  /** Caps the result rows: the host asks for one more than it accepts to detect an oversized pivot. */
+  maxRows?: number
+  /** Evaluation instant and `$…` variables for conditions (`{"now": []}`, `$user.store`). */
+  now?: Date
+  context?: ConditionContext
+}
+
+export interface TopMeta {
+  dimension: string
+  n: number
+  others: boolean
+}
+
+export interface PivotMeta {
+  rows: DimensionMeta[]
+  columns: DimensionMeta[]
+  measures: MeasureMeta[]
+  top: TopMeta[]
+  totals: TotalsSpec
+  timeZone: string
+}
+
+export interface CompiledPivot extends CompiledSql {
+  meta: PivotMeta
+}
+
+/** Result column names: `d<i>` per dimension (rows then columns), `o<i>` "others" flags, `g`, `m<i>`. */
+export const dimColumn = (i: number) => `d${i}`
+export const othersColumn = (i: number) => `o${i}`
+export const measureColumn = (i: number) => `m${i}`
+export const MAX_DIMENSIONS = 12
+
+interface Prepared {
+  resolver: FieldResolver
+  rows: CompiledDimension[]
+  columns: CompiledDimension[]
+  where: RawBuilder<unknown>[]
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+
+/** Resolves the parts of a spec every query over it shares: fields, filter, row scope, dimensions. */
+export function preparePivot(spec: PivotSpec, schema: PivotSchema, options: CompileOptions = {}): Prepared {
+  if (!isObject(spec)) fail('invalid_spec', 'A pivot spec is an object', '')
+  checkDbSchema(schema.dbSchema)
+  const resolver = new FieldResolver(schema, spec, timeZoneOf(schema))
+  for (const key of ['rows', 'columns', 'measures', 'sort', 'top'] as const) {
+    if (spec[key] !== undefined && !Array.isArray(spec[key])) fail('invalid_spec', `${key} is a list`, key)
+  }
+  const extra = {
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.context ? { context: options.context } : {}),
+  }
+  const where: RawBuilder<unknown>[] = []
+  for (const [logic, path] of [
+    [spec.filter, 'filter'],
+    [options.rowScope, 'rowScope'],
+  ] as const) {
+    if (logic === undefined || logic === null) continue
+    where.push(condition(logic, { ...resolver.scope(logic, path, false), ...extra }, path))
+  }
+  const rows = (spec.rows ?? []).map((d, i) => compileDimension(d, `rows.${i}`, resolver))
+  const columns = (spec.columns ?? []).map((d, i) => compileDimension(d, `columns.${i}`, resolver))
+  if (rows.length + columns.length > MAX_DIMENSIONS)
+    fail('too_many_dimensions', `At most ${MAX_DIMENSIONS} dimensions`, 'rows')
+  return { resolver, rows, columns, where }
+}
+
+/** `src` (typed columns, joins, related aggregates) and `base` (filtered, with window values) CTEs. */
+export function baseCtes(prepared: Prepared): RawBuilder<unknown> {
+  const { resolver, where } = prepared
+  const srcColumns = [sql`t.id as id`, ...resolver.srcColumns]
+  const src = sql`select ${sql.join(srcColumns)} from ${resolver.fromClause()} where t.deleted_at is null`
+  const baseColumns = [sql`src.*`, ...resolver.windowColumns]
+  const filter = where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``
+  return sql`src as (${src}), base as (select ${sql.join(baseColumns)} from src${filter})`
+}
+
+/**
+ * A PivotSpec → one SQL statement: aggregates per cell with GROUPING SETS adding subtotals and totals.
+ * Every field, bucket, aggregation and direction is checked against the app's forms and allow-lists;
+ * table and column names come from the forms' column plans, every value is a parameter.
+ */
+export function compilePivot(
+  spec: PivotSpec,
+  schema: PivotSchema,
+  options: CompileOptions = {},
+): CompiledPivot {
+  const prepared = preparePivot(spec, schema, options)
+  const { resolver, rows, columns } = prepared
+  const measures = compileMeasures(spec.measures, resolver)
+  const dims = [...rows, ...columns]
+  const totals: TotalsSpec = isObject(spec.totals) ? spec.totals : {}
+
+  checkSort(
+    spec,
+    rows.length,
+    columns.length,
+    measures.map((m) => m.meta.key),
+  )
+  const top = compileTop(spec, dims, measures, rows.length)
+  const topCtes: RawBuilder<unknown>[] = []
+  const topJoins: RawBuilder<unknown>[] = []
+  const topWhere: RawBuilder<unknown>[] = []
+  const dimSelects = dims.map((dim, i) => {
+    const t = top.get(i)
+    if (!t) return sql`${dim.sql} as ${sql.id(dimColumn(i))}`
+    const name = `top_${i}`
+    const by = t.measure
+    // Values ranked by the measure, largest first, ties by value; empty values are never ranked.
+    topCtes.push(
+      sql`${sql.id(name)} as (select v, row_number() over (order by m desc nulls last, v asc) as rn from (select ${dim.sql} as v, ${by} as m from base where ${dim.sql} is not null group by 1) x)`,
+    )
+    const rn = sql.ref(`${name}.rn`)
+    topJoins.push(sql`left join ${sql.id(name)} on ${sql.ref(`${name}.v`)} = ${dim.sql}`)
+    if (!t.meta.others) {
+      topWhere.push(sql`(${sql.ref(dimColumn(i))} is null or ${sql.ref(othersColumn(i))} is false)`)
+    }
+    return sql`case when ${rn} <= ${t.meta.n} then ${dim.sql} end as ${sql.id(dimColumn(i))}, (${dim.sql} is not null and coalesce(${rn} > ${t.meta.n}, true)) as ${sql.id(othersColumn(i))}`
+  })
+
+  const groupColumns = (i: number) =>
+    top.has(i) ? [sql.ref(dimColumn(i)), sql.ref(othersColumn(i))] : [sql.ref(dimColumn(i))]
+  const levels = (n: number, total: boolean | undefined) => {
+    const set = new Set<number>([n])
+    if (totals.subtotals) for (let k = 0; k < n; k++) set.add(k)
+    if (total) set.add(0)
+    return [...set].sort((a, b) => b - a)
+  }
+  const sets: RawBuilder<unknown>[] = []
+  for (const r of levels(rows.length, totals.rows)) {
+    for (const c of levels(columns.length, totals.columns)) {
+      const cols = [
+        ...Array.from({ length: r }, (_, i) => groupColumns(i)).flat(),
+        ...Array.from({ length: c }, (_, i) => groupColumns(rows.length + i)).flat(),
+      ]
+      sets.push(sql`(${sql.join(cols.length ? cols : [sql``], sql`, `)})`)
+    }
+  }
+
+  const selects: RawBuilder<unknown>[] = []
+  dims.forEach((_, i) => {
+    selects.push(sql.ref(dimColumn(i)))
+    if (top.has(i)) selects.push(sql.ref(othersColumn(i)))
+  })
+  if (dims.length) selects.push(sql`grouping(${sql.join(dims.map((_, i) => sql.ref(dimColumn(i))))}) as g`)
+  measures.forEach((m, i) => selects.push(sql`${m.sql} as ${sql.id(measureColumn(i))}`))
+
+  const ctes = [baseCtes(prepared), ...topCtes]
+  const cellsSelect = [sql`base.*`, ...dimSelects]
+  ctes.push(sql`cells as (select ${sql.join(cellsSelect)} from base ${sql.join(topJoins, sql` `)})`)
+  const whereSql = topWhere.length ? sql` where ${sql.join(topWhere, sql` and `)}` : sql``
+  const groupBy = dims.length ? sql` group by grouping sets (${sql.join(sets)})` : sql``
+  const limit =
+    options.maxRows !== undefined ? sql` limit ${Math.max(0, Math.floor(options.maxRows))}` : sql``
+  const query = sql`with ${sql.join(ctes)} select ${sql.join(selects)} from cells${whereSql}${groupBy}${limit}`
+
+  const compiled = compileSql(query)
+  return {
+    ...compiled,
+    meta: {
+      rows: rows.map((d) => d.meta),
+      columns: columns.map((d) => d.meta),
+      measures: measures.map((m) => m.meta),
+      top: [...top.values()].map((t) => t.meta),
+      totals,
+      timeZone: resolver.timeZone,
+    },
+  }
+}
+
+/** `rows.0` / `columns.1` → the index in rows-then-columns order. */
+export function dimensionIndex(path: unknown, rows: number, columns: number, at: string): number {
+  const m = typeof path === 'string' ? /^(rows|columns)\.(\d{1,2})$/.exec(path) : null
+  const index = m ? Number(m[2]) : -1
+  if (!m || index >= (m[1] === 'rows' ? rows : columns))
+    return fail('invalid_dimension', `"${String(path)}" names no dimension of this pivot`, at)
+  return m[1] === 'rows' ? index : rows + index
+}
+
+function compileTop(
+  spec: PivotSpec,
+  dims: CompiledDimension[],
+  measures: ReturnType<typeof compileMeasures>,
+  rowCount: number,
+) {
+  const top = new Map<number, { meta: TopMeta; measure: RawBuilder<unknown> }>()
+  ;(spec.top ?? []).forEach((t, i) => {
+    const path = `top.${i}`
+    if (!isObject(t)) fail('invalid_spec', 'top entries are objects', path)
+    const index = dimensionIndex(t.dimension, rowCount, dims.length - rowCount, `${path}.dimension`)
+    if (top.has(index)) fail('duplicate_key', 'One top per dimension', `${path}.dimension`)
+    if (!Number.isInteger(t.n) || t.n < 1 || t.n > 1000)
+      fail('invalid_spec', 'n is a whole number from 1 to 1000', `${path}.n`)
+    const measure = t.by === undefined ? measures[0] : measures.find((m) => m.meta.key === t.by)
+    if (!measure) fail('unknown_measure', `Unknown measure "${String(t.by)}"`, `${path}.by`)
+    top.set(index, {
+      meta: { dimension: t.dimension, n: t.n, others: Boolean(t.others) },
+      measure: measure!.sql,
+    })
+  })
+  return top
+}
+
+function checkSort(spec: PivotSpec, rows: number, columns: number, measureKeys: string[]): void {
+  ;(spec.sort ?? []).forEach((s, i) => {
+    const path = `sort.${i}`
+    if (!isObject(s)) fail('invalid_spec', 'sort entries are objects', path)
+    if (s.direction !== undefined && s.direction !== 'asc' && s.direction !== 'desc')
+      fail('invalid_direction', 'direction is asc or desc', `${path}.direction`)
+    if (typeof s.by === 'string' && measureKeys.includes(s.by)) return
+    dimensionIndex(s.by, rows, columns, `${path}.by`)
+  })
+}

@@ -1,0 +1,394 @@
+import {
+  planColumns,
+  toConditionScope,
+  type ColumnSpec,
+  type ConditionFieldType,
+  type FieldDef,
+  type FormSchema,
+  type LocalizedText,
+  type SelectOption,
+} from '@trellis/form-engine'
+import { ConditionError, conditionToSql, type JsonLogic } from '@trellis/rule-engine'
+import { sql, type RawBuilder } from 'kysely'
+import { fail, ReportError } from '../errors.js'
+import type { PivotSchema } from '../schema.js'
+import type { PivotSpec } from '../types.js'
+
+/** A field reference resolved to a column `cN` of the `src`/`base` layers. */
+export interface ResolvedField {
+  ref: string
+  column: string
+  type: ConditionFieldType
+  sqlType: string
+  label: LocalizedText
+  options?: SelectOption[]
+  /** Set for `window:` refs: computed in the `base` layer, so unusable in the source filter. */
+  window?: boolean
+}
+
+interface Join {
+  alias: string
+  form: FormSchema
+  columns: Map<string, ColumnSpec>
+  sql: RawBuilder<unknown>
+}
+
+interface RelatedJoin {
+  alias: string
+  sql: RawBuilder<unknown>
+  values: Map<string, { column: string; type: ConditionFieldType; sqlType: string; zero: boolean }>
+}
+
+const SYSTEM_LABELS: Record<string, LocalizedText> = {
+  id: { 'zh-CN': '编号', en: 'ID' },
+  created_at: { 'zh-CN': '创建时间', en: 'Created at' },
+  updated_at: { 'zh-CN': '更新时间', en: 'Updated at' },
+  created_by: { 'zh-CN': '创建人', en: 'Created by' },
+  updated_by: { 'zh-CN': '更新人', en: 'Updated by' },
+  version: { 'zh-CN': '版本', en: 'Version' },
+}
+
+const RELATED_KEY = /^[a-z][a-z0-9_]{0,62}$/
+
+export function findForm(schema: PivotSchema, key: unknown, path: string): FormSchema {
+  const form = schema.app.forms.find((f) => f.key === key && !f.archived)
+  if (!form) fail('unknown_form', `Unknown form "${String(key)}"`, path)
+  return form!
+}
+
+function liveColumns(schema: PivotSchema, form: FormSchema): Map<string, ColumnSpec> {
+  const plan = planColumns(form, { app: schema.app })
+  return new Map(plan.columns.filter((c) => !c.archived).map((c) => [c.field, c]))
+}
+
+/** The names conditions read through `{"var": …}`, so only those fields join the query. */
+export function varsOf(logic: JsonLogic, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(logic)) {
+    for (const item of logic) varsOf(item, into)
+  } else if (logic && typeof logic === 'object') {
+    for (const [op, args] of Object.entries(logic)) {
+      if (op === 'var') {
+        const name = Array.isArray(args) ? args[0] : args
+        if (typeof name === 'string') into.add(name)
+        else varsOf(args, into)
+      } else varsOf(args, into)
+    }
+  }
+  return into
+}
+
+/**
+ * Turns field references into columns of the query's `src` layer, adding a left join per relation path and
+ * one pre-aggregated subquery per `related` entry. Table and column names come from the forms' column plans.
+ */
+export class FieldResolver {
+  readonly source: FormSchema
+  readonly fields = new Map<string, ResolvedField>()
+  readonly srcColumns: RawBuilder<unknown>[] = []
+  readonly windowColumns: RawBuilder<unknown>[] = []
+  private readonly sourceColumns: Map<string, ColumnSpec>
+  private readonly joins = new Map<string, Join>()
+  private readonly relatedJoins = new Map<string, RelatedJoin>()
+
+  constructor(
+    readonly schema: PivotSchema,
+    readonly spec: PivotSpec,
+    readonly timeZone: string,
+  ) {
+    this.source = findForm(schema, spec.source, 'source')
+    this.sourceColumns = liveColumns(schema, this.source)
+  }
+
+  table(form: FormSchema): RawBuilder<unknown> {
+    const plan = planColumns(form, { app: this.schema.app })
+    return sql.table(`${this.schema.dbSchema}.${plan.table}`)
+  }
+
+  /** `from … left join …` of the src layer. */
+  fromClause(): RawBuilder<unknown> {
+    const parts = [sql`${this.table(this.source)} as t`]
+    for (const join of this.joins.values()) parts.push(join.sql)
+    for (const related of this.relatedJoins.values()) parts.push(related.sql)
+    return sql.join(parts, sql` `)
+  }
+
+  has(ref: string): boolean {
+    return this.fields.has(ref)
+  }
+
+  resolve(ref: unknown, path: string): ResolvedField {
+    if (typeof ref !== 'string' || ref === '')
+      return fail('invalid_field', 'A field reference is required', path)
+    const known = this.fields.get(ref)
+    if (known) return known
+    if (ref.startsWith('window:')) return this.resolveWindow(ref, path)
+    const parts = ref.split('.')
+    const related = this.spec.related?.[parts[0]!]
+    if (related && parts.length === 2 && !this.sourceColumns.has(parts[0]!)) {
+      return this.resolveRelated(parts[0]!, related, parts[1]!, ref, path)
+    }
+    let form = this.source
+    let columns = this.sourceColumns
+    let alias = 't'
+    for (let i = 0; i < parts.length - 1; i++) {
+      const field = form.fields.find((f) => f.key === parts[i] && !f.archived)
+      if (!field || field.type !== 'relation' || !field.relation)
+        fail('not_a_relation', `"${parts.slice(0, i + 1).join('.')}" is not a relation field`, path)
+      const join = this.join(parts.slice(0, i + 1).join('.'), alias, columns.get(field!.key)!, field!)
+      form = join.form
+      columns = join.columns
+      alias = join.alias
+    }
+    const key = parts.at(-1)!
+    const column = columns.get(key)
+    if (!column || column.field === 'deleted_at') return fail('unknown_field', `Unknown field "${ref}"`, path)
+    const scope = toConditionScope(form, { app: this.schema.app }).fields[key]
+    if (!scope) return fail('unknown_field', `Unknown field "${ref}"`, path)
+    const def = form.fields.find((f) => f.key === key)
+    return this.add(ref, sql.ref(`${alias}.${column.column}`), {
+      type: scope.type,
+      sqlType: column.sqlType,
+      label: def?.label ?? SYSTEM_LABELS[key] ?? { en: key },
+      ...(def?.options ? { options: def.options } : {}),
+    })
+  }
+
+  private add(
+    ref: string,
+    expression: RawBuilder<unknown>,
+    meta: Omit<ResolvedField, 'ref' | 'column'>,
+    layer: 'src' | 'window' = 'src',
+  ): ResolvedField {
+    const column = `c${this.fields.size}`
+    const resolved: ResolvedField = { ref, column, ...meta }
+    this.fields.set(ref, resolved)
+    ;(layer === 'src' ? this.srcColumns : this.windowColumns).push(sql`${expression} as ${sql.id(column)}`)
+    return resolved
+  }
+
+  private join(path: string, fromAlias: string, fk: ColumnSpec, field: FieldDef): Join {
+    const existing = this.joins.get(path)
+    if (existing) return existing
+    const form = findForm(this.schema, field.relation!.form, path)
+    const alias = `j${this.joins.size}`
+    // Soft-deleted targets behave as an empty relation, as they do in the records API.
+    const joinSql = sql`left join ${this.table(form)} as ${sql.id(alias)} on ${sql.ref(`${alias}.id`)} = ${sql.ref(
+      `${fromAlias}.${fk.column}`,
+    )} and ${sql.ref(`${alias}.deleted_at`)} is null`
+    const join: Join = { alias, form, columns: liveColumns(this.schema, form), sql: joinSql }
+    this.joins.set(path, join)
+    return join
+  }
+
+  private resolveRelated(
+    name: string,
+    related: PivotSpec['related'] extends infer R ? (R extends Record<string, infer S> ? S : never) : never,
+    valueKey: string,
+    ref: string,
+    path: string,
+  ): ResolvedField {
+    const join = this.relatedJoin(name, related)
+    const value = join.values.get(valueKey)
+    if (!value) return fail('unknown_field', `Related "${name}" has no value "${valueKey}"`, path)
+    const column = sql.ref(`${join.alias}.${value.column}`)
+    // Counts and sums over no related records are 0, not unknown: a customer without orders spent nothing.
+    const expression = value.zero ? sql`coalesce(${column}, 0)` : column
+    return this.add(ref, expression, {
+      type: value.type,
+      sqlType: value.sqlType,
+      label: { en: ref, 'zh-CN': ref },
+    })
+  }
+
+  private relatedJoin(name: string, related: NonNullable<PivotSpec['related']>[string]): RelatedJoin {
+    const existing = this.relatedJoins.get(name)
+    if (existing) return existing
+    const path = `related.${name}`
+    if (!RELATED_KEY.test(name)) fail('invalid_key', `Bad related name "${name}"`, path)
+    const form = findForm(this.schema, related?.form, `${path}.form`)
+    const columns = liveColumns(this.schema, form)
+    const via = form.fields.find((f) => f.key === related.via && !f.archived)
+    if (!via || via.type !== 'relation' || via.relation?.form !== this.source.key)
+      fail(
+        'not_a_relation',
+        `${form.key}.${String(related.via)} is not a relation to ${this.source.key}`,
+        `${path}.via`,
+      )
+    const scope = toConditionScope(form, { alias: 'c', app: this.schema.app })
+    const alias = `r${this.relatedJoins.size}`
+    const values = new Map<string, RelatedJoin['values'] extends Map<string, infer V> ? V : never>()
+    const selects: RawBuilder<unknown>[] = [sql`${sql.ref(`c.${columns.get(via!.key)!.column}`)} as k`]
+    if (!related.values || typeof related.values !== 'object' || !Object.keys(related.values).length)
+      fail('invalid_spec', 'Related needs at least one value', `${path}.values`)
+    for (const [key, value] of Object.entries(related.values)) {
+      const vpath = `${path}.values.${key}`
+      if (!RELATED_KEY.test(key)) fail('invalid_key', `Bad value name "${key}"`, vpath)
+      const column = `v${values.size}`
+      const agg = value?.agg
+      if (agg === 'count' && value.field === undefined) {
+        selects.push(sql`count(*) as ${sql.id(column)}`)
+        values.set(key, { column, type: 'number', sqlType: 'bigint', zero: true })
+        continue
+      }
+      const spec = columns.get(value?.field ?? '')
+      const type = scope.fields[value?.field ?? '']?.type
+      if (!spec || !type || spec.field === 'deleted_at')
+        fail('unknown_field', `Unknown field "${String(value?.field)}" on ${form.key}`, `${vpath}.field`)
+      const ref = sql.ref(`c.${spec!.column}`)
+      const numeric = type === 'number' || type === 'decimal'
+      switch (agg) {
+        case 'count':
+          selects.push(sql`count(${ref}) as ${sql.id(column)}`)
+          values.set(key, { column, type: 'number', sqlType: 'bigint', zero: true })
+          break
+        case 'count_distinct':
+          selects.push(sql`count(distinct ${ref}) as ${sql.id(column)}`)
+          values.set(key, { column, type: 'number', sqlType: 'bigint', zero: true })
+          break
+        case 'sum':
+        case 'avg':
+          if (!numeric) fail('type_mismatch', `${agg} needs a number field`, `${vpath}.field`)
+          selects.push(sql`${sql.raw(agg)}(${ref}) as ${sql.id(column)}`)
+          values.set(key, {
+            column,
+            type: agg === 'avg' ? 'decimal' : type!,
+            sqlType: agg === 'avg' ? 'numeric' : spec!.sqlType,
+            zero: agg === 'sum',
+          })
+          break
+        case 'min':
+        case 'max':
+          if (type === 'json' || type === 'text_array' || type === 'boolean')
+            fail('type_mismatch', `${agg} cannot aggregate this field`, `${vpath}.field`)
+          selects.push(sql`${sql.raw(agg)}(${ref}) as ${sql.id(column)}`)
+          values.set(key, { column, type: type!, sqlType: spec!.sqlType, zero: false })
+          break
+        default:
+          fail('invalid_aggregation', `Unknown aggregation "${String(agg)}"`, `${vpath}.agg`)
+      }
+    }
+    let where = sql`c.deleted_at is null`
+    if (related.filter !== undefined && related.filter !== null) {
+      where = sql`${where} and (${condition(related.filter, { fields: scope.fields, timeZone: this.timeZone }, `${path}.filter`)})`
+    }
+    const joinSql = sql`left join (select ${sql.join(selects)} from ${this.table(form)} as c where ${where} group by 1) as ${sql.id(
+      alias,
+    )} on ${sql.ref(`${alias}.k`)} = t.id`
+    const join: RelatedJoin = { alias, sql: joinSql, values }
+    this.relatedJoins.set(name, join)
+    return join
+  }
+
+  private resolveWindow(ref: string, path: string): ResolvedField {
+    const name = ref.slice('window:'.length)
+    const window = this.spec.windows?.[name]
+    if (!window || !Object.prototype.hasOwnProperty.call(this.spec.windows, name))
+      return fail('unknown_field', `Unknown window "${name}"`, path)
+    const wpath = `windows.${name}`
+    const field = this.resolve(window.field, `${wpath}.field`)
+    if (field.window) fail('invalid_spec', 'A window cannot read another window', `${wpath}.field`)
+    const col = sql.ref(field.column)
+    switch (window.fn) {
+      case 'min':
+      case 'max':
+      case 'count': {
+        if (!Array.isArray(window.partitionBy) || window.partitionBy.length === 0)
+          fail('invalid_spec', 'partitionBy lists at least one field', `${wpath}.partitionBy`)
+        const partition = window.partitionBy.map((p, i) => {
+          const f = this.resolve(p, `${wpath}.partitionBy.${i}`)
+          if (f.window) fail('invalid_spec', 'Cannot partition by a window', `${wpath}.partitionBy.${i}`)
+          return sql.ref(f.column)
+        })
+        if (
+          window.fn !== 'count' &&
+          (field.type === 'json' || field.type === 'text_array' || field.type === 'boolean')
+        )
+          fail('type_mismatch', `${window.fn} cannot aggregate this field`, `${wpath}.field`)
+        const expr = sql`${sql.raw(window.fn)}(${col}) over (partition by ${sql.join(partition)})`
+        const count = window.fn === 'count'
+        return this.add(
+          ref,
+          expr,
+          {
+            type: count ? 'number' : field.type,
+            sqlType: count ? 'bigint' : field.sqlType,
+            label: { en: name, 'zh-CN': name },
+            window: true,
+          },
+          'window',
+        )
+      }
+      case 'quantile': {
+        const buckets = window.buckets ?? 5
+        if (!Number.isInteger(buckets) || buckets < 2 || buckets > 100)
+          fail('invalid_spec', 'buckets is a whole number from 2 to 100', `${wpath}.buckets`)
+        if (field.type === 'json' || field.type === 'text_array' || field.type === 'boolean')
+          fail('type_mismatch', 'A quantile needs an ordered field', `${wpath}.field`)
+        // rank() gives equal values the same rank, so ties share a score: 1 + ⌊buckets·(rank−1)/n⌋ over the
+        // records that have a value (empty values get no score).
+        const order = window.descending ? sql`desc` : sql`asc`
+        const part = sql`partition by ${col} is null`
+        const expr = sql`case when ${col} is null then null else 1 + (cast(${buckets} as integer) * (rank() over (${part} order by ${col} ${order}) - 1)) / count(*) over (${part}) end`
+        return this.add(
+          ref,
+          expr,
+          { type: 'number', sqlType: 'bigint', label: { en: name, 'zh-CN': name }, window: true },
+          'window',
+        )
+      }
+      default:
+        return fail(
+          'invalid_spec',
+          `Unknown window function "${String((window as { fn?: unknown }).fn)}"`,
+          `${wpath}.fn`,
+        )
+    }
+  }
+
+  /**
+   * The condition scope over layer columns. Before windows exist (`src`), window refs are refused as unknown.
+   * Unknown names are left out so the rule engine reports them with its own code and path.
+   */
+  scope(logic: JsonLogic, path: string, withWindows: boolean) {
+    const fields: Record<string, { column: string; type: ConditionFieldType }> = {}
+    for (const name of varsOf(logic)) {
+      if (name.startsWith('$')) continue
+      if (!withWindows && name.startsWith('window:')) continue
+      let field: ResolvedField
+      try {
+        field = this.resolve(name, path)
+      } catch (error) {
+        if (
+          error instanceof ReportError &&
+          (error.code === 'unknown_field' || error.code === 'not_a_relation')
+        )
+          continue
+        throw error
+      }
+      if (field.window && !withWindows) continue
+      fields[name] = { column: field.column, type: field.type }
+    }
+    return { fields, timeZone: this.timeZone }
+  }
+}
+
+export interface ConditionScopeLike {
+  fields: Record<string, { column: string; type: ConditionFieldType }>
+  timeZone: string
+  now?: Date
+}
+
+/** conditionToSql with the rule engine's errors re-coded under the spec's path. */
+export function condition(logic: JsonLogic, scope: ConditionScopeLike, path: string): RawBuilder<unknown> {
+  try {
+    return sql`${conditionToSql(logic, scope)}`
+  } catch (error) {
+    if (error instanceof ConditionError)
+      throw new ReportError(
+        `condition.${error.code}`,
+        error.message,
+        error.path ? `${path}.${error.path}` : path,
+      )
+    throw error
+  }
+}

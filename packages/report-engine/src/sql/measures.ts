@@ -1,0 +1,149 @@
+import type { LocalizedText } from '@trellis/form-engine'
+import { sql, type RawBuilder } from 'kysely'
+import { fail } from '../errors.js'
+import type { Aggregation, Measure, ShowAs } from '../types.js'
+import { condition, type FieldResolver } from './field-resolver.js'
+
+export const AGGREGATIONS: readonly Aggregation[] = [
+  'count',
+  'count_distinct',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'median',
+]
+export const SHOW_AS: readonly ShowAs[] = [
+  'value',
+  'share_of_first_column',
+  'share_of_row_total',
+  'share_of_column_total',
+  'share_of_grand_total',
+]
+export const MEASURE_KEY = /^[a-z][a-z0-9_]{0,62}$/
+
+export interface MeasureMeta {
+  key: string
+  label: LocalizedText
+  agg: Aggregation | 'ratio'
+  field?: string
+  fieldType?: string
+  showAs: ShowAs
+}
+
+export interface CompiledMeasure {
+  meta: MeasureMeta
+  /** Aggregate expression over the `cells` layer. */
+  sql: RawBuilder<unknown>
+}
+
+const NUMERIC = new Set(['number', 'decimal'])
+const ORDERED = new Set(['number', 'decimal', 'date', 'datetime', 'text'])
+
+const defaultLabels: Record<Aggregation, LocalizedText> = {
+  count: { 'zh-CN': '数量', en: 'Count' },
+  count_distinct: { 'zh-CN': '去重数', en: 'Distinct count' },
+  sum: { 'zh-CN': '合计', en: 'Sum' },
+  avg: { 'zh-CN': '平均', en: 'Average' },
+  min: { 'zh-CN': '最小', en: 'Min' },
+  max: { 'zh-CN': '最大', en: 'Max' },
+  median: { 'zh-CN': '中位数', en: 'Median' },
+}
+
+export function compileMeasures(measures: Measure[], resolver: FieldResolver): CompiledMeasure[] {
+  if (!Array.isArray(measures) || measures.length === 0)
+    fail('invalid_spec', 'A pivot needs at least one measure', 'measures')
+  const seen = new Set<string>()
+  const compiled = new Map<string, CompiledMeasure>()
+  measures.forEach((m, i) => {
+    const path = `measures.${i}`
+    if (typeof m !== 'object' || m === null) fail('invalid_spec', 'A measure is an object', path)
+    if (typeof m.key !== 'string' || !MEASURE_KEY.test(m.key))
+      fail('invalid_key', 'A measure key is lower-case letters, digits and _', `${path}.key`)
+    if (seen.has(m.key)) fail('duplicate_key', `Measure "${m.key}" appears twice`, `${path}.key`)
+    seen.add(m.key)
+    const showAs = m.showAs ?? 'value'
+    if (!SHOW_AS.includes(showAs))
+      fail('invalid_spec', `Unknown showAs "${String(showAs)}"`, `${path}.showAs`)
+  })
+  // Aggregates first, so a ratio may name any of them wherever it stands in the list.
+  measures.forEach((m, i) => {
+    if ('ratio' in m) return
+    compiled.set(m.key, aggregate(m, `measures.${i}`, resolver))
+  })
+  return measures.map((m, i) => {
+    if (!('ratio' in m)) return compiled.get(m.key)!
+    const path = `measures.${i}.ratio`
+    if (!Array.isArray(m.ratio) || m.ratio.length !== 2)
+      fail('invalid_spec', 'ratio is [numerator, denominator]', path)
+    const [a, b] = m.ratio.map((key, j) => {
+      const found = compiled.get(key)
+      if (!found)
+        fail('unknown_measure', `"${String(key)}" is not an aggregate measure of this pivot`, `${path}.${j}`)
+      return found!
+    })
+    return {
+      meta: {
+        key: m.key,
+        label: m.label ?? { 'zh-CN': '比率', en: 'Ratio' },
+        agg: 'ratio',
+        showAs: m.showAs ?? 'value',
+      },
+      sql: sql`(cast(${a!.sql} as numeric) / nullif(cast(${b!.sql} as numeric), 0))`,
+    }
+  })
+}
+
+function aggregate(
+  m: Extract<Measure, { agg: unknown }>,
+  path: string,
+  resolver: FieldResolver,
+): CompiledMeasure {
+  const agg = m.agg
+  if (!AGGREGATIONS.includes(agg))
+    fail('invalid_aggregation', `Unknown aggregation "${String(agg)}"`, `${path}.agg`)
+  let expression: RawBuilder<unknown>
+  let fieldMeta: { field?: string; fieldType?: string } = {}
+  if (agg === 'count' && m.field === undefined) {
+    expression = sql`count(*)`
+  } else {
+    const field = resolver.resolve(m.field, `${path}.field`)
+    fieldMeta = { field: field.ref, fieldType: field.type }
+    const col = sql.ref(field.column)
+    const allowed =
+      agg === 'count' || agg === 'count_distinct'
+        ? field.type !== 'json'
+        : agg === 'min' || agg === 'max'
+          ? ORDERED.has(field.type)
+          : NUMERIC.has(field.type)
+    if (!allowed) fail('type_mismatch', `${agg} cannot aggregate "${field.ref}"`, `${path}.field`)
+    switch (agg) {
+      case 'count':
+        expression = sql`count(${col})`
+        break
+      case 'count_distinct':
+        expression = sql`count(distinct ${col})`
+        break
+      case 'median':
+        expression = sql`percentile_cont(0.5) within group (order by ${col})`
+        break
+      default:
+        // `agg` is one of sum/avg/min/max here, checked against the allow-list above.
+        expression = sql`${sql.raw(agg)}(${col})`
+    }
+  }
+  if (m.where !== undefined && m.where !== null) {
+    const where = condition(m.where, resolver.scope(m.where, `${path}.where`, true), `${path}.where`)
+    expression = sql`${expression} filter (where ${where})`
+  }
+  return {
+    meta: {
+      key: m.key,
+      label: m.label ?? defaultLabels[agg],
+      agg,
+      ...fieldMeta,
+      showAs: m.showAs ?? 'value',
+    },
+    sql: expression,
+  }
+}
