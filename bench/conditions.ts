@@ -32,16 +32,21 @@ function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
-/** Best of `rounds` timings (ms) of fn, after one warm-up call. */
-function best(rounds: number, fn: () => void): number {
-  fn()
-  let min = Infinity
-  for (let i = 0; i < rounds; i++) {
-    const start = performance.now()
-    fn()
-    min = Math.min(min, performance.now() - start)
+/**
+ * Best-of-`rounds` timings (ms) of each function, after one warm-up call each. Rounds interleave
+ * the functions so a noisy neighbour on a shared machine hits every side alike.
+ */
+function bestOf(rounds: number, fns: ReadonlyArray<() => void>): number[] {
+  for (const fn of fns) fn()
+  const best = fns.map(() => Infinity)
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      const start = performance.now()
+      fn()
+      best[i] = Math.min(best[i]!, performance.now() - start)
+    })
   }
-  return min
+  return best
 }
 
 // ---------- (a) the official suite ----------
@@ -59,13 +64,15 @@ function suiteBench(): Comparison {
     }
   })
   const loops = 200
-  const ours = best(5, () => {
-    for (let l = 0; l < loops; l++) for (let i = 0; i < cases.length; i++) compiled[i]!(cases[i]![1])
-  })
-  const baseline = best(5, () => {
-    for (let l = 0; l < loops; l++)
-      for (let i = 0; i < cases.length; i++) jsonLogic.apply(cases[i]![0], cases[i]![1])
-  })
+  const [ours, baseline] = bestOf(7, [
+    () => {
+      for (let l = 0; l < loops; l++) for (let i = 0; i < cases.length; i++) compiled[i]!(cases[i]![1])
+    },
+    () => {
+      for (let l = 0; l < loops; l++)
+        for (let i = 0; i < cases.length; i++) jsonLogic.apply(cases[i]![0], cases[i]![1])
+    },
+  ]) as [number, number]
   const evaluations = loops * cases.length
   return compare(
     'conditions-suite',
@@ -233,14 +240,16 @@ function retentionBench(): Comparison[] {
     for (const fn of fns) for (let i = 0; i < records.length; i++) fn(records[i])
   }
   const evaluations = records.length * RETENTION.length
-  const oursMs = best(5, run(ours))
   const comparableEvaluations = records.length * engineComparable.length
-  const oursComparableMs = best(5, run(engineComparable.map((c) => ours[c]!)))
-  const jsMs = best(3, () => {
-    for (const [, logic] of RETENTION)
-      for (let i = 0; i < records.length; i++) jsonLogic.apply(logic, records[i])
-  })
-  const engineMs = best(5, run(engineComparable.map((c) => built[c]!)))
+  const [oursMs, jsMs, oursComparableMs, engineMs] = bestOf(5, [
+    run(ours),
+    () => {
+      for (const [, logic] of RETENTION)
+        for (let i = 0; i < records.length; i++) jsonLogic.apply(logic, records[i])
+    },
+    run(engineComparable.map((c) => ours[c]!)),
+    run(engineComparable.map((c) => built[c]!)),
+  ]) as [number, number, number, number]
   const rate = (ms: number) => evaluations / (ms / 1000)
   return [
     compare(

@@ -1,5 +1,6 @@
 import type { LogicNode } from '../parse/nodes.js'
 import { findOperator } from '../operators/registry.js'
+import { constantClosure } from './constants.js'
 import { createEnv, type Evaluator } from './env.js'
 
 /** The JS visitor: each node becomes one closure, built once. */
@@ -10,7 +11,7 @@ export function compileNode(node: LogicNode): Evaluator {
     // Only primitive results are folded: a shared array or object could be modified by a caller.
     try {
       const value = evaluator(null, createEnv(undefined, 'UTC', undefined))
-      if (value === null || typeof value !== 'object') return () => value
+      if (value === null || typeof value !== 'object') return constantClosure(value)
     } catch {
       // Left to fail (or not) at run time, exactly as it would unfolded.
     }
@@ -22,7 +23,8 @@ function build(node: LogicNode): Evaluator {
   switch (node.kind) {
     case 'literal': {
       const value = node.value
-      return () => value
+      // Only primitives count as constants: an array literal is handed out as is, like json-logic-js.
+      return value === null || typeof value !== 'object' ? constantClosure(value) : () => value
     }
     case 'array': {
       const items = node.items.map(compileNode)

@@ -142,6 +142,10 @@ export const dataOperators = defineOperators(
       if (!field) {
         return c.fail('unknown_field', `Unknown field "${name}"`, node.path)
       }
+      if (field.storedAs === 'bigint') {
+        const column = sql.ref(field.column)
+        return { ...typed('text', sql`cast(${column} as text)`, node.path), idColumn: column }
+      }
       return typed(field.type, sql.ref(field.column), node.path)
     },
   },

@@ -1,4 +1,6 @@
+import { isCanonicalId } from '../../sql/compare.js'
 import { sql, type SqlBool } from 'kysely'
+import { constantOf } from '../../js/constants.js'
 import type { Evaluator } from '../../js/env.js'
 import { jsKindOf, type Operand } from '../../sql/coerce-sql.js'
 import { constBool, or, textArrayParam, textParam } from '../../sql/fragments.js'
@@ -40,7 +42,14 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
     }
     const strings = list.filter((item): item is string => typeof item === 'string')
     const parts = []
-    if (x.kind === 'typed' && x.type === 'text' && strings.length > 0) {
+    if (x.kind === 'typed' && x.idColumn) {
+      const ids = strings.filter(isCanonicalId)
+      if (ids.length > 0) {
+        parts.push(
+          bool(sql<SqlBool>`(${x.idColumn} = any(cast(${textArrayParam(ids)} as bigint[])))`, true, path),
+        )
+      }
+    } else if (x.kind === 'typed' && x.type === 'text' && strings.length > 0) {
       parts.push(bool(sql<SqlBool>`(${x.sql} = any(${textArrayParam(strings)}))`, true, path))
     }
     for (const item of list) {
@@ -107,6 +116,11 @@ export const stringOperators = defineOperators(
       const haystack = node.args[1]!
       if (haystack.kind === 'literal' && Array.isArray(haystack.value))
         return inLiteralList(a!, haystack.value)
+      const needle = constantOf(a)
+      if (needle) {
+        const k = needle.value
+        return (d, e) => inJs(k, b!(d, e))
+      }
       return (d, e) => inJs(a!(d, e), b!(d, e))
     },
     sql: (node, c) => inSql(c.value(node.args[0]!), c.value(node.args[1]!), node.path, c),
