@@ -27,6 +27,12 @@ export interface SqlField {
   /** Trusted identifier chosen by the server, may be 'alias.col'; rendered with sql.ref. */
   column: string
   type: ConditionFieldType
+  /**
+   * Record ids and relations are strings in JSON (`"42"`) but bigint columns. Declared as `text` with
+   * `storedAs: 'bigint'`, they compare exactly as the strings JS sees, while equality and `in` against
+   * canonical id strings still compare the bigint column itself, so its index serves them.
+   */
+  storedAs?: 'bigint'
 }
 
 export interface SqlScope {

@@ -133,7 +133,17 @@ function looseEqualsConst(x: Operand, value: unknown, path: string, c: SqlCompil
   return bool(sql<SqlBool>`(${numberOf(x)} = ${numberParam(n)})`, true, path)
 }
 
+/** The decimal digits of an id as PostgreSQL prints a bigint: no sign, no leading zeros, in range. */
+export function isCanonicalId(value: string): boolean {
+  return /^(0|[1-9][0-9]{0,18})$/.test(value) && BigInt(value) <= 9223372036854775807n
+}
+
 function stringEqualsConst(x: Operand & { kind: 'typed' }, value: string, path: string): BoolValue {
+  if (x.idColumn) {
+    return isCanonicalId(value)
+      ? bool(sql<SqlBool>`(${x.idColumn} = cast(${value} as bigint))`, true, path)
+      : constBool(false, path)
+  }
   switch (x.type) {
     case 'date':
       return isCanonicalDate(value)

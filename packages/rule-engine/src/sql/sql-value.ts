@@ -25,6 +25,8 @@ export interface TypedValue {
   readonly path: string
   /** Set on day counts against a constant day, so comparisons can become ranges on the field. */
   readonly dayOffset?: DayOffset
+  /** A bigint id column seen as text (`sql` is its text cast): equality can use the column itself. */
+  readonly idColumn?: Expression<unknown>
 }
 
 /** A JS boolean result. `mayBeNull`: the SQL can yield NULL, which always stands for false. */
