@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   conditions: () => import('./conditions.js'),
   'records-write': () => import('./records-write.js'),
   'records-list': () => import('./records-list.js'),
+  pivot: () => import('./pivot.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')

@@ -29,7 +29,7 @@ const locale = { type: 'string', enum: ['zh-CN', 'en'] } as const
 const headerCell = {
   type: 'object',
   required: ['value'],
-  properties: { value: { type: ['string', 'number', 'boolean', 'null'] }, others: { type: 'boolean' } },
+  properties: { value: { description: 'string, number, boolean or null' }, others: { type: 'boolean' } },
 } as const
 const grid = { type: 'object', additionalProperties: true } as const
 
