@@ -32,6 +32,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     logger: { level: config.logLevel },
   })
   await app.listen({ port: config.port, host: config.host })
+  app.automation.start((err) => app.log.error({ err }, 'automation round failed'))
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

@@ -38,8 +38,13 @@ export function validateRule(
   if (r.enabled !== undefined && typeof r.enabled !== 'boolean')
     issues.push({ code: 'INVALID', message: 'enabled is true or false', path: 'enabled' })
   const form = checkTrigger(r.trigger, app, issues)
-  const checkExpression = expressionChecker(form, options)
-  if (r.condition !== undefined) issues.push(...checkExpression(r.condition, 'condition'))
+  // Only a condition that selects records (manual runs, schedules over a form, dry runs) must compile to
+  // SQL; everything else is evaluated in JS, where every operator works.
+  const checkExpression = expressionChecker(form, options, false)
+  const kind = (r.trigger as Trigger | undefined)?.kind
+  const conditionNeedsSql = kind === 'manual' || kind === 'cron'
+  if (r.condition !== undefined)
+    issues.push(...expressionChecker(form, options, conditionNeedsSql)(r.condition, 'condition'))
   if (!Array.isArray(r.actions) || r.actions.length === 0) {
     issues.push({ code: 'NO_ACTIONS', message: 'A rule needs at least one action', path: 'actions' })
   } else {
@@ -178,14 +183,14 @@ function checkAction(action: unknown, index: number, ctx: CheckContext, trigger:
   return module.check(action as never, ctx).map((issue) => ({ ...issue, path: join(path, issue.path) }))
 }
 
-function expressionChecker(form: RuleFormView | undefined, options: ValidateRuleOptions) {
+function expressionChecker(form: RuleFormView | undefined, options: ValidateRuleOptions, needsSql: boolean) {
   return (logic: JsonLogic, path: string, target: RuleFormView | undefined = form): RuleIssue[] => {
     // Literals are values, not expressions.
     if (logic === null || typeof logic !== 'object') return []
     const scope = target ? options.scopeOf?.(target.key) : undefined
     if (scope) {
       return validateCondition(logic, scope)
-        .filter((issue) => !isContextVariable(issue))
+        .filter((issue) => !isContextVariable(issue) && (needsSql || issue.code !== 'unsupported_in_sql'))
         .map((issue) => ({ code: issue.code, message: issue.message, path: join(path, issue.path) }))
     }
     try {

@@ -27,7 +27,6 @@ export type PlannedEffect =
       body: unknown
       headers: Record<string, string>
       timeoutMs: number
-      retries: number
     }
 
 export const channels = ['sms', 'email', 'wechat', 'in_app'] as const

@@ -9,7 +9,6 @@ interface CallWebhookConfig {
   /** Static headers (e.g. Authorization), sent only to the configured host, never after a redirect elsewhere. */
   headers?: Record<string, string>
   timeoutMs?: number
-  retries?: number
 }
 
 export const callWebhook: ActionModule<CallWebhookConfig> = {
@@ -29,7 +28,6 @@ export const callWebhook: ActionModule<CallWebhookConfig> = {
         additionalProperties: { type: 'string', maxLength: 4000 },
       },
       timeoutMs: { type: 'integer', minimum: 100, maximum: 30000 },
-      retries: { type: 'integer', minimum: 0, maximum: 10 },
     },
   },
   check(config, ctx) {
@@ -50,7 +48,6 @@ export const callWebhook: ActionModule<CallWebhookConfig> = {
       body: evaluateValues(config.body ?? { id: { var: 'id' } }, input),
       headers: { ...config.headers },
       timeoutMs: config.timeoutMs ?? 5000,
-      retries: config.retries ?? 3,
     }
   },
 }

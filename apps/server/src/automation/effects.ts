@@ -1,0 +1,115 @@
+import { randomInt } from 'node:crypto'
+import { sql } from 'kysely'
+import type { PlannedAction } from '@trellis/rule-engine'
+import type { PublishedApp } from '../apps/published-app.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { RecordWriter } from '../records/record-store.js'
+import type { Job } from './job-store.js'
+import type { NotificationChannel } from './notification-channel.js'
+
+export interface EffectTarget {
+  app: PublishedApp
+  form: string | undefined
+  recordId: string | null
+  job: Job
+  channel: NotificationChannel
+  now: Date
+  /** Results of webhooks already delivered (before the transaction), by action index. */
+  external: Map<number, unknown>
+}
+
+// No 0/O or 1/I: codes are read out over the phone and typed from a text message.
+const codeAlphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+
+export function generateCode(prefix: string, length: number): string {
+  let code = prefix
+  for (let i = 0; i < length; i++) code += codeAlphabet[randomInt(codeAlphabet.length)]
+  return code
+}
+
+/**
+ * Carries out the planned actions inside the job's transaction: record changes (all `set_fields` and
+ * tag changes merged into one update, so one version bump and one event), new records, stored messages.
+ * Returns one result per action for the run log.
+ */
+export async function applyEffects(
+  trx: DynamicDb,
+  plan: readonly PlannedAction[],
+  target: EffectTarget,
+): Promise<unknown[]> {
+  const ctx = { actor: `rule:${target.job.rule_key}` }
+  const results: unknown[] = []
+  const updates: Record<string, unknown> = {}
+  let updateAt = -1
+  for (const { index, type, effect } of plan) {
+    switch (effect.kind) {
+      case 'update_record':
+        Object.assign(updates, effect.values)
+        if (updateAt < 0) updateAt = results.length
+        results.push({ action: index, type, values: effect.values })
+        break
+      case 'create_record': {
+        const form = target.app.form(effect.form)
+        const writer = new RecordWriter(target.app, form)
+        const values = { ...effect.values }
+        for (const [field, spec] of Object.entries(effect.codes))
+          values[field] = generateCode(spec.prefix, spec.length)
+        const created = await writer.create(
+          trx,
+          writer.prepareCreate(values, `actions.${index}.values.`),
+          ctx,
+        )
+        results.push({ action: index, type, form: effect.form, id: created.id, values })
+        break
+      }
+      case 'message': {
+        const delivered = await target.channel.deliver(
+          trx,
+          {
+            app: target.app.key,
+            rule: target.job.rule_key,
+            recordId: target.recordId,
+            jobId: target.job.id,
+            channel: effect.channel,
+            to: effect.to,
+            ...(effect.subject === undefined ? {} : { subject: effect.subject }),
+            body: effect.body,
+            locale: effect.locale,
+            marketing: effect.marketing,
+          },
+          target.now,
+        )
+        results.push({
+          action: index,
+          type,
+          channel: effect.channel,
+          message: delivered.id,
+          status: delivered.status,
+        })
+        break
+      }
+      case 'skip':
+        results.push({ action: index, type, skipped: effect.reason, message: effect.message })
+        break
+      case 'webhook':
+        results.push({ action: index, type, ...(target.external.get(index) as object) })
+        break
+    }
+  }
+  if (updateAt >= 0) {
+    if (!target.form || !target.recordId) throw new Error('set_fields needs a record')
+    const form = target.app.form(target.form)
+    const writer = new RecordWriter(target.app, form)
+    const current = await writer.read(trx, target.recordId)
+    await writer.update(trx, target.recordId, Number(current.version), updates, ctx)
+  }
+  return results
+}
+
+/** Events written by this transaction carry the rule and depth (see migration 0003), for the loop guard. */
+export async function markCause(
+  trx: DynamicDb,
+  cause: { app: string; rule: string; job: string; depth: number },
+) {
+  await sql`select set_config('trellis.rule_cause', ${JSON.stringify(cause)}, true)`.execute(trx)
+}

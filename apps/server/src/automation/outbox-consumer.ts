@@ -1,0 +1,127 @@
+import {
+  conditionHolds,
+  matchesRecordEvent,
+  recordEventInput,
+  type RecordEventKind,
+} from '@trellis/rule-engine'
+import { sql } from 'kysely'
+import type { PublishedApp } from '../apps/published-app.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { RecordReader } from '../records/record-reader.js'
+import type { JobStore, NewJob } from './job-store.js'
+import { RuleCatalog, type CatalogSnapshot } from './rule-catalog.js'
+import { logRun, type RunEntry } from './run-log.js'
+
+const topics: Record<string, RecordEventKind> = {
+  'record.created': 'created',
+  'record.updated': 'updated',
+  'record.deleted': 'deleted',
+  // A restored record is back: rules listening for "created" see it again.
+  'record.restored': 'created',
+}
+
+interface OutboxRow {
+  id: string
+  topic: string
+  payload: {
+    app: string
+    form: string
+    id: string
+    before?: Record<string, unknown>
+    after?: Record<string, unknown>
+    changed?: string[]
+    cause?: string
+  }
+  cause: { rule: string; depth: number } | null
+}
+
+/**
+ * Turns record events from the transactional outbox into rule jobs. The batch is locked with SKIP
+ * LOCKED (several processes share the work), the condition is evaluated on the event's own before/after
+ * snapshot, matching rules become jobs, and the events are marked processed — all in one transaction,
+ * so an event is turned into jobs exactly once even if the process dies half-way.
+ */
+export async function consumeOutbox(
+  db: DynamicDb,
+  jobs: JobStore,
+  snapshot: CatalogSnapshot,
+  now: Date,
+  options: { batch: number; maxDepth: number },
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql<OutboxRow>`select id::text as id, topic, payload, cause from trellis.outbox
+      where processed_at is null order by id limit ${options.batch} for update skip locked`.execute(trx)
+    if (!rows.length) return 0
+    const pending: NewJob[] = []
+    const stopped: RunEntry[] = []
+    for (const row of rows) {
+      const kind = topics[row.topic]
+      const rules = kind ? await snapshot.get(row.payload.app) : undefined
+      if (!kind || !rules) continue
+      const depth = row.cause?.depth ?? 0
+      let event = {
+        form: row.payload.form,
+        kind,
+        before: row.payload.before ?? null,
+        after: row.payload.after ?? null,
+        changed: row.payload.changed ?? [],
+      }
+      let complete = row.payload.cause !== 'rollup'
+      for (const entry of rules.rules.values()) {
+        if (!RuleCatalog.runnable(entry) || entry.rule.trigger.kind !== 'record') continue
+        if (!matchesRecordEvent(entry.rule.trigger, event)) continue
+        if (!complete) {
+          // A rollup event carries only the rolled-up field: read the whole record once.
+          const current = await readRecord(trx, rules.app, row.payload.form, row.payload.id)
+          if (!current) break
+          event = { ...event, before: { ...current, ...event.before }, after: current }
+          complete = true
+        }
+        const input = recordEventInput(event)
+        if (!conditionHolds(entry.rule, input.data, { ...input.context, now, timeZone: rules.timeZone }))
+          continue
+        const base = {
+          app: row.payload.app,
+          rule: entry.rule.key,
+          recordId: row.payload.id,
+          occurrence: `event:${row.id}`,
+        }
+        if (depth >= options.maxDepth) {
+          stopped.push({
+            ...base,
+            depth,
+            outcome: 'loop_stopped',
+            error: {
+              code: 'RULE_LOOP',
+              message: `Rule chain deeper than ${options.maxDepth} (last: ${row.cause?.rule})`,
+            },
+            at: now,
+          })
+          continue
+        }
+        pending.push({
+          ...base,
+          dueAt: now,
+          depth,
+          payload: {
+            checked: true,
+            event: { kind, before: event.before, after: event.after, changed: event.changed },
+          },
+        })
+      }
+    }
+    await jobs.enqueue(trx, pending, now)
+    for (const entry of stopped) await logRun(trx, entry)
+    await sql`update trellis.outbox set processed_at = ${now.toISOString()}::timestamptz
+      where id = any(${rows.map((r) => r.id)}::bigint[])`.execute(trx)
+    return rows.length
+  })
+}
+
+async function readRecord(db: DynamicDb, app: PublishedApp, form: string, id: string) {
+  try {
+    return await new RecordReader(app, app.form(form)).get(db, id)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto'
+import type { DynamicDb } from '../db/dynamic.js'
+import type { JobStore } from './job-store.js'
+import { consumeOutbox } from './outbox-consumer.js'
+import { CatalogSnapshot, type RuleCatalog } from './rule-catalog.js'
+import { runJob, type JobResult, type RunnerDeps } from './rule-runner.js'
+import { scheduleDue } from './scheduler.js'
+
+export interface WorkerOptions {
+  /** Jobs claimed per round. */
+  batch: number
+  /** Jobs run at the same time by this worker (PGlite serializes anyway). */
+  concurrency: number
+  leaseMs: number
+  /** Rule chains deeper than this are stopped and logged. */
+  maxDepth: number
+  pollMs: number
+}
+
+export const defaultWorkerOptions: WorkerOptions = {
+  batch: 100,
+  concurrency: 4,
+  leaseMs: 60_000,
+  maxDepth: 5,
+  pollMs: 1000,
+}
+
+export interface TickReport {
+  events: number
+  armed: number
+  ran: Record<JobResult, number>
+}
+
+/**
+ * One worker: arm time-based rules, turn outbox events into jobs, run due jobs. Tests call `runDue()`
+ * or `drain()` after moving their clock; `start()` loops with the real clock in a running server.
+ * Any number of workers (in one or many processes) may share a database.
+ */
+export class AutomationWorker {
+  readonly id = `worker-${randomUUID().slice(0, 8)}`
+  private running = false
+  private loop: Promise<void> | undefined
+  private wake: (() => void) | undefined
+
+  constructor(
+    private readonly db: DynamicDb,
+    private readonly jobs: JobStore,
+    private readonly catalog: RuleCatalog,
+    private readonly deps: RunnerDeps,
+    readonly options: WorkerOptions = defaultWorkerOptions,
+  ) {}
+
+  /** One round: schedule, consume every pending event, then run the jobs due now (one claimed batch). */
+  async runDue(): Promise<TickReport> {
+    const snapshot = new CatalogSnapshot(this.catalog)
+    const now = this.deps.clock().now()
+    const armed = await scheduleDue(this.db, this.jobs, snapshot, await this.catalog.publishedAppKeys(), now)
+    let events = 0
+    for (let n = -1; n !== 0; events += n)
+      n = await consumeOutbox(this.db, this.jobs, snapshot, now, {
+        batch: 500,
+        maxDepth: this.options.maxDepth,
+      })
+    const ran: Record<JobResult, number> = { done: 0, retry: 0, dead: 0, fenced: 0 }
+    const claimed = await this.jobs.claim(this.id, now, this.options.batch, this.options.leaseMs)
+    let next = 0
+    const lane = async () => {
+      while (next < claimed.length) {
+        const job = claimed[next++]!
+        ran[await runJob(this.deps, job, snapshot)]++
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, lane))
+    return { events, armed, ran }
+  }
+
+  /** Rounds until nothing is left to do now (events, newly armed rules, due jobs). */
+  async drain(maxRounds = 1000): Promise<TickReport> {
+    const total: TickReport = { events: 0, armed: 0, ran: { done: 0, retry: 0, dead: 0, fenced: 0 } }
+    for (let round = 0; round < maxRounds; round++) {
+      const r = await this.runDue()
+      total.events += r.events
+      total.armed += r.armed
+      for (const k of Object.keys(r.ran) as JobResult[]) total.ran[k] += r.ran[k]
+      if (r.events === 0 && r.armed === 0 && Object.values(r.ran).every((n) => n === 0)) break
+    }
+    return total
+  }
+
+  start(onError: (error: unknown) => void = () => {}): void {
+    if (this.running) return
+    this.running = true
+    this.loop = (async () => {
+      while (this.running) {
+        let busy = false
+        try {
+          const r = await this.runDue()
+          busy = r.events > 0 || Object.values(r.ran).some((n) => n > 0)
+        } catch (error) {
+          onError(error)
+        }
+        // Busy: go again at once; idle: sleep until the poll interval or stop().
+        if (!busy && this.running)
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, this.options.pollMs)
+            this.wake = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+          })
+      }
+    })()
+  }
+
+  /** Stops after the current round; a job interrupted by process death is re-claimed when its lease lapses. */
+  async stop(): Promise<void> {
+    this.running = false
+    this.wake?.()
+    await this.loop
+  }
+}
