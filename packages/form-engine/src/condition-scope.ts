@@ -3,7 +3,7 @@ import { getFieldType } from './fields/registry.js'
 import type { AppDefinition, FormSchema } from './types.js'
 
 const SYSTEM_SCOPE: Record<string, ConditionFieldType> = {
-  id: 'number',
+  id: 'text',
   created_at: 'datetime',
   updated_at: 'datetime',
   created_by: 'text',
@@ -33,11 +33,14 @@ export function toConditionScope(form: FormSchema, options: ScopeOptions = {}): 
   const ctx = { form, ...(options.app ? { app: options.app } : {}) }
   const fields: FormConditionScope['fields'] = {}
   for (const [key, type] of Object.entries(SYSTEM_SCOPE)) fields[key] = { column: column(key), type }
+  fields.id = { column: column('id'), type: 'text', storedAs: 'bigint' }
   for (const field of form.fields) {
     if (field.archived) continue
     fields[field.key] = {
       column: column(field.key),
       type: getFieldType(field.type).conditionType(field, ctx),
+      // Relations hold ids: strings in JSON, bigint in the table (see SqlField.storedAs).
+      ...(field.type === 'relation' ? { storedAs: 'bigint' as const } : {}),
     }
   }
   return { fields }

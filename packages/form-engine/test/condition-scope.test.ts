@@ -5,7 +5,8 @@ import { crmApp, customers, orders } from './crm-app.js'
 describe('toConditionScope', () => {
   it('maps fields and system fields to columns and condition types', () => {
     const scope = toConditionScope(customers, { app: crmApp, alias: 'c' })
-    expect(scope.fields.id).toEqual({ column: 'c.id', type: 'number' })
+    // Ids are strings in JSON and bigint in the table: text to conditions, compared on the column.
+    expect(scope.fields.id).toEqual({ column: 'c.id', type: 'text', storedAs: 'bigint' })
     expect(scope.fields.updated_at).toEqual({ column: 'c.updated_at', type: 'datetime' })
     expect(scope.fields.deleted_at).toBeUndefined()
     expect(scope.fields.tags).toEqual({ column: 'c.tags', type: 'text_array' })

@@ -27,7 +27,9 @@ const attributes = {
   type: 'object',
   maxProperties: 50,
   propertyNames: { pattern: '^[a-z][a-zA-Z0-9_]{0,62}$' },
-  additionalProperties: { type: ['string', 'number', 'boolean', 'null', 'array'] },
+  additionalProperties: {
+    anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }, { type: 'array' }],
+  },
 } as const
 
 export async function registerAuthRoutes(

@@ -18,7 +18,7 @@ export const relationField: FieldTypeModule = {
   filterable: true,
   uniqueable: true,
   // Ids compare as numbers in SQL; json-logic's loose `==` makes "12" == 12 in JavaScript as well.
-  conditionType: () => 'number',
+  conditionType: () => 'text',
   column: () => 'bigint',
   jsonSchema: () => ({ type: ['string', 'integer'], pattern: ID.source, minimum: 1 }),
   storedSchema: () => ({ type: 'string', pattern: ID.source }),
