@@ -12,6 +12,10 @@ export interface Config {
   timeZone: string
   /** Folder with the built designer; a placeholder page is served when it is missing. */
   designerDir: string | undefined
+  /** Password of the first admin, created on first start (generated and printed once when unset). */
+  adminPassword: string | undefined
+  /** Session cookies only over HTTPS; on by default when NODE_ENV=production. */
+  secureCookies: boolean
 }
 
 const schema = {
@@ -28,6 +32,9 @@ const schema = {
     },
     TRELLIS_TIME_ZONE: { type: 'string', minLength: 1, default: 'Asia/Shanghai' },
     TRELLIS_DESIGNER_DIR: { type: 'string', minLength: 1 },
+    TRELLIS_ADMIN_PASSWORD: { type: 'string', minLength: 8, maxLength: 200 },
+    TRELLIS_SECURE_COOKIES: { type: 'string', enum: ['true', 'false', '1', '0'] },
+    NODE_ENV: { type: 'string' },
   },
 } as const
 
@@ -39,6 +46,9 @@ interface RawEnv {
   LOG_LEVEL: Config['logLevel']
   TRELLIS_TIME_ZONE: string
   TRELLIS_DESIGNER_DIR?: string
+  TRELLIS_ADMIN_PASSWORD?: string
+  TRELLIS_SECURE_COOKIES?: string
+  NODE_ENV?: string
 }
 
 export class ConfigError extends Error {
@@ -68,6 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: raw.LOG_LEVEL,
     timeZone: raw.TRELLIS_TIME_ZONE,
     designerDir: raw.TRELLIS_DESIGNER_DIR ? path.resolve(raw.TRELLIS_DESIGNER_DIR) : undefined,
+    adminPassword: raw.TRELLIS_ADMIN_PASSWORD,
+    secureCookies:
+      raw.TRELLIS_SECURE_COOKIES !== undefined
+        ? raw.TRELLIS_SECURE_COOKIES === 'true' || raw.TRELLIS_SECURE_COOKIES === '1'
+        : raw.NODE_ENV === 'production',
   }
 }
 

@@ -9,6 +9,8 @@ import { migrateToLatest } from './db/migrate.js'
 export interface RunningServer {
   url: string
   database: Database
+  /** Set on the very first start: the admin account created, to be shown once. */
+  initialAdmin: { username: string; password: string } | undefined
   close(): Promise<void>
 }
 
@@ -30,7 +32,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     config: { ...config, designerDir: config.designerDir ?? defaultDesignerDir() },
     database,
     logger: { level: config.logLevel },
+    secureCookies: config.secureCookies,
   })
+  const initialAdmin = await app.trellis.users.bootstrapAdmin(config.adminPassword)
   await app.listen({ port: config.port, host: config.host })
   app.automation.start((err) => app.log.error({ err }, 'automation round failed'))
   const address = app.server.address()
@@ -50,5 +54,5 @@ export async function startServer(config: Config): Promise<RunningServer> {
     else app.log.info({ signal }, 'shutting down')
     await close()
   })
-  return { url, database, close }
+  return { url, database, close, initialAdmin }
 }
