@@ -1,41 +1,33 @@
-import { useEffect, useState } from 'react'
-import { useTranslation } from 'react-i18next'
+import { AppList } from './apps/AppList'
+import { AppBuilder } from './builder/AppBuilder'
+import { useRoute } from './router'
+import { Header } from './shell/Header'
+import { LoginPage } from './shell/LoginPage'
+import { useSession } from './shell/session'
+import styles from './shell/shell.module.css'
+import { Notice } from './ui/Notice'
 
-type Health = { state: 'checking' } | { state: 'ok'; database: string } | { state: 'error' }
-
-/** Landing shell until the designer issue builds the real app shell. */
+/** The shell: a header over the login page until the server knows who is here, then over one page. */
 export function App() {
-  const { t, i18n } = useTranslation()
-  const [health, setHealth] = useState<Health>({ state: 'checking' })
-
-  useEffect(() => {
-    fetch('/api/health')
-      .then((res) => (res.ok ? res.json() : Promise.reject(new Error(String(res.status)))))
-      .then((body: { database: string }) => setHealth({ state: 'ok', database: body.database }))
-      .catch(() => setHealth({ state: 'error' }))
-  }, [])
-
-  const switchLanguage = () => {
-    const next = i18n.language === 'zh-CN' ? 'en' : 'zh-CN'
-    localStorage.setItem('trellis.lang', next)
-    void i18n.changeLanguage(next)
-  }
-
+  const route = useRoute()
+  const { session, signedIn, logout } = useSession()
   return (
-    <main
-      style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '4rem auto', padding: '0 1rem' }}
-    >
-      <h1>{t('app.title')}</h1>
-      <p>{t('app.tagline')}</p>
-      <p role="status">
-        {health.state === 'ok' ? t('health.ok', { database: health.database }) : t(`health.${health.state}`)}
-      </p>
-      <nav style={{ display: 'flex', gap: '1rem' }}>
-        <a href="/docs">{t('nav.apiDocs')}</a>
-        <button type="button" onClick={switchLanguage}>
-          {t('lang.switch')}
-        </button>
-      </nav>
-    </main>
+    <div className={styles.shell}>
+      <Header user={session.state === 'signed-in' ? session.user : undefined} onLogout={logout} />
+      <main className={styles.main}>
+        {session.state === 'anonymous' && <LoginPage onSignedIn={signedIn} />}
+        {session.state === 'error' && (
+          <div className={styles.login}>
+            <Notice tone="danger">{session.message}</Notice>
+          </div>
+        )}
+        {session.state === 'signed-in' &&
+          (route.page === 'apps' ? (
+            <AppList />
+          ) : (
+            <AppBuilder key={route.app} appKey={route.app} tab={route.tab} />
+          ))}
+      </main>
+    </div>
   )
 }

@@ -1,0 +1,93 @@
+import { useCallback, useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { appsApi, type AppSummary } from '../api/apps'
+import { localized } from '../i18n'
+import { navigate } from '../router'
+import { Badge } from '../ui/Badge'
+import { Button } from '../ui/Button'
+import { EmptyState } from '../ui/EmptyState'
+import { Notice } from '../ui/Notice'
+import styles from './apps.module.css'
+import { CreateAppDialog } from './CreateAppDialog'
+
+type Load = { state: 'loading' } | { state: 'ok'; apps: AppSummary[] } | { state: 'error'; message: string }
+
+export function AppList() {
+  const { t, i18n } = useTranslation()
+  const [load, setLoad] = useState<Load>({ state: 'loading' })
+  const [creating, setCreating] = useState(false)
+
+  const refresh = useCallback(() => {
+    appsApi
+      .list()
+      .then((apps) => setLoad({ state: 'ok', apps }))
+      .catch((error: Error) => setLoad({ state: 'error', message: error.message }))
+  }, [])
+  useEffect(refresh, [refresh])
+
+  const apps = load.state === 'ok' ? load.apps : []
+  return (
+    <div className={styles.page}>
+      <div className={styles.heading}>
+        <div>
+          <h1>{t('apps.heading')}</h1>
+          <p className={styles.subtitle}>{t('apps.subtitle')}</p>
+        </div>
+        <Button variant="primary" onClick={() => setCreating(true)}>
+          {t('apps.create')}
+        </Button>
+      </div>
+
+      {load.state === 'loading' && <Notice>{t('apps.loading')}</Notice>}
+      {load.state === 'error' && (
+        <Notice tone="danger">{t('apps.loadFailed', { message: load.message })}</Notice>
+      )}
+      {load.state === 'ok' && apps.length === 0 && (
+        <div className={styles.panel}>
+          <EmptyState title={t('apps.empty')}>
+            <p>{t('apps.emptyHint')}</p>
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              {t('apps.create')}
+            </Button>
+          </EmptyState>
+        </div>
+      )}
+      {apps.length > 0 && (
+        <ul className={styles.grid} aria-label={t('apps.heading')}>
+          {apps.map((app) => (
+            <li key={app.key}>
+              <a
+                className={styles.card}
+                href={`/apps/${app.key}/forms`}
+                onClick={(event) => {
+                  event.preventDefault()
+                  navigate({ page: 'builder', app: app.key, tab: 'forms' })
+                }}
+              >
+                <span className={styles.cardTitle}>{localized(app.name, i18n.language) || app.key}</span>
+                <span className={styles.meta}>
+                  <code>{app.key}</code>
+                  {app.publishedVersion === null ? (
+                    <Badge>{t('status.draft')}</Badge>
+                  ) : (
+                    <Badge tone="success">{t('status.published', { version: app.publishedVersion })}</Badge>
+                  )}
+                </span>
+                <span className={styles.meta}>
+                  {t('apps.updated', { date: new Date(app.updatedAt).toLocaleString(i18n.language) })}
+                </span>
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <CreateAppDialog
+        open={creating}
+        taken={apps.map((app) => app.key)}
+        onClose={() => setCreating(false)}
+        onCreated={(key) => navigate({ page: 'builder', app: key, tab: 'forms' })}
+      />
+    </div>
+  )
+}

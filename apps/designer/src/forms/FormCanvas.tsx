@@ -1,0 +1,59 @@
+import { useDroppable } from '@dnd-kit/core'
+import { rectSortingStrategy, SortableContext } from '@dnd-kit/sortable'
+import { useTranslation } from 'react-i18next'
+import { EmptyState } from '../ui/EmptyState'
+import { FieldCard } from './FieldCard'
+import styles from './forms.module.css'
+import type { PlacedIssue } from './state/issues'
+import { GRID_COLUMNS, spanOf, type DesignedForm } from './state/layout'
+
+export const CANVAS_ID = 'canvas'
+
+export interface FormCanvasProps {
+  form: DesignedForm
+  selected: string | null
+  issues: ReadonlyMap<string, PlacedIssue[]>
+  onSelect: (field: string | null) => void
+  onResize: (field: string, span: number) => void
+}
+
+export function FormCanvas({ form, selected, issues, onSelect, onResize }: FormCanvasProps) {
+  const { t } = useTranslation()
+  const { setNodeRef, isOver } = useDroppable({ id: CANVAS_ID })
+  const fields = form.fields.filter((field) => !field.archived)
+  return (
+    <div
+      ref={setNodeRef}
+      className={styles.canvas}
+      data-grid
+      data-over={isOver || undefined}
+      style={{ gridTemplateColumns: `repeat(${GRID_COLUMNS}, minmax(0, 1fr))` }}
+      aria-label={t('canvas.label')}
+      data-testid="canvas"
+      onClick={(event) => {
+        if (event.target === event.currentTarget) onSelect(null)
+      }}
+    >
+      <SortableContext items={fields.map((field) => field.key)} strategy={rectSortingStrategy}>
+        {fields.map((field) => (
+          <FieldCard
+            key={field.key}
+            field={field}
+            span={spanOf(form, field)}
+            selected={field.key === selected}
+            issueCount={issues.get(`${form.key}.${field.key}`)?.length ?? 0}
+            onSelect={() => onSelect(field.key)}
+            onResize={(span) => onResize(field.key, span)}
+          />
+        ))}
+      </SortableContext>
+      {fields.length === 0 && (
+        <div className={styles.canvasEmpty}>
+          <EmptyState title={t('canvas.empty')}>
+            <p>{t('canvas.emptyHint')}</p>
+          </EmptyState>
+        </div>
+      )}
+    </div>
+  )
+}

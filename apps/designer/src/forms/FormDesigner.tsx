@@ -1,0 +1,226 @@
+import {
+  closestCenter,
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  pointerWithin,
+  useSensor,
+  useSensors,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core'
+import { sortableKeyboardCoordinates } from '@dnd-kit/sortable'
+import type { FieldType } from '@trellis/form-engine'
+import { useMemo, useState, type Dispatch } from 'react'
+import { useTranslation } from 'react-i18next'
+import { bothLanguages, localized } from '../i18n'
+import { Button } from '../ui/Button'
+import { EmptyState } from '../ui/EmptyState'
+import { Field } from '../ui/Field'
+import { TextInput } from '../ui/inputs'
+import { Segmented } from '../ui/Segmented'
+import { FIELD_GLYPHS } from './field-type-glyphs'
+import { FieldPalette } from './FieldPalette'
+import { CANVAS_ID, FormCanvas } from './FormCanvas'
+import { FormList } from './FormList'
+import { FormPreview } from './FormPreview'
+import styles from './forms.module.css'
+import { NewFormDialog } from './NewFormDialog'
+import { PropertyPanel } from './PropertyPanel'
+import {
+  currentField,
+  currentForm,
+  fieldPath,
+  type DesignerAction,
+  type DesignerState,
+} from './state/designer-reducer'
+import { issuesByField, type PlacedIssue } from './state/issues'
+import { spanOf } from './state/layout'
+
+// A card under the pointer wins over the canvas around it; keyboard drags have no pointer, so nearest centre.
+const collisions: CollisionDetection = (args) => {
+  const within = pointerWithin(args)
+  const card = within.find((collision) => collision.id !== CANVAS_ID)
+  if (card) return [card]
+  return within.length ? within : closestCenter(args)
+}
+
+export interface FormDesignerProps {
+  state: DesignerState
+  dispatch: Dispatch<DesignerAction>
+  issues: readonly PlacedIssue[]
+}
+
+export function FormDesigner({ state, dispatch, issues }: FormDesignerProps) {
+  const { t, i18n } = useTranslation()
+  const [mode, setMode] = useState<'design' | 'preview'>('design')
+  const [newForm, setNewForm] = useState(false)
+  const [dragging, setDragging] = useState<FieldType | undefined>()
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  )
+  const { app, autoKeys } = state.doc.present
+  const form = currentForm(state)
+  const field = currentField(state)
+  const byField = useMemo(() => issuesByField(issues), [issues])
+  const formIssueCounts = useMemo(() => {
+    const counts = new Map<string, number>()
+    for (const issue of issues) if (issue.form) counts.set(issue.form, (counts.get(issue.form) ?? 0) + 1)
+    return counts
+  }, [issues])
+
+  const addField = (type: FieldType, index?: number) =>
+    dispatch({ type: 'add-field', fieldType: type, label: bothLanguages(`fieldType.${type}`), index })
+
+  const onDragStart = (event: DragStartEvent) => {
+    const data = event.active.data.current as { source?: string; type?: FieldType } | undefined
+    setDragging(data?.source === 'palette' ? data.type : undefined)
+  }
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    setDragging(undefined)
+    if (!over || !form) return
+    const data = active.data.current as { source?: string; type?: FieldType } | undefined
+    if (data?.source === 'palette' && data.type) {
+      const index = form.fields.findIndex((candidate) => candidate.key === over.id)
+      addField(data.type, index < 0 ? undefined : index)
+    } else if (over.id !== CANVAS_ID && over.id !== active.id) {
+      dispatch({ type: 'move-field', from: String(active.id), to: String(over.id) })
+    }
+  }
+
+  const formKeys = app.forms.map((candidate) => candidate.key)
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={collisions}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDragging(undefined)}
+    >
+      <div className={styles.layout}>
+        <aside className={styles.left}>
+          <FormList
+            app={app}
+            selected={form?.key ?? null}
+            issueCounts={formIssueCounts}
+            onSelect={(key) => dispatch({ type: 'select-form', form: key })}
+            onNew={() => setNewForm(true)}
+          />
+          {form && <FieldPalette onAdd={(type) => addField(type)} disabled={!form} />}
+        </aside>
+
+        <div className={styles.center}>
+          {form ? (
+            <>
+              <div className={styles.centerHead}>
+                <h2 className={styles.formTitle}>
+                  {localized(form.label, i18n.language)} <code>{form.key}</code>
+                </h2>
+                <Segmented
+                  label={t('canvas.mode')}
+                  value={mode}
+                  onChange={setMode}
+                  options={[
+                    { value: 'design', label: t('canvas.design') },
+                    { value: 'preview', label: t('canvas.preview') },
+                  ]}
+                />
+              </div>
+              {byField.get(form.key)?.map((issue, index) => (
+                <p key={index} className={styles.formIssue} role="alert">
+                  {issue.message}
+                </p>
+              ))}
+              {mode === 'design' ? (
+                <FormCanvas
+                  form={form}
+                  selected={field?.key ?? null}
+                  issues={byField}
+                  onSelect={(key) => dispatch({ type: 'select-field', field: key })}
+                  onResize={(key, span) => dispatch({ type: 'set-span', field: key, span })}
+                />
+              ) : (
+                <FormPreview form={form} />
+              )}
+            </>
+          ) : (
+            <div className={styles.centerEmpty}>
+              <EmptyState title={t('forms.empty')}>
+                <p>{t('forms.emptyHint')}</p>
+                <Button variant="primary" onClick={() => setNewForm(true)}>
+                  {t('forms.new')}
+                </Button>
+              </EmptyState>
+            </div>
+          )}
+        </div>
+
+        <aside className={styles.right}>
+          {form && field ? (
+            <PropertyPanel
+              key={`${form.key}`}
+              app={app}
+              formKey={form.key}
+              field={field}
+              span={spanOf(form, field)}
+              locked={state.locked.includes(fieldPath(form.key, field.key))}
+              autoKey={autoKeys.includes(fieldPath(form.key, field.key))}
+              issues={byField.get(fieldPath(form.key, field.key)) ?? []}
+              dispatch={dispatch}
+            />
+          ) : form ? (
+            <section className={styles.panel} aria-label={t('props.formHeading')}>
+              <h2 className={styles.sectionTitle}>{t('props.formHeading')}</h2>
+              <FormLabels form={form} dispatch={dispatch} />
+              <p className={styles.hint}>{t('props.none')}</p>
+            </section>
+          ) : null}
+        </aside>
+      </div>
+
+      <DragOverlay dropAnimation={null}>
+        {dragging && (
+          <div className={styles.overlayChip}>
+            <span className={styles.glyph}>{FIELD_GLYPHS[dragging]}</span>
+            {t(`fieldType.${dragging}`)}
+          </div>
+        )}
+      </DragOverlay>
+
+      <NewFormDialog
+        open={newForm}
+        taken={formKeys}
+        onClose={() => setNewForm(false)}
+        onCreate={(key, label) => dispatch({ type: 'add-form', key, label })}
+      />
+    </DndContext>
+  )
+}
+
+function FormLabels({
+  form,
+  dispatch,
+}: {
+  form: { label: Record<string, string> }
+  dispatch: Dispatch<DesignerAction>
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      {(['zh-CN', 'en'] as const).map((lang) => (
+        <Field key={lang} label={lang === 'en' ? t('forms.labelEn') : t('forms.labelZh')}>
+          {({ id }) => (
+            <TextInput
+              id={id}
+              value={form.label[lang] ?? ''}
+              onChange={(event) => dispatch({ type: 'set-form-label', lang, text: event.target.value })}
+            />
+          )}
+        </Field>
+      ))}
+    </>
+  )
+}
