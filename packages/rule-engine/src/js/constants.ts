@@ -13,3 +13,15 @@ export function constantClosure(value: unknown): Evaluator {
 export function constantOf(evaluator: Evaluator | undefined): { value: unknown } | undefined {
   return evaluator ? constants.get(evaluator) : undefined
 }
+
+const fieldKeys = new WeakMap<Evaluator, string>()
+
+/** A closure reading one record field (`{"var": "key"}`, no default), known by its key. */
+export function markFieldReader(evaluator: Evaluator, key: string): Evaluator {
+  fieldKeys.set(evaluator, key)
+  return evaluator
+}
+
+export function fieldKeyOf(evaluator: Evaluator | undefined): string | undefined {
+  return evaluator ? fieldKeys.get(evaluator) : undefined
+}

@@ -29,3 +29,14 @@ export function readPath(target: unknown, segments: readonly string[]): unknown 
   }
   return normalizeRead(current)
 }
+
+/**
+ * `{"var": "key"}` without a default, in one call: the own field or null. Operators call it
+ * directly for a field compared with a constant, saving a closure call per evaluation.
+ */
+export function readField(data: unknown, key: string): unknown {
+  if (data === null || data === undefined || !hasOwn.call(data, key)) return null
+  const value = (data as Record<string, unknown>)[key]
+  if (value === undefined) return null
+  return typeof value === 'object' && value !== null ? normalizeRead(value) : value
+}

@@ -1,4 +1,5 @@
-import { constantOf } from '../../js/constants.js'
+import { constantOf, fieldKeyOf } from '../../js/constants.js'
+import { readField } from '../../js/read-path.js'
 import type { Evaluator } from '../../js/env.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { looseEquals, relational, strictEquals, type RelationalOp } from '../../sql/compare.js'
@@ -41,11 +42,15 @@ interface BinaryForms {
   both(a: Evaluator, b: Evaluator): Evaluator
   right(a: Evaluator, k: unknown): Evaluator
   left(k: unknown, b: Evaluator): Evaluator
+  /** A record field against a constant, read inline. */
+  field(key: string, k: unknown): Evaluator
 }
 
 function specialize(forms: BinaryForms) {
   return ([a, b]: readonly Evaluator[]): Evaluator => {
     const kb = constantOf(b)
+    const key = fieldKeyOf(a)
+    if (kb && key !== undefined) return forms.field(key, kb.value)
     if (kb) return forms.right(a!, kb.value)
     const ka = constantOf(a)
     if (ka) return forms.left(ka.value, b!)
@@ -65,12 +70,14 @@ const binary = (name: string, forms: BinaryForms, sql: OperatorDefinition['sql']
 const lessThan = specialize({
   both: (a, b) => (d, e) => n(a(d, e)) < n(b(d, e)),
   right: (a, k) => (d, e) => n(a(d, e)) < n(k),
+  field: (key, k) => (d) => n(readField(d, key)) < n(k),
   left: (k, b) => (d, e) => n(k) < n(b(d, e)),
 })
 
 const atMost = specialize({
   both: (a, b) => (d, e) => n(a(d, e)) <= n(b(d, e)),
   right: (a, k) => (d, e) => n(a(d, e)) <= n(k),
+  field: (key, k) => (d) => n(readField(d, key)) <= n(k),
   left: (k, b) => (d, e) => n(k) <= n(b(d, e)),
 })
 
@@ -80,6 +87,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => a(d, e) == b(d, e),
       right: (a, k) => (d, e) => a(d, e) == k,
+      field: (key, k) => (d) => readField(d, key) == k,
       left: (k, b) => (d, e) => k == b(d, e),
     },
     pairSql(looseEquals),
@@ -89,6 +97,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => a(d, e) === b(d, e),
       right: (a, k) => (d, e) => a(d, e) === k,
+      field: (key, k) => (d) => readField(d, key) === k,
       left: (k, b) => (d, e) => k === b(d, e),
     },
     pairSql(strictEquals),
@@ -98,6 +107,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => a(d, e) != b(d, e),
       right: (a, k) => (d, e) => a(d, e) != k,
+      field: (key, k) => (d) => readField(d, key) != k,
       left: (k, b) => (d, e) => k != b(d, e),
     },
     pairSql(negated(looseEquals)),
@@ -107,6 +117,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => a(d, e) !== b(d, e),
       right: (a, k) => (d, e) => a(d, e) !== k,
+      field: (key, k) => (d) => readField(d, key) !== k,
       left: (k, b) => (d, e) => k !== b(d, e),
     },
     pairSql(negated(strictEquals)),
@@ -116,6 +127,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => n(a(d, e)) > n(b(d, e)),
       right: (a, k) => (d, e) => n(a(d, e)) > n(k),
+      field: (key, k) => (d) => n(readField(d, key)) > n(k),
       left: (k, b) => (d, e) => n(k) > n(b(d, e)),
     },
     relationalSql('>'),
@@ -125,6 +137,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => n(a(d, e)) >= n(b(d, e)),
       right: (a, k) => (d, e) => n(a(d, e)) >= n(k),
+      field: (key, k) => (d) => n(readField(d, key)) >= n(k),
       left: (k, b) => (d, e) => n(k) >= n(b(d, e)),
     },
     relationalSql('>='),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { nowMs, type Env, type Evaluator } from '../../js/env.js'
-import { normalizeRead, readPath } from '../../js/read-path.js'
+import { markFieldReader } from '../../js/constants.js'
+import { normalizeRead, readField, readPath } from '../../js/read-path.js'
 import type { LogicNode, OperatorNode } from '../../parse/nodes.js'
 import { typed } from '../../sql/sql-value.js'
 import { defineOperators } from '../operator.js'
@@ -54,6 +55,11 @@ export function compileReader(path: unknown): Reader {
 
 /** `var` with a path known at compile time. */
 function constantVar(path: unknown, fallback: Evaluator | undefined): Evaluator {
+  const segments = splitPath(path)
+  if (!fallback && segments?.length === 1 && !segments[0]!.startsWith('$')) {
+    const key = segments[0]!
+    return markFieldReader((data) => readField(data, key), key)
+  }
   const read = compileReader(path)
   if (!fallback) {
     return (data, env) => {

@@ -1,6 +1,7 @@
 import { isCanonicalId } from '../../sql/compare.js'
 import { sql, type SqlBool } from 'kysely'
-import { constantOf } from '../../js/constants.js'
+import { constantOf, fieldKeyOf } from '../../js/constants.js'
+import { readField } from '../../js/read-path.js'
 import type { Evaluator } from '../../js/env.js'
 import { jsKindOf, type Operand } from '../../sql/coerce-sql.js'
 import { constBool, or, textArrayParam, textParam } from '../../sql/fragments.js'
@@ -100,8 +101,18 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
 
 /** A literal list becomes a Set once: same answers as indexOf (===; NaN is never found). */
 function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
-  if (list.length < 6) return (d, e) => list.indexOf(needle(d, e)) !== -1
+  const key = fieldKeyOf(needle)
+  if (list.length < 6) {
+    if (key !== undefined) return (d) => list.indexOf(readField(d, key)) !== -1
+    return (d, e) => list.indexOf(needle(d, e)) !== -1
+  }
   const set = new Set(list)
+  if (key !== undefined) {
+    return (d) => {
+      const value = readField(d, key)
+      return value === value && set.has(value)
+    }
+  }
   return (d, e) => {
     const value = needle(d, e)
     return value === value && set.has(value)
@@ -119,6 +130,8 @@ export const stringOperators = defineOperators(
       const needle = constantOf(a)
       if (needle) {
         const k = needle.value
+        const key = fieldKeyOf(b)
+        if (key !== undefined) return (d) => inJs(k, readField(d, key))
         return (d, e) => inJs(k, b!(d, e))
       }
       return (d, e) => inJs(a!(d, e), b!(d, e))
