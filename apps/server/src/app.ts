@@ -16,9 +16,12 @@ import { registerAppRoutes } from './routes/apps.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes/files.js'
 import { registerHealthRoutes } from './routes/health.js'
+import { PrivacyService } from './privacy/privacy-service.js'
+import { registerPrivacyRoutes } from './routes/privacy.js'
 import { registerRecordRoutes } from './routes/records.js'
 import { registerReportRoutes } from './routes/reports.js'
 import { registerRuleRoutes } from './routes/rules.js'
+import { registerTemplateRoutes } from './routes/templates.js'
 
 export interface AppOptions {
   config: Pick<Config, 'designerDir' | 'timeZone' | 'dataDir'>
@@ -64,8 +67,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerAuthRoutes(app, users, access, { secureCookies: options.secureCookies ?? false })
   registerAppRoutes(app, apps, access)
   registerRecordRoutes(app, records)
+  registerPrivacyRoutes(app, db, new PrivacyService(db, apps), records)
   registerReportRoutes(app, apps, records, options.database)
   registerRuleRoutes(app, db)
+  registerTemplateRoutes(app, { apps, db })
   await registerFileRoutes(
     app,
     db,

@@ -11,6 +11,7 @@ export interface PlatformTables {
   'trellis.sessions': SessionsTable
   'trellis.api_tokens': ApiTokensTable
   'trellis.app_members': AppMembersTable
+  'trellis.consents': ConsentsTable
 }
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -101,4 +102,16 @@ export interface AppMembersTable {
   app_key: string
   user_id: string
   role: string
+}
+
+export interface ConsentsTable {
+  id: Generated<string>
+  app_key: string
+  form_key: string
+  record_id: string
+  channel: string
+  granted: boolean
+  source: string
+  at: ColumnType<Date, Date | string | undefined, Date | string>
+  actor: string | null
 }
