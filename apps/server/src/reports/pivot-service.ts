@@ -113,7 +113,9 @@ export class PivotService {
     let records: RecordJson[] = []
     if (rows.length) {
       // The page itself comes through the records service, so it is shaped (and, later, masked) as everywhere.
-      const ids = rows.map((r) => Number(r.id))
+      // Ids are written the way the source form's condition scope types them (text or number).
+      const textIds = app.form(request.spec.source).scope.fields.id?.type === 'text'
+      const ids = rows.map((r) => (textIds ? String(r.id) : Number(r.id)))
       const page = await this.records.list(app.key, request.spec.source, {
         filter: { in: [{ var: 'id' }, ids] },
         limit: ids.length,

@@ -8,7 +8,7 @@ import {
   type LocalizedText,
   type SelectOption,
 } from '@trellis/form-engine'
-import { ConditionError, conditionToSql, type JsonLogic } from '@trellis/rule-engine'
+import { ConditionError, conditionToSql, type JsonLogic, type SqlField } from '@trellis/rule-engine'
 import { sql, type RawBuilder } from 'kysely'
 import { fail, ReportError } from '../errors.js'
 import type { PivotSchema } from '../schema.js'
@@ -24,6 +24,8 @@ export interface ResolvedField {
   options?: SelectOption[]
   /** Set for `window:` refs: computed in the `base` layer, so unusable in the source filter. */
   window?: boolean
+  /** Extra typing the form's condition scope gives (e.g. how ids are stored), passed on to conditions. */
+  extra?: Record<string, unknown>
 }
 
 interface Join {
@@ -145,8 +147,10 @@ export class FieldResolver {
     const scope = toConditionScope(form, { app: this.schema.app }).fields[key]
     if (!scope) return fail('unknown_field', `Unknown field "${ref}"`, path)
     const def = form.fields.find((f) => f.key === key)
+    const { column: _column, type: _type, ...extra } = scope
     return this.add(ref, sql.ref(`${alias}.${column.column}`), {
       type: scope.type,
+      ...(Object.keys(extra).length ? { extra } : {}),
       sqlType: column.sqlType,
       label: def?.label ?? SYSTEM_LABELS[key] ?? { en: key },
       ...(def?.options ? { options: def.options } : {}),
@@ -350,7 +354,7 @@ export class FieldResolver {
    * Unknown names are left out so the rule engine reports them with its own code and path.
    */
   scope(logic: JsonLogic, path: string, withWindows: boolean) {
-    const fields: Record<string, { column: string; type: ConditionFieldType }> = {}
+    const fields: ConditionScopeLike['fields'] = {}
     for (const name of varsOf(logic)) {
       if (name.startsWith('$')) continue
       if (!withWindows && name.startsWith('window:')) continue
@@ -366,14 +370,14 @@ export class FieldResolver {
         throw error
       }
       if (field.window && !withWindows) continue
-      fields[name] = { column: field.column, type: field.type }
+      fields[name] = { ...field.extra, column: field.column, type: field.type } as SqlField
     }
     return { fields, timeZone: this.timeZone }
   }
 }
 
 export interface ConditionScopeLike {
-  fields: Record<string, { column: string; type: ConditionFieldType }>
+  fields: Record<string, SqlField>
   timeZone: string
   now?: Date
 }
