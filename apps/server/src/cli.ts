@@ -2,6 +2,9 @@ import { Command } from 'commander'
 import { ConfigError, loadConfig } from './config.js'
 import { migrateToLatest } from './db/migrate.js'
 import { openConfiguredDatabase, startServer } from './server.js'
+import { AppService } from './apps/app-service.js'
+import { describeInstall, installOnFirstStart } from './templates/first-start.js'
+import { installTemplate } from './templates/install-template.js'
 
 const program = new Command()
   .name('trellis')
@@ -18,6 +21,14 @@ program
     process.stdout.write(
       `\nTrellis is running at ${server.url}  (database: ${where}; API docs: ${server.url}/docs)\n\n`,
     )
+    if (server.initialAdmin) {
+      const { username, password } = server.initialAdmin
+      process.stdout.write(
+        `First start: created the administrator  ${username} / ${password}\n` +
+          `(shown only this once; change it after logging in, or set TRELLIS_ADMIN_PASSWORD before the first start)\n\n`,
+      )
+    }
+    await installOnFirstStart(server.database.db, process.env, (line) => process.stdout.write(`${line}\n`))
   })
 
 program
@@ -29,6 +40,33 @@ program
     try {
       const applied = await migrateToLatest(database.db)
       process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'Already up to date.\n')
+    } finally {
+      await database.close()
+    }
+  })
+
+program
+  .command('template')
+  .description('app templates')
+  .command('install <key>')
+  .description('install a template as a new published app (e.g. crm-retention)')
+  .option('--demo', 'load its demo data too')
+  .option('--size <customers>', 'demo customers (default 20000)', (v) => {
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--size must be a positive integer, not "${v}"`)
+    return n
+  })
+  .action(async (key: string, options: { demo?: boolean; size?: number }) => {
+    const config = loadConfig()
+    const database = await openConfiguredDatabase(config)
+    try {
+      await migrateToLatest(database.db)
+      const result = await installTemplate({ apps: new AppService(database.db), db: database.db }, key, {
+        demo: options.demo ?? false,
+        ...(options.size !== undefined ? { size: options.size } : {}),
+        timeZone: config.timeZone,
+      })
+      process.stdout.write(`${describeInstall(result)}\n`)
     } finally {
       await database.close()
     }

@@ -1,0 +1,44 @@
+import type { AppDefinition } from '@trellis/form-engine'
+import { customersForm } from './forms/customers.js'
+import { tasksForm } from './forms/follow-ups.js'
+import { couponsForm, pointsLedgerForm } from './forms/loyalty.js'
+import { opportunitiesForm } from './forms/opportunities.js'
+import { orderLinesForm, ordersForm } from './forms/orders.js'
+import { productsForm } from './forms/products.js'
+import { surveysForm, ticketsForm } from './forms/service.js'
+import { storesForm } from './forms/stores.js'
+import { t } from './text.js'
+
+export const crmAppKey = 'crm'
+
+/**
+ * 已成交客户管理: the CRM retention app's definition. Today it holds the forms; rules, flows, reports,
+ * dashboards and roles join it as their engines land. A fresh deep copy on every call, so a caller
+ * may edit what it gets.
+ */
+export function crmRetentionApp(): AppDefinition {
+  const app: AppDefinition = {
+    key: crmAppKey,
+    name: t('已成交客户管理', 'Customer retention'),
+    timeZone: 'Asia/Shanghai',
+    forms: [
+      storesForm,
+      customersForm,
+      productsForm,
+      ordersForm,
+      orderLinesForm,
+      ticketsForm,
+      surveysForm,
+      tasksForm,
+      couponsForm,
+      pointsLedgerForm,
+      opportunitiesForm,
+    ],
+    flows: [],
+    rules: [],
+    reports: [],
+    dashboards: [],
+    roles: [],
+  }
+  return structuredClone(app)
+}

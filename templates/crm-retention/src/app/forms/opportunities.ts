@@ -1,0 +1,53 @@
+import type { FormSchema } from '@trellis/form-engine'
+import { field, option, relation, t } from '../text.js'
+
+/** The pipeline in order; `lost` leaves it at any stage. */
+export const pipelineStages = [
+  option('lead', '线索', 'Lead'),
+  option('contact', '初步沟通', 'First contact'),
+  option('demo', '方案演示', 'Proposal'),
+  option('negotiation', '报价谈判', 'Negotiation'),
+  option('won', '成交签约', 'Won'),
+  option('lost', '输单', 'Lost'),
+]
+
+/** 商机: corporate and bulk orders (company events, gift boxes) followed through a sales pipeline. */
+export const opportunitiesForm: FormSchema = {
+  key: 'opportunities',
+  label: t('商机', 'Opportunities'),
+  titleField: 'title',
+  fields: [
+    field('title', 'text', '商机名称', 'Title', { required: true, maxLength: 200 }),
+    relation('customer', 'customers', '联系人', 'Contact', { required: true }),
+    field('company', 'text', '公司', 'Company'),
+    relation('store', 'stores', '门店', 'Store', { indexed: true }),
+    field('owner', 'user', '负责人', 'Owner', { indexed: true }),
+    field('stage', 'select', '阶段', 'Stage', { options: pipelineStages, required: true, default: 'lead' }),
+    field('stage_changed_at', 'datetime', '进入当前阶段', 'In stage since'),
+    field('amount', 'currency', '预计金额', 'Expected amount', { min: 0 }),
+    field('expected_close', 'date', '预计成交日期', 'Expected close'),
+    field('closed_at', 'datetime', '结束时间', 'Closed at'),
+    field('lost_reason', 'text', '输单原因', 'Lost reason', {
+      visibleWhen: { '==': [{ var: 'stage' }, 'lost'] },
+      requiredWhen: { '==': [{ var: 'stage' }, 'lost'] },
+    }),
+    field('probability', 'formula', '赢单概率 %', 'Win probability %', {
+      resultType: 'number',
+      formula: {
+        if: [
+          { '==': [{ var: 'stage' }, 'lead'] },
+          10,
+          { '==': [{ var: 'stage' }, 'contact'] },
+          25,
+          { '==': [{ var: 'stage' }, 'demo'] },
+          50,
+          { '==': [{ var: 'stage' }, 'negotiation'] },
+          75,
+          { '==': [{ var: 'stage' }, 'won'] },
+          100,
+          0,
+        ],
+      },
+    }),
+  ],
+}
