@@ -21,7 +21,7 @@ export function Dialog({ open, title, onClose, children, footer, testId }: Dialo
   useEffect(() => {
     const dialog = ref.current
     if (!dialog) return
-    // jsdom has no showModal; the open attribute is enough there.
+    // happy-dom may lack showModal; the open attribute is enough there.
     if (open && !dialog.open) {
       if (typeof dialog.showModal === 'function') dialog.showModal()
       else dialog.setAttribute('open', '')
