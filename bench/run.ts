@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   'records-write': () => import('./records-write.js'),
   'records-list': () => import('./records-list.js'),
   pivot: () => import('./pivot.js'),
+  rules: () => import('./rules.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')
