@@ -93,6 +93,12 @@ export class Automation {
     return this.defaultWorker.drain()
   }
 
+  /** Only the arming step (cron ticks and date-relative scans) of one round; returns the new jobs. */
+  scheduleNow(): Promise<number> {
+    this.defaultWorker ??= this.createWorker()
+    return this.defaultWorker.schedule()
+  }
+
   runDue() {
     this.defaultWorker ??= this.createWorker()
     return this.defaultWorker.runDue()

@@ -50,6 +50,17 @@ export class AutomationWorker {
     readonly options: WorkerOptions = defaultWorkerOptions,
   ) {}
 
+  async schedule(): Promise<number> {
+    const snapshot = new CatalogSnapshot(this.catalog)
+    return scheduleDue(
+      this.db,
+      this.jobs,
+      snapshot,
+      await this.catalog.publishedAppKeys(),
+      this.deps.clock().now(),
+    )
+  }
+
   /** One round: schedule, consume every pending event, then run the jobs due now (one claimed batch). */
   async runDue(): Promise<TickReport> {
     const snapshot = new CatalogSnapshot(this.catalog)
