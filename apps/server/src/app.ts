@@ -53,7 +53,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   await registerOpenApi(app)
 
-  await app.register(helmet, { global: true })
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      // 'unsafe-eval': the designer validates live previews with the same ajv-compiled validators as the
+      // server (ajv generates code). Scripts still load only from our origin; no inline script runs.
+      directives: { scriptSrc: ["'self'", "'unsafe-eval'"] },
+    },
+  })
 
   const { db } = options.database
   const users = new UserService(db)

@@ -8,8 +8,9 @@ export interface User {
 }
 
 export const authApi = {
-  async me(): Promise<User> {
-    const answer = await request<{ user: User; csrfToken?: string }>('GET', '/api/auth/me')
+  /** The logged-in user, or null when nobody is. */
+  async me(): Promise<User | null> {
+    const answer = await request<{ user: User | null; csrfToken?: string }>('GET', '/api/auth/me')
     setCsrfToken(answer.csrfToken)
     return answer.user
   },

@@ -15,7 +15,7 @@ export function useSession() {
   useEffect(() => {
     let cancelled = false
     authApi.me().then(
-      (user) => !cancelled && setSession({ state: 'signed-in', user }),
+      (user) => !cancelled && setSession(user ? { state: 'signed-in', user } : { state: 'anonymous' }),
       (error: Error) => {
         if (cancelled) return
         if (error instanceof ApiError && error.status === 401) setSession({ state: 'anonymous' })

@@ -13,8 +13,8 @@ declare module 'fastify' {
   }
 }
 
-/** Routes anyone may call: liveness and login. Everything else under /api needs a viewer. */
-const publicRoutes = new Set(['GET /api/health', 'POST /api/auth/login'])
+/** Routes anyone may call: liveness, login and "who am I". Everything else under /api needs a viewer. */
+const publicRoutes = new Set(['GET /api/health', 'POST /api/auth/login', 'GET /api/auth/me'])
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**

@@ -92,13 +92,19 @@ export async function registerAuthRoutes(
         response: {
           200: {
             type: 'object',
-            properties: { user: userSchema, csrfToken: { type: 'string' }, via: { type: 'string' } },
+            properties: {
+              user: { anyOf: [userSchema, { type: 'null' }] },
+              csrfToken: { type: 'string' },
+              via: { type: 'string' },
+            },
           },
         },
       },
     },
     async (request) => {
-      const viewer = requireViewer(request)
+      // Anonymous callers get `{ user: null }`: the designer asks this on every first visit.
+      const viewer = request.viewer
+      if (!viewer) return { user: null }
       return { user: await users.get(viewer.userId), csrfToken: viewer.csrfToken, via: viewer.via }
     },
   )
