@@ -84,10 +84,20 @@ function isContextVar(node: OperatorNode): boolean {
   return first?.kind === 'literal' && typeof first.value === 'string' && first.value.startsWith('$')
 }
 
+/**
+ * What `missing` reads for one key: json-logic-js evaluates {"var": key}, so an array key is
+ * var's own argument list ([path, default]).
+ */
+function readMissingKey(key: unknown, data: unknown, env: Env): unknown {
+  if (!Array.isArray(key)) return readVar(key, data, env)
+  const value = readVar(key[0], data, env)
+  return value === undefined ? (key.length > 1 ? key[1] : null) : value
+}
+
 function missingKeys(keys: readonly unknown[], data: unknown, env: Env): unknown[] {
   const missing: unknown[] = []
   for (const key of keys) {
-    const value = readVar(key, data, env)
+    const value = readMissingKey(key, data, env)
     if (value === undefined || value === null || value === '') missing.push(key)
   }
   return missing
@@ -102,6 +112,7 @@ function literalKeys(nodes: readonly LogicNode[]): unknown[] | undefined {
 
 /** Precompiled readers for literal keys: the paths are split once, not on every call. */
 function missingOf(keys: readonly unknown[]): (data: unknown, env: Env) => unknown[] {
+  if (keys.some((key) => Array.isArray(key))) return (data, env) => missingKeys(keys, data, env)
   const readers = keys.map(compileReader)
   return (data, env) => {
     const missing: unknown[] = []

@@ -77,6 +77,15 @@ export const logicOperators = defineOperators(
           return truthy(first) ? b(data, env) : first
         }
       }
+      if (args.length === 3) {
+        const [a, b, c] = args as [Evaluator, Evaluator, Evaluator]
+        return (data, env) => {
+          const first = a(data, env)
+          if (!truthy(first)) return first
+          const second = b(data, env)
+          return truthy(second) ? c(data, env) : second
+        }
+      }
       return (data, env) => {
         let current: unknown
         for (let i = 0; i < args.length; i++) {
@@ -100,6 +109,15 @@ export const logicOperators = defineOperators(
         return (data, env) => {
           const first = a(data, env)
           return truthy(first) ? first : b(data, env)
+        }
+      }
+      if (args.length === 3) {
+        const [a, b, c] = args as [Evaluator, Evaluator, Evaluator]
+        return (data, env) => {
+          const first = a(data, env)
+          if (truthy(first)) return first
+          const second = b(data, env)
+          return truthy(second) ? second : c(data, env)
         }
       }
       return (data, env) => {

@@ -13,7 +13,8 @@ import { defineOperators } from '../operator.js'
 
 function inJs(needle: unknown, haystack: unknown): boolean {
   // Only strings and arrays: json-logic-js would call any object's own `indexOf`.
-  if (typeof haystack === 'string') return haystack.indexOf(needle as string) !== -1
+  // An empty string holds nothing, not even '' (json-logic-js tests `!haystack` first).
+  if (typeof haystack === 'string') return haystack !== '' && haystack.indexOf(needle as string) !== -1
   if (Array.isArray(haystack)) return haystack.indexOf(needle) !== -1
   return false
 }
@@ -23,6 +24,7 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
   if (haystack.kind === 'poison') return haystack
   if (haystack.kind === 'const') {
     const list = haystack.value
+    if (list === '') return constBool(false, path)
     if (typeof list === 'string' && needle.kind === 'typed' && needle.type === 'text') {
       // String#indexOf turns a null needle into 'null'.
       return bool(
@@ -64,13 +66,21 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
   }
   if (haystack.kind === 'typed' && haystack.type === 'text') {
     if (needle.kind === 'typed' && needle.type === 'text') {
-      return bool(sql<SqlBool>`(strpos(${haystack.sql}, coalesce(${needle.sql}, 'null')) > 0)`, true, path)
+      return bool(
+        sql<SqlBool>`(${haystack.sql} <> '' and strpos(${haystack.sql}, coalesce(${needle.sql}, 'null')) > 0)`,
+        true,
+        path,
+      )
     }
     if (needle.kind !== 'const')
       return c.fail('type_mismatch', 'Search a text field for a text or a constant', path)
     const part = needle.value === null || typeof needle.value !== 'object' ? String(needle.value) : undefined
     if (part === undefined) return c.fail('type_mismatch', 'Cannot search a text field for a list', path)
-    return bool(sql<SqlBool>`(strpos(${haystack.sql}, ${textParam(part)}) > 0)`, true, path)
+    return bool(
+      sql<SqlBool>`(${haystack.sql} <> '' and strpos(${haystack.sql}, ${textParam(part)}) > 0)`,
+      true,
+      path,
+    )
   }
   if (haystack.kind === 'typed' && haystack.type === 'text_array') {
     if (needle.kind === 'const') {
