@@ -68,6 +68,30 @@ export class FormAccess {
     return sql`(${conditionToSql(this.scope, scope)})`
   }
 
+  /**
+   * The row scope as JsonLogic with every `$user.*` replaced by its value, for engines that take a
+   * condition rather than SQL (the report engine binds the values as parameters).
+   */
+  scopeLogic(user: Record<string, unknown>): JsonLogic | undefined {
+    if (this.full || this.scope === undefined) return undefined
+    const bind = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(bind)
+      if (!node || typeof node !== 'object') return node
+      const entries = Object.entries(node)
+      if (entries.length === 1 && entries[0]![0] === 'var') {
+        const arg = entries[0]![1]
+        const name = Array.isArray(arg) ? arg[0] : arg
+        if (typeof name === 'string' && name.startsWith('$user.')) {
+          const value = user[name.slice('$user.'.length)]
+          // A missing attribute is null, exactly as conditionToSql binds it.
+          return value === undefined ? null : value
+        }
+      }
+      return Object.fromEntries(entries.map(([op, arg]) => [op, bind(arg)]))
+    }
+    return bind(this.scope)
+  }
+
   /** Whether a record (as it would be stored) lies inside the row scope. */
   inScope(record: Record<string, unknown>): boolean {
     if (this.full || this.scope === undefined) return true

@@ -65,7 +65,7 @@ export function registerReportRoutes(
     },
     async (request) => {
       const published = await service.app(request.params.app)
-      const rowScope = await rowScopeFor(app, request, published, request.body.spec.source)
+      const rowScope = await rowScopeFor(app, request, published, request.body.spec.source, request.body.spec)
       return service.pivot(published, {
         spec: request.body.spec,
         ...(request.body.locale ? { locale: request.body.locale } : {}),
@@ -114,7 +114,7 @@ export function registerReportRoutes(
     },
     async (request) => {
       const published = await service.app(request.params.app)
-      const rowScope = await rowScopeFor(app, request, published, request.body.spec.source)
+      const rowScope = await rowScopeFor(app, request, published, request.body.spec.source, request.body.spec)
       return service.drill(published, {
         spec: request.body.spec,
         cell: request.body.cell,
