@@ -1,4 +1,6 @@
+import { constantOf, fieldKeyOf } from '../../js/constants.js'
 import type { Evaluator } from '../../js/env.js'
+import { readField } from '../../js/read-path.js'
 import { defineOperators } from '../operator.js'
 
 /** `+ - * / %`, `min`, `max`: JsonLogic's JavaScript arithmetic (`+` and `*` parse strings). JS only. */
@@ -47,10 +49,11 @@ export const arithmeticOperators = defineOperators(
   {
     name: '/',
     arity: { min: 2, max: 2 },
-    js:
-      ([a, b]) =>
-      (d, e) =>
-        num(a!(d, e)) / num(b!(d, e)),
+    js([a, b]) {
+      const key = fieldKeyOf(a)
+      if (key !== undefined) return (d, e) => num(readField(d, key)) / num(b!(d, e))
+      return (d, e) => num(a!(d, e)) / num(b!(d, e))
+    },
   },
   {
     name: '%',
@@ -66,6 +69,12 @@ export const arithmeticOperators = defineOperators(
     js(args) {
       if (args.length === 2) {
         const [a, b] = args as [Evaluator, Evaluator]
+        const k = constantOf(b)
+        const key = fieldKeyOf(a)
+        if (k && key !== undefined) {
+          const bound = num(k.value)
+          return (d) => Math.min(num(readField(d, key)), bound)
+        }
         return (d, e) => Math.min(num(a(d, e)), num(b(d, e)))
       }
       return (d, e) => Math.min(...args.map((arg) => num(arg(d, e))))
@@ -77,6 +86,12 @@ export const arithmeticOperators = defineOperators(
     js(args) {
       if (args.length === 2) {
         const [a, b] = args as [Evaluator, Evaluator]
+        const k = constantOf(b)
+        const key = fieldKeyOf(a)
+        if (k && key !== undefined) {
+          const bound = num(k.value)
+          return (d) => Math.max(num(readField(d, key)), bound)
+        }
         return (d, e) => Math.max(num(a(d, e)), num(b(d, e)))
       }
       return (d, e) => Math.max(...args.map((arg) => num(arg(d, e))))

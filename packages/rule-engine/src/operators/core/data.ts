@@ -113,6 +113,20 @@ function literalKeys(nodes: readonly LogicNode[]): unknown[] | undefined {
 /** Precompiled readers for literal keys: the paths are split once, not on every call. */
 function missingOf(keys: readonly unknown[]): (data: unknown, env: Env) => unknown[] {
   if (keys.some((key) => Array.isArray(key))) return (data, env) => missingKeys(keys, data, env)
+  if (
+    keys.every((key) => typeof key === 'string' && key !== '' && !key.includes('.') && !key.startsWith('$'))
+  ) {
+    // Plain field names (the usual case): read inline, no closure per key.
+    const names = keys as readonly string[]
+    return (data) => {
+      const missing: unknown[] = []
+      for (let i = 0; i < names.length; i++) {
+        const value = readField(data, names[i]!)
+        if (value === null || value === '') missing.push(names[i])
+      }
+      return missing
+    }
+  }
   const readers = keys.map(compileReader)
   return (data, env) => {
     const missing: unknown[] = []
