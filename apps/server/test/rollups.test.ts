@@ -18,7 +18,22 @@ describeEachDatabase('rollups stay right as related records change', (ctx) => {
   }
 
   beforeAll(async () => {
-    await api.call('POST', '/api/apps', shopApp())
+    const app = shopApp()
+    // A formula over rollups: kept right when the rollups move, not only when the customer is edited.
+    app.forms[1]!.fields.push({
+      key: 'avg_spent',
+      type: 'formula',
+      label: { 'zh-CN': '客单价', en: 'Average order' },
+      resultType: 'number',
+      formula: {
+        if: [
+          { '>': [{ var: 'order_count' }, 0] },
+          { '/': [{ var: 'total_spent' }, { var: 'order_count' }] },
+          null,
+        ],
+      },
+    })
+    await api.call('POST', '/api/apps', app)
     await api.call('POST', '/api/apps/shop/publish', {})
     alice = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Alice' } })).body.id
     bob = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Bob' } })).body.id

@@ -1,10 +1,10 @@
 import { conditionToSql } from '@trellis/rule-engine'
-import { toConditionScope, type FieldDef, type RollupDef } from '@trellis/form-engine'
+import { computeFormulas, toConditionScope, type FieldDef, type RollupDef } from '@trellis/form-engine'
 import { sql, type RawBuilder } from 'kysely'
-import type { PublishedApp, RollupFeed } from '../apps/published-app.js'
+import type { CompiledForm, PublishedApp, RollupFeed } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { emitEvent } from './journal.js'
-import type { Row } from './record-json.js'
+import { rowToJson, type Row } from './record-json.js'
 
 /** Aggregates allowed in a rollup, each a fixed SQL shape (no name from the definition reaches SQL). */
 function aggregate(rollup: RollupDef, column: RawBuilder<unknown> | undefined): RawBuilder<unknown> {
@@ -87,6 +87,12 @@ export async function refreshRollupsFor(
     }
     if (!ids.size) continue
     const changes = await recomputeRollup(trx, app, feed, [...ids])
+    await refreshFormulas(
+      trx,
+      app,
+      feed.parent,
+      changes.map((change) => change.id),
+    )
     for (const change of changes) {
       // Rules such as "upgrade to VIP when total spent passes 5,000" listen to this event.
       await emitEvent(trx, 'record.updated', {
@@ -105,4 +111,31 @@ export async function refreshRollupsFor(
 /** Initial stored value of a rollup on a new parent: count and sum start at 0, the others empty. */
 export function initialRollupValue(field: FieldDef): unknown {
   return field.rollup?.aggregate === 'count' || field.rollup?.aggregate === 'sum' ? 0 : null
+}
+
+/**
+ * Formulas may read rollups (average days between purchases = span ÷ (orders − 1)): when a parent's rollup
+ * moved, its formulas are computed again from the row as it now is.
+ */
+async function refreshFormulas(
+  trx: DynamicDb,
+  app: PublishedApp,
+  parent: CompiledForm,
+  ids: readonly string[],
+) {
+  const formulas = [...parent.fields.values()].filter((field) => field.type === 'formula')
+  if (!formulas.length || !ids.length) return
+  const table = sql.table(`${app.schema}.${parent.plan.table}`)
+  const { rows } = await sql<Row>`select * from ${table} where id = any(${[...ids]}::bigint[])`.execute(trx)
+  for (const row of rows) {
+    const record = rowToJson(row, parent)
+    const values = computeFormulas(parent.schema, record)
+    const sets = formulas
+      .filter(
+        (field) => JSON.stringify(values[field.key] ?? null) !== JSON.stringify(record[field.key] ?? null),
+      )
+      .map((field) => sql`${sql.ref(parent.columns.get(field.key)!.column)} = ${values[field.key] ?? null}`)
+    if (sets.length)
+      await sql`update ${table} set ${sql.join(sets)} where id = ${String(row.id)}`.execute(trx)
+  }
 }

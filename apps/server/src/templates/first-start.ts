@@ -6,6 +6,12 @@ import { hasNoApps, installTemplate, type InstallResult } from './install-templa
 
 export const quickStartTemplate = 'crm-retention'
 
+/**
+ * Demo customers installed on a first start. The template's generator defaults to 20,000 (≈ 790,000 records),
+ * which takes minutes on PGlite; a quick start should be up in seconds, so it loads 2,000 unless told more.
+ */
+export const quickStartDemoSize = 2000
+
 /** One line saying what was installed, for the CLI. */
 export function describeInstall(result: InstallResult): string {
   if (!result.demo)
@@ -22,7 +28,7 @@ export function describeInstall(result: InstallResult): string {
 /**
  * The quick start's first run: when the database holds no app, install the CRM template with its demo
  * data, so the first screen has something to show. `TRELLIS_DEMO=0` turns this off;
- * `TRELLIS_DEMO_SIZE` sets the number of demo customers (default 20,000). Several processes
+ * `TRELLIS_DEMO_SIZE` sets the number of demo customers (default `quickStartDemoSize`; 20000 for the full set). Several processes
  * starting at once against one PostgreSQL may race: the loser sees APP_EXISTS and leaves it.
  */
 export async function installOnFirstStart(
@@ -33,8 +39,8 @@ export async function installOnFirstStart(
 ): Promise<InstallResult | undefined> {
   if (env.TRELLIS_DEMO === '0' || env.TRELLIS_DEMO === 'false') return undefined
   if (!(await hasNoApps(db))) return undefined
-  const size = env.TRELLIS_DEMO_SIZE ? Number(env.TRELLIS_DEMO_SIZE) : undefined
-  if (size !== undefined && (!Number.isInteger(size) || size < 1))
+  const size = env.TRELLIS_DEMO_SIZE ? Number(env.TRELLIS_DEMO_SIZE) : quickStartDemoSize
+  if (!Number.isInteger(size) || size < 1)
     throw new Error(`TRELLIS_DEMO_SIZE must be a positive integer, not "${env.TRELLIS_DEMO_SIZE}"`)
   say(
     `First start: installing the ${quickStartTemplate} template with demo data (TRELLIS_DEMO=0 skips this)…`,
@@ -42,7 +48,7 @@ export async function installOnFirstStart(
   try {
     const result = await installTemplate({ apps: new AppService(db), db }, quickStartTemplate, {
       demo: true,
-      ...(size !== undefined ? { size } : {}),
+      size,
       ...options,
     })
     say(describeInstall(result))
