@@ -46,10 +46,10 @@ async function throughput(events: number): Promise<Comparison> {
       await app.trellis.records.bulkCreate('bench', 'customers', batch, { actor: null })
     }
     const insertRate = events / ((performance.now() - t0) / 1000)
-    const workers = [
-      app.automation.createWorker({ batch: 200, concurrency: 6 }),
-      app.automation.createWorker({ batch: 200, concurrency: 6 }),
-    ]
+    // Four workers share the outbox (SKIP LOCKED batches), as four processes or loops would.
+    const workers = Array.from({ length: 4 }, () =>
+      app.automation.createWorker({ eventBatch: 100, batch: 100 }),
+    )
     const t1 = performance.now()
     const outcomes = await Promise.allSettled(workers.map((w) => w.drain()))
     for (const o of outcomes) if (o.status === 'rejected') throw o.reason
@@ -74,7 +74,7 @@ async function throughput(events: number): Promise<Comparison> {
       rate,
       insertRate,
       true,
-      `record events → condition → set_fields, end to end (PostgreSQL, ${events} events, 2 workers); baseline: inserting the same records`,
+      `record events → condition → set_fields, end to end (PostgreSQL, ${events} events, 4 workers); baseline: inserting the same records`,
     )
   } finally {
     await database.close()

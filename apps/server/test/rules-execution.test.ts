@@ -51,6 +51,12 @@ describeEachDatabase('rules: durable execution', (ctx) => {
         actions: [{ type: 'set_fields', values: { points: { '+': [{ var: 'points' }, 1] } } }],
       },
       {
+        key: 'bad_tier',
+        trigger: { kind: 'record', form: 'customers', on: ['created'] },
+        condition: { '==': [{ var: 'name' }, '坏'] },
+        actions: [{ type: 'set_fields', values: { tier: 'diamond' } }],
+      },
+      {
         key: 'sync',
         trigger: { kind: 'manual', form: 'customers' },
         actions: [{ type: 'call_webhook', url: hookUrl }],
@@ -197,5 +203,32 @@ describeEachDatabase('rules: durable execution', (ctx) => {
     expect(await job()).toMatchObject({ state: 'done', attempt: 6 })
     expect(hookCalls).toBe(6)
     expect((await api.call('POST', `/api/apps/ops/jobs/${dead.body.jobs[0].id}/retry`, {})).status).toBe(404)
+  })
+
+  it('a record rule that fails inline falls back to a job that retries; the rest of the batch still runs', async () => {
+    const bad = await api.call('POST', '/api/apps/ops/forms/customers/records', { values: { name: '坏' } })
+    const good = await api.call('POST', '/api/apps/ops/forms/customers/records', {
+      values: { name: '循环', points: 0 },
+    })
+    await api.call('PATCH', `/api/apps/ops/forms/customers/records/${good.body.id}`, {
+      version: good.body.version,
+      values: { points: 1 },
+    })
+    await automation.drain()
+    const jobs = await automation.jobs.list('ops', { rule: 'bad_tier', limit: 5 })
+    expect(jobs).toHaveLength(1)
+    expect(jobs[0]).toMatchObject({
+      record_id: bad.body.id,
+      state: 'pending',
+      attempt: 1,
+      last_error: { code: 'VALIDATION_FAILED', path: 'tier' },
+    })
+    // The other rule's chain in the same batches went through.
+    expect((await api.call('GET', `/api/apps/ops/forms/customers/records/${good.body.id}`)).body.points).toBe(
+      6,
+    )
+    expect(
+      (await api.call('GET', `/api/apps/ops/forms/customers/records/${bad.body.id}`)).body.tier,
+    ).toBeNull()
   })
 })

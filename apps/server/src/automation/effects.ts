@@ -4,14 +4,15 @@ import type { PlannedAction } from '@trellis/rule-engine'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { RecordWriter } from '../records/record-store.js'
-import type { Job } from './job-store.js'
 import type { NotificationChannel } from './notification-channel.js'
 
 export interface EffectTarget {
   app: PublishedApp
   form: string | undefined
   recordId: string | null
-  job: Job
+  rule: string
+  /** The job being run; null when the outbox consumer runs the rule inline. */
+  jobId: string | null
   channel: NotificationChannel
   now: Date
   /** Results of webhooks already delivered (before the transaction), by action index. */
@@ -37,7 +38,7 @@ export async function applyEffects(
   plan: readonly PlannedAction[],
   target: EffectTarget,
 ): Promise<unknown[]> {
-  const ctx = { actor: `rule:${target.job.rule_key}` }
+  const ctx = { actor: `rule:${target.rule}` }
   const results: unknown[] = []
   const updates: Record<string, unknown> = {}
   let updateAt = -1
@@ -67,9 +68,9 @@ export async function applyEffects(
           trx,
           {
             app: target.app.key,
-            rule: target.job.rule_key,
+            rule: target.rule,
             recordId: target.recordId,
-            jobId: target.job.id,
+            jobId: target.jobId,
             channel: effect.channel,
             to: effect.to,
             ...(effect.subject === undefined ? {} : { subject: effect.subject }),
@@ -109,7 +110,7 @@ export async function applyEffects(
 /** Events written by this transaction carry the rule and depth (see migration 0003), for the loop guard. */
 export async function markCause(
   trx: DynamicDb,
-  cause: { app: string; rule: string; job: string; depth: number },
+  cause: { app: string; rule: string; job: string | null; depth: number },
 ) {
   await sql`select set_config('trellis.rule_cause', ${JSON.stringify(cause)}, true)`.execute(trx)
 }

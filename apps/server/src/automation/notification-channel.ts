@@ -6,7 +6,7 @@ export interface OutgoingMessage {
   app: string
   rule: string
   recordId: string | null
-  jobId: string
+  jobId: string | null
   channel: Channel
   to: string
   subject?: string

@@ -1,16 +1,20 @@
 import {
   conditionHolds,
   matchesRecordEvent,
+  planActions,
   recordEventInput,
   type RecordEventKind,
+  type Rule,
 } from '@trellis/rule-engine'
 import { sql } from 'kysely'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { RecordReader } from '../records/record-reader.js'
+import { applyEffects, markCause } from './effects.js'
 import type { JobStore, NewJob } from './job-store.js'
+import type { NotificationChannel } from './notification-channel.js'
 import { RuleCatalog, type CatalogSnapshot } from './rule-catalog.js'
-import { logRun, type RunEntry } from './run-log.js'
+import { logRuns, type RunEntry } from './run-log.js'
 
 const topics: Record<string, RecordEventKind> = {
   'record.created': 'created',
@@ -46,14 +50,24 @@ export async function consumeOutbox(
   jobs: JobStore,
   snapshot: CatalogSnapshot,
   now: Date,
-  options: { batch: number; maxDepth: number },
+  options: {
+    batch: number
+    maxDepth: number
+    /**
+     * Run rules whose actions stay inside the database right here, in the consumer's transaction: the
+     * event is marked processed by the same commit, so the run still happens exactly once, without a job
+     * row, a claim and a second transaction. Any error rolls the whole batch back; the caller then
+     * consumes again without `inline`, which turns every match into a job (retries, dead letters).
+     */
+    inline?: { channel: NotificationChannel }
+  },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<OutboxRow>`select id::text as id, topic, payload, cause from trellis.outbox
       where processed_at is null order by id limit ${options.batch} for update skip locked`.execute(trx)
     if (!rows.length) return 0
     const pending: NewJob[] = []
-    const stopped: RunEntry[] = []
+    const logged: RunEntry[] = []
     for (const row of rows) {
       const kind = topics[row.topic]
       const rules = kind ? await snapshot.get(row.payload.app) : undefined
@@ -87,7 +101,7 @@ export async function consumeOutbox(
           occurrence: `event:${row.id}`,
         }
         if (depth >= options.maxDepth) {
-          stopped.push({
+          logged.push({
             ...base,
             depth,
             outcome: 'loop_stopped',
@@ -97,6 +111,16 @@ export async function consumeOutbox(
             },
             at: now,
           })
+          continue
+        }
+        if (options.inline && runsInDatabase(entry.rule)) {
+          const context = { ...input.context, now, timeZone: rules.timeZone }
+          const done = await runInline(trx, rules.app, entry.rule, row.payload, kind, event.before, context, {
+            depth,
+            channel: options.inline.channel,
+            now,
+          })
+          logged.push({ ...base, depth, ...done, at: now })
           continue
         }
         pending.push({
@@ -111,7 +135,7 @@ export async function consumeOutbox(
       }
     }
     await jobs.enqueue(trx, pending, now)
-    for (const entry of stopped) await logRun(trx, entry)
+    await logRuns(trx, logged)
     await sql`update trellis.outbox set processed_at = ${now.toISOString()}::timestamptz
       where id = any(${rows.map((r) => r.id)}::bigint[])`.execute(trx)
     return rows.length
@@ -124,4 +148,37 @@ async function readRecord(db: DynamicDb, app: PublishedApp, form: string, id: st
   } catch {
     return undefined
   }
+}
+
+/** Rules whose every action writes only to the database can run inside the consumer's transaction. */
+function runsInDatabase(rule: Rule): boolean {
+  return rule.actions.every((action) => action.type !== 'call_webhook')
+}
+
+async function runInline(
+  trx: DynamicDb,
+  app: PublishedApp,
+  rule: Rule,
+  payload: OutboxRow['payload'],
+  kind: RecordEventKind,
+  before: Record<string, unknown> | null,
+  context: Record<string, unknown>,
+  run: { depth: number; channel: NotificationChannel; now: Date },
+): Promise<Pick<RunEntry, 'outcome' | 'effects'>> {
+  // Plan on the record as it is now (a later change in the same batch may have moved it), not the snapshot.
+  const record = kind === 'deleted' ? (before ?? {}) : await readRecord(trx, app, payload.form, payload.id)
+  if (!record) return { outcome: 'skipped', effects: { reason: 'RECORD_GONE' } }
+  const plan = planActions(rule, record, context)
+  await markCause(trx, { app: app.key, rule: rule.key, job: null, depth: run.depth + 1 })
+  const effects = await applyEffects(trx, plan, {
+    app,
+    form: payload.form,
+    recordId: payload.id,
+    rule: rule.key,
+    jobId: null,
+    channel: run.channel,
+    now: run.now,
+    external: new Map(),
+  })
+  return { outcome: 'succeeded', effects }
 }

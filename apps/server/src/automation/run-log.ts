@@ -29,6 +29,22 @@ export async function logRun(db: DynamicDb, entry: RunEntry): Promise<void> {
   )
 }
 
+/** Many runs in one statement (the outbox consumer logs a whole batch at once). */
+export async function logRuns(db: DynamicDb, entries: readonly RunEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 500) {
+    const rows = entries.slice(i, i + 500).map(
+      (
+        e,
+      ) => sql`(${e.jobId ?? null}::bigint, ${e.app}, ${e.rule}, ${e.recordId ?? null}, ${e.occurrence ?? null},
+        ${e.attempt ?? 0}, ${e.depth ?? 0}, ${e.outcome},
+        ${e.effects === undefined ? null : JSON.stringify(e.effects)}::jsonb,
+        ${e.error === undefined ? null : JSON.stringify(e.error)}::jsonb, ${e.at.toISOString()}::timestamptz)`,
+    )
+    await sql`insert into trellis.rule_runs (job_id, app_key, rule_key, record_id, occurrence, attempt, depth, outcome, effects, error, at)
+      values ${sql.join(rows)}`.execute(db)
+  }
+}
+
 export interface RunRow {
   id: string
   job_id: string | null

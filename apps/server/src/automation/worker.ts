@@ -9,6 +9,8 @@ import { scheduleDue } from './scheduler.js'
 export interface WorkerOptions {
   /** Jobs claimed per round. */
   batch: number
+  /** Outbox events locked per consumer transaction. */
+  eventBatch: number
   /** Jobs run at the same time by this worker (PGlite serializes anyway). */
   concurrency: number
   leaseMs: number
@@ -19,6 +21,7 @@ export interface WorkerOptions {
 
 export const defaultWorkerOptions: WorkerOptions = {
   batch: 100,
+  eventBatch: 250,
   concurrency: 4,
   leaseMs: 60_000,
   maxDepth: 5,
@@ -67,11 +70,17 @@ export class AutomationWorker {
     const now = this.deps.clock().now()
     const armed = await scheduleDue(this.db, this.jobs, snapshot, await this.catalog.publishedAppKeys(), now)
     let events = 0
-    for (let n = -1; n !== 0; events += n)
-      n = await consumeOutbox(this.db, this.jobs, snapshot, now, {
-        batch: 500,
+    const consume = (inline: boolean) =>
+      consumeOutbox(this.db, this.jobs, snapshot, now, {
+        batch: this.options.eventBatch,
         maxDepth: this.options.maxDepth,
+        ...(inline ? { inline: { channel: this.deps.channel } } : {}),
       })
+    for (let n = -1; n !== 0; events += n) {
+      // The fast path runs database-only rules inline; if anything in the batch fails, the batch is
+      // consumed again with every match turned into a job, which retries and dead-letters on its own.
+      n = await consume(true).catch(() => consume(false))
+    }
     const ran: Record<JobResult, number> = { done: 0, retry: 0, dead: 0, fenced: 0 }
     const claimed = await this.jobs.claim(this.id, now, this.options.batch, this.options.leaseMs)
     let next = 0
