@@ -37,8 +37,23 @@ const iso = (value: Date | string) =>
  */
 export class AppService {
   private readonly published = new Map<string, PublishedApp>()
+  private readonly checkedAt = new Map<string, number>()
 
-  constructor(private readonly db: Kysely<PlatformTables>) {}
+  /**
+   * @param freshnessMs how long a published version, once checked against the database, is trusted without
+   *   asking again. A publish in this process is seen at once; one in another process within this window
+   *   (a write that meets a changed table in between is refused with 409 APP_CHANGED and retried by the client).
+   */
+  constructor(
+    private readonly db: Kysely<PlatformTables>,
+    private readonly freshnessMs = 1000,
+  ) {}
+
+  /** Drops the cached published version of an app (after a publish, or a write that met a changed table). */
+  forget(key: string): void {
+    this.published.delete(key)
+    this.checkedAt.delete(key)
+  }
 
   async list(): Promise<AppSummary[]> {
     const rows = await this.db.selectFrom('trellis.apps').selectAll().orderBy('key').execute()
@@ -134,7 +149,8 @@ export class AppService {
     confirm: readonly string[] | undefined,
     actor: string | null,
   ): Promise<PublishResult> {
-    return this.db.transaction().execute(async (trx) => {
+    this.forget(key)
+    const result = await this.db.transaction().execute(async (trx) => {
       const app = await trx
         .selectFrom('trellis.apps')
         .select(['draft', 'published_version'])
@@ -183,6 +199,8 @@ export class AppService {
         .execute()
       return { version, steps }
     })
+    this.forget(key)
+    return result
   }
 
   async versions(key: string) {
@@ -202,6 +220,8 @@ export class AppService {
 
   /** The published app, compiled (validators, scopes, column plans), for the records API. */
   async requirePublished(key: string): Promise<PublishedApp> {
+    const fresh = this.published.get(key)
+    if (fresh && Date.now() - (this.checkedAt.get(key) ?? 0) < this.freshnessMs) return fresh
     const row = await this.db
       .selectFrom('trellis.apps')
       .select('published_version')
@@ -212,6 +232,7 @@ export class AppService {
       throw new AppError(409, 'APP_NOT_PUBLISHED', `App "${key}" has no published version yet`)
     }
     const cached = this.published.get(key)
+    this.checkedAt.set(key, Date.now())
     if (cached && cached.version === row.published_version) return cached
     const version = await this.db
       .selectFrom('trellis.app_versions')
@@ -219,7 +240,9 @@ export class AppService {
       .where('app_key', '=', key)
       .where('version', '=', row.published_version)
       .executeTakeFirstOrThrow()
-    const app = new PublishedApp(version.definition as AppDefinition, row.published_version)
+    const app = new PublishedApp(version.definition as AppDefinition, row.published_version, () =>
+      this.forget(key),
+    )
     this.published.set(key, app)
     return app
   }

@@ -40,6 +40,8 @@ export class PublishedApp {
   constructor(
     readonly definition: AppDefinition,
     readonly version: number,
+    /** Called when a statement meets a table this version does not describe: the cache must reload. */
+    readonly markStale: () => void = () => {},
   ) {
     this.schema = appSchemaName(definition.key)
     for (const form of definition.forms) {

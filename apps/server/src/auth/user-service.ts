@@ -57,10 +57,23 @@ function checkPassword(password: string, path: string): void {
  * a password change or reset revokes every session and token of the user.
  */
 export class UserService {
+  /**
+   * API tokens resolved in the last few seconds, so an integration's burst of requests costs one lookup.
+   * Any change to the user in this process (revoke, reset, disable, role) drops their entries at once;
+   * another process sees it within `tokenCacheMs`.
+   */
+  private readonly tokenCache = new Map<string, { viewer: Viewer; until: number }>()
+
   constructor(
     private readonly db: Kysely<PlatformTables>,
     private readonly now: () => Date = () => new Date(),
+    private readonly tokenCacheMs = 5000,
   ) {}
+
+  private forgetUser(userId: string): void {
+    for (const [key, entry] of this.tokenCache)
+      if (entry.viewer.userId === userId) this.tokenCache.delete(key)
+  }
 
   async count(): Promise<number> {
     const row = await this.db
@@ -129,6 +142,7 @@ export class UserService {
     if (changes.disabled !== undefined) set.disabled_at = changes.disabled ? this.now() : null
     if (Object.keys(set).length)
       await this.db.updateTable('trellis.users').set(set).where('id', '=', id).execute()
+    this.forgetUser(id)
     if (changes.disabled) await this.revokeAll(id)
     return this.get(id)
   }
@@ -226,6 +240,18 @@ export class UserService {
   }
 
   async viewerFromToken(token: string): Promise<Viewer | undefined> {
+    const key = digest(token)
+    const cached = this.tokenCache.get(key)
+    if (cached && cached.until > Date.now()) return cached.viewer
+    const viewer = await this.lookupToken(token)
+    if (viewer) {
+      if (this.tokenCache.size >= 10_000) this.tokenCache.clear()
+      this.tokenCache.set(key, { viewer, until: Date.now() + this.tokenCacheMs })
+    }
+    return viewer
+  }
+
+  private async lookupToken(token: string): Promise<Viewer | undefined> {
     const row = await this.db
       .selectFrom('trellis.api_tokens as t')
       .innerJoin('trellis.users as u', 'u.id', 't.user_id')
@@ -299,6 +325,7 @@ export class UserService {
       .where('revoked_at', 'is', null)
       .executeTakeFirst()
     if (result.numUpdatedRows === 0n) throw new AppError(404, 'TOKEN_NOT_FOUND', `No active token ${tokenId}`)
+    this.forgetUser(userId)
   }
 
   async changePassword(userId: string, current: string, next: string): Promise<void> {
@@ -344,6 +371,7 @@ export class UserService {
   }
 
   private async revokeAll(userId: string): Promise<void> {
+    this.forgetUser(userId)
     await this.db.deleteFrom('trellis.sessions').where('user_id', '=', userId).execute()
     await this.db
       .updateTable('trellis.api_tokens')

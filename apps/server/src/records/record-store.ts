@@ -251,7 +251,7 @@ export class RecordWriter {
         form: this.form,
       })
     } catch (error) {
-      throw translateDbError(error, this.form)
+      throw translateDbError(error, this.form, this.app)
     }
   }
 }
