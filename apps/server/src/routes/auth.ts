@@ -39,7 +39,11 @@ export async function registerAuthRoutes(
   options: { secureCookies: boolean },
 ): Promise<void> {
   const tags = ['auth']
-  await app.register(rateLimit, { global: false })
+  // Limits are per user once authenticated (so an office behind one address is not one bucket), else per address.
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (request) => (request.viewer ? `user:${request.viewer.userId}` : `ip:${request.ip}`),
+  })
 
   app.post<{ Body: { username: string; password: string } }>(
     '/api/auth/login',

@@ -115,6 +115,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     `${base}/bulk`,
     {
       bodyLimit: 16 * 1024 * 1024,
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: `Create up to ${maxBulk} records, all or nothing`,
@@ -156,6 +157,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     `${base}/bulk`,
     {
       bodyLimit: 16 * 1024 * 1024,
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: `Update up to ${maxBulk} records, all or nothing`,

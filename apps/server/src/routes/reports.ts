@@ -50,6 +50,8 @@ export function registerReportRoutes(
   app.post<{ Params: { app: string }; Body: PivotBody }>(
     '/api/apps/:app/pivot',
     {
+      // Each pivot is one aggregate query over a whole form: bounded per user.
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: 'Run an ad-hoc pivot: one SQL query with subtotals and totals, answered as a grid',
@@ -77,6 +79,8 @@ export function registerReportRoutes(
   app.post<{ Params: { app: string }; Body: PivotBody & { cell: DrillCell; limit?: number } }>(
     '/api/apps/:app/pivot/drill',
     {
+      // Each pivot is one aggregate query over a whole form: bounded per user.
+      config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
       schema: {
         tags,
         summary: "A pivot cell's records: the JsonLogic filter selecting them, their count and first page",
