@@ -2,6 +2,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { buildApp, migrateToLatest, openDatabase } from '@trellis/server'
+import { adminToken } from './lib/admin-token.js'
 import { benchApp } from './lib/customers-app.js'
 import { freshDatabase, percentile } from './lib/postgres.js'
 import { compare, type Comparison } from './lib/report.js'
@@ -27,6 +28,7 @@ export async function run(): Promise<Comparison[]> {
   })
   await trellis.trellis.apps.create(benchApp)
   await trellis.trellis.apps.publish('bench', [], null)
+  const headers = { authorization: `Bearer ${await adminToken(trellis)}` }
   const pool = new pg.Pool({ connectionString: target.url, max: 4 })
   try {
     await pool.query(`insert into app_bench.customers (name, phone, city, tier, points, spent, birthday, tags)
@@ -47,14 +49,14 @@ export async function run(): Promise<Comparison[]> {
 
     // Warm both paths (plans, JIT of our closures) before measuring.
     for (const c of cases.slice(0, 30)) {
-      await trellis.inject({ method: 'GET', url: url(c) })
+      await trellis.inject({ method: 'GET', url: url(c), headers })
       await pool.query(handWritten, [c.tier, c.min])
     }
     const ours: number[] = []
     const baseline: number[] = []
     for (const c of cases) {
       let start = performance.now()
-      const res = await trellis.inject({ method: 'GET', url: url(c) })
+      const res = await trellis.inject({ method: 'GET', url: url(c), headers })
       ours.push(performance.now() - start)
       if (res.statusCode !== 200 || res.json().records.length === 0)
         throw new Error(`list failed: ${res.body.slice(0, 200)}`)

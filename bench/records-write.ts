@@ -5,18 +5,15 @@ import path from 'node:path'
 import pg from 'pg'
 import { buildApp, migrateToLatest, openDatabase } from '@trellis/server'
 import { normalizePhone } from '@trellis/form-engine'
+import { adminToken } from './lib/admin-token.js'
 import { benchApp, sampleCustomer } from './lib/customers-app.js'
 import { freshDatabase } from './lib/postgres.js'
 import { compare, type Comparison } from './lib/report.js'
 
-async function throughput(url: string, body: string, seconds: number): Promise<number> {
-  const options = {
-    url,
-    method: 'POST' as const,
-    body,
-    headers: { 'content-type': 'application/json' },
-    connections: 10,
-  }
+async function throughput(url: string, body: string, seconds: number, token?: string): Promise<number> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (token) headers.authorization = `Bearer ${token}`
+  const options = { url, method: 'POST' as const, body, headers, connections: 10 }
   await autocannon({ ...options, duration: 1 })
   const result = await autocannon({ ...options, duration: seconds })
   if (result.non2xx || result.errors)
@@ -25,8 +22,8 @@ async function throughput(url: string, body: string, seconds: number): Promise<n
 }
 
 /**
- * Creating records through Trellis (JSON Schema validation, normalization, audit entry and outbox event
- * in one transaction) vs a bare Fastify route inserting the same row with `pg`, on PostgreSQL.
+ * Creating records through Trellis (API token check, JSON Schema validation, normalization, audit entry and
+ * outbox event in one transaction) vs a bare Fastify route inserting the same row with `pg`, on PostgreSQL.
  */
 export async function run(): Promise<Comparison[]> {
   const target = await freshDatabase('trellis_bench_records_write')
@@ -42,6 +39,7 @@ export async function run(): Promise<Comparison[]> {
   })
   await trellis.trellis.apps.create(benchApp)
   await trellis.trellis.apps.publish('bench', [], null)
+  const token = await adminToken(trellis)
 
   const pool = new pg.Pool({ connectionString: target.url, max: 10 })
   await pool.query(`create table bare_customers (id bigint generated always as identity primary key,
@@ -66,7 +64,7 @@ export async function run(): Promise<Comparison[]> {
     let b = 0
     for (let round = 0; round < 2; round++) {
       b += await throughput(baseline, body, 5)
-      o += await throughput(ours, body, 5)
+      o += await throughput(ours, body, 5, token)
     }
     return [
       compare(
