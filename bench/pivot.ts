@@ -1,10 +1,9 @@
 import type { AppDefinition } from '@trellis/form-engine'
 import { compilePivot, rfmSpec, type PivotSchema, type PivotSpec } from '@trellis/report-engine'
-import { buildApp, migrateToLatest, openDatabase, type Database } from '@trellis/server'
-import os from 'node:os'
-import path from 'node:path'
+import { openDatabase, type Database } from '@trellis/server'
 import { CompiledQuery, sql, type Kysely } from 'kysely'
 import { freshDatabase } from './lib/postgres.js'
+import { trellisWithApp } from './lib/trellis-app.js'
 import { compare, type Comparison } from './lib/report.js'
 
 /**
@@ -158,17 +157,7 @@ async function open(kind: 'postgresql' | 'pglite', n: number) {
   } else {
     database = await openDatabase({})
   }
-  await migrateToLatest(database.db)
-  const trellis = await buildApp({
-    config: {
-      designerDir: undefined,
-      timeZone: 'Asia/Shanghai',
-      dataDir: path.join(os.tmpdir(), 'trellis-bench'),
-    },
-    database,
-  })
-  await trellis.trellis.apps.create(app)
-  await trellis.trellis.apps.publish(app.key, [], null)
+  const trellis = await trellisWithApp(database, app)
   await trellis.close()
   const db = database.db as unknown as Db
   await load(db, n)

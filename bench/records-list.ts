@@ -1,10 +1,9 @@
-import os from 'node:os'
-import path from 'node:path'
 import pg from 'pg'
-import { buildApp, migrateToLatest, openDatabase } from '@trellis/server'
+import { openDatabase } from '@trellis/server'
 import { adminToken } from './lib/admin-token.js'
 import { benchApp } from './lib/customers-app.js'
 import { freshDatabase, percentile } from './lib/postgres.js'
+import { trellisWithApp } from './lib/trellis-app.js'
 import { compare, type Comparison } from './lib/report.js'
 
 const rows = Number(process.env.TRELLIS_BENCH_LIST_ROWS ?? 1_000_000)
@@ -17,17 +16,7 @@ const samples = 300
 export async function run(): Promise<Comparison[]> {
   const target = await freshDatabase('trellis_bench_records_list')
   const database = await openDatabase({ url: target.url, poolSize: 10 })
-  await migrateToLatest(database.db)
-  const trellis = await buildApp({
-    config: {
-      designerDir: undefined,
-      timeZone: 'Asia/Shanghai',
-      dataDir: path.join(os.tmpdir(), 'trellis-bench'),
-    },
-    database,
-  })
-  await trellis.trellis.apps.create(benchApp)
-  await trellis.trellis.apps.publish('bench', [], null)
+  const trellis = await trellisWithApp(database, benchApp)
   const headers = { authorization: `Bearer ${await adminToken(trellis)}` }
   const pool = new pg.Pool({ connectionString: target.url, max: 4 })
   try {

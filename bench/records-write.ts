@@ -1,13 +1,12 @@
 import autocannon from 'autocannon'
 import Fastify from 'fastify'
-import os from 'node:os'
-import path from 'node:path'
 import pg from 'pg'
-import { buildApp, migrateToLatest, openDatabase } from '@trellis/server'
+import { openDatabase } from '@trellis/server'
 import { normalizePhone } from '@trellis/form-engine'
 import { adminToken } from './lib/admin-token.js'
 import { benchApp, sampleCustomer } from './lib/customers-app.js'
 import { freshDatabase } from './lib/postgres.js'
+import { trellisWithApp } from './lib/trellis-app.js'
 import { compare, type Comparison } from './lib/report.js'
 
 async function throughput(url: string, body: string, seconds: number, token?: string): Promise<number> {
@@ -28,17 +27,7 @@ async function throughput(url: string, body: string, seconds: number, token?: st
 export async function run(): Promise<Comparison[]> {
   const target = await freshDatabase('trellis_bench_records_write')
   const database = await openDatabase({ url: target.url, poolSize: 10 })
-  await migrateToLatest(database.db)
-  const trellis = await buildApp({
-    config: {
-      designerDir: undefined,
-      timeZone: 'Asia/Shanghai',
-      dataDir: path.join(os.tmpdir(), 'trellis-bench'),
-    },
-    database,
-  })
-  await trellis.trellis.apps.create(benchApp)
-  await trellis.trellis.apps.publish('bench', [], null)
+  const trellis = await trellisWithApp(database, benchApp)
   const token = await adminToken(trellis)
 
   const pool = new pg.Pool({ connectionString: target.url, max: 10 })
