@@ -125,6 +125,21 @@ describe('validateRule', () => {
     expect(zone).toEqual([expect.objectContaining({ code: 'BAD_TIME_ZONE', path: 'trigger.timeZone' })])
   })
 
+  it('refuses record changes on a rule that only listens to deletions', () => {
+    const issues = validateRule(
+      {
+        key: 'gone',
+        trigger: { kind: 'record', form: 'customers', on: ['deleted'] },
+        actions: [
+          { type: 'notify', channel: 'email', to: 'a@b.c', body: { 'zh-CN': '{{name}} 已删除' } },
+          { type: 'add_tags', field: 'tags', tags: ['x'] },
+        ],
+      },
+      app,
+    )
+    expect(issues).toEqual([expect.objectContaining({ code: 'RECORD_DELETED', path: 'actions.1.type' })])
+  })
+
   it('finds duplicate keys across an app', () => {
     const rule = {
       key: 'a',

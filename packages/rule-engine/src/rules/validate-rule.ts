@@ -170,6 +170,16 @@ function checkAction(action: unknown, index: number, ctx: CheckContext, trigger:
     ]
   const shape = schemaIssues(module.configSchema, action, path)
   if (shape.length) return shape
+  const t = trigger as Trigger | undefined
+  if (module.needsRecord && t?.kind === 'record' && t.on.length === 1 && t.on[0] === 'deleted') {
+    return [
+      {
+        code: 'RECORD_DELETED',
+        message: `${module.type} cannot change a record that was just deleted`,
+        path: `${path}.type`,
+      },
+    ]
+  }
   if (module.needsRecord && !ctx.form) {
     const kind = (trigger as Trigger | undefined)?.kind
     return [
