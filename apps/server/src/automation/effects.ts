@@ -17,6 +17,8 @@ export interface EffectTarget {
   now: Date
   /** Results of webhooks already delivered (before the transaction), by action index. */
   external: Map<number, unknown>
+  /** The record's version when the caller read it in this transaction (saves a read). */
+  version?: number
 }
 
 // No 0/O or 1/I: codes are read out over the phone and typed from a text message.
@@ -101,8 +103,8 @@ export async function applyEffects(
     if (!target.form || !target.recordId) throw new Error('set_fields needs a record')
     const form = target.app.form(target.form)
     const writer = new RecordWriter(target.app, form)
-    const current = await writer.read(trx, target.recordId)
-    await writer.update(trx, target.recordId, Number(current.version), updates, ctx)
+    const version = target.version ?? Number((await writer.read(trx, target.recordId)).version)
+    await writer.update(trx, target.recordId, version, updates, ctx)
   }
   return results
 }

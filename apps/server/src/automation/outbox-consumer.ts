@@ -9,7 +9,9 @@ import {
 import { sql } from 'kysely'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
+import { rowToJson } from '../records/record-json.js'
 import { RecordReader } from '../records/record-reader.js'
+import { RecordWriter } from '../records/record-store.js'
 import { applyEffects, markCause } from './effects.js'
 import type { JobStore, NewJob } from './job-store.js'
 import type { NotificationChannel } from './notification-channel.js'
@@ -166,8 +168,15 @@ async function runInline(
   run: { depth: number; channel: NotificationChannel; now: Date },
 ): Promise<Pick<RunEntry, 'outcome' | 'effects'>> {
   // Plan on the record as it is now (a later change in the same batch may have moved it), not the snapshot.
-  const record = kind === 'deleted' ? (before ?? {}) : await readRecord(trx, app, payload.form, payload.id)
-  if (!record) return { outcome: 'skipped', effects: { reason: 'RECORD_GONE' } }
+  let record: Record<string, unknown> = before ?? {}
+  let version: number | undefined
+  if (kind !== 'deleted') {
+    const form = app.form(payload.form)
+    const row = await new RecordWriter(app, form).read(trx, payload.id).catch(() => undefined)
+    if (!row) return { outcome: 'skipped', effects: { reason: 'RECORD_GONE' } }
+    record = rowToJson(row, form)
+    version = Number(row.version)
+  }
   const plan = planActions(rule, record, context)
   await markCause(trx, { app: app.key, rule: rule.key, job: null, depth: run.depth + 1 })
   const effects = await applyEffects(trx, plan, {
@@ -179,6 +188,7 @@ async function runInline(
     channel: run.channel,
     now: run.now,
     external: new Map(),
+    ...(version === undefined ? {} : { version }),
   })
   return { outcome: 'succeeded', effects }
 }
