@@ -15,6 +15,7 @@ import { RecordsService } from './records/records-service.js'
 import { registerAppRoutes } from './routes/apps.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes/files.js'
+import { registerFlowRoutes } from './routes/flows.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { PrivacyService } from './privacy/privacy-service.js'
 import { registerPrivacyRoutes } from './routes/privacy.js'
@@ -77,6 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerPrivacyRoutes(app, db, new PrivacyService(db, apps), records)
   registerReportRoutes(app, apps, records, options.database)
   registerRuleRoutes(app, db)
+  await registerFlowRoutes(app, db)
   registerTemplateRoutes(app, { apps, db })
   await registerFileRoutes(
     app,

@@ -5,6 +5,7 @@ import * as files0002 from './migrations/0002-files.js'
 import * as jobs0003 from './migrations/0003-jobs.js'
 import * as auth0006 from './migrations/0006-auth.js'
 import * as privacy0007 from './migrations/0007-privacy.js'
+import * as flows0008 from './migrations/0008-flows.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0003-jobs': jobs0003,
   '0006-auth': auth0006,
   '0007-privacy': privacy0007,
+  '0008-flows': flows0008,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

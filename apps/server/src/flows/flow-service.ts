@@ -1,0 +1,273 @@
+import type { FlowEvent, Outcome } from '@trellis/flow-engine'
+import { sql } from 'kysely'
+import type { AppService } from '../apps/app-service.js'
+import type { AccessService } from '../auth/access-service.js'
+import type { Viewer } from '../auth/viewer.js'
+import { systemClock, type Clock } from '../automation/clock.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { AppError } from '../http/errors.js'
+import type { RecordsService } from '../records/records-service.js'
+import { assertFlowsValid, findFlow } from './flow-definitions.js'
+import { instanceJson, stepsOf } from './instance-json.js'
+import {
+  advanceInstance,
+  insertInstance,
+  normalizeInstance,
+  readInstance,
+  StaleInstanceError,
+  type InstanceRow,
+} from './instance-store.js'
+import { inbox, isAssignee, readTask, taskJson, tasksOf } from './tasks.js'
+
+export interface StartInput {
+  form?: string
+  recordId?: string
+  variables?: Record<string, unknown>
+}
+
+export interface CompleteInput {
+  outcome: Outcome
+  comment?: string
+  form?: Record<string, unknown>
+}
+
+/** Optimistic writes that lose a race are retried from a fresh read this many times, then answer 409. */
+const ATTEMPTS = 3
+
+/** Rejections that mean "the request was wrong" rather than "someone else got there first". */
+const badRequest = new Set(['outcome_not_allowed', 'nothing_to_return_to', 'no_start'])
+
+function refused(rejection: { code: string; message: string }): AppError {
+  return new AppError(
+    badRequest.has(rejection.code) ? 422 : 409,
+    'FLOW_EVENT_REFUSED',
+    rejection.message,
+    undefined,
+    { reason: rejection.code },
+  )
+}
+
+/**
+ * The server side of flows: instances stored with their definition, effects carried out in the
+ * transaction that writes the state, a task inbox and durable timers. `clock` is replaceable so tests
+ * move time; `runDueTimers` fires what is due (called by tests, and by the timer loop of `startServer`).
+ */
+export class FlowService {
+  clock: Clock = systemClock
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly db: DynamicDb,
+    private readonly apps: AppService,
+    private readonly records: RecordsService,
+    private readonly access: AccessService,
+  ) {}
+
+  /** Admins, and members of the app under any role. */
+  private async requireMember(app: string, viewer: Viewer): Promise<void> {
+    if (viewer.isAdmin) return
+    if (!(await this.access.roleOf(app, viewer)))
+      throw new AppError(403, 'APP_FORBIDDEN', `You are not a member of app ${app}`)
+  }
+
+  private async retrying<T>(work: (trx: DynamicDb) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute(work)
+      } catch (error) {
+        if (!(error instanceof StaleInstanceError)) throw error
+        if (attempt >= ATTEMPTS)
+          throw new AppError(409, 'FLOW_CONFLICT', 'The instance kept changing; try again')
+      }
+    }
+  }
+
+  async start(appKey: string, flowKey: string, input: StartInput, viewer: Viewer) {
+    await this.requireMember(appKey, viewer)
+    const app = await this.apps.requirePublished(appKey)
+    const flow = findFlow(app.definition, flowKey)
+    assertFlowsValid(app.definition, flowKey)
+    const startNode = flow.nodes.find((n) => n.kind === 'start')
+    const trigger = (startNode?.config as { trigger?: { form?: string } } | undefined)?.trigger
+    const form = input.form ?? trigger?.form
+    let record: Record<string, unknown> | undefined
+    if (input.recordId !== undefined) {
+      if (!form) throw new AppError(400, 'FLOW_FORM_REQUIRED', 'Say which form the record belongs to', 'form')
+      // Read through the records service, so the viewer's access to the record is enforced.
+      record = await this.records.get(appKey, form, input.recordId, {}, { actor: viewer.username, viewer })
+    }
+    const now = this.clock.now()
+    const id = await this.db.transaction().execute(async (trx) => {
+      const row = await insertInstance(trx, {
+        app: appKey,
+        flow,
+        recordForm: record ? form! : null,
+        recordId: record ? String(record.id) : null,
+        startedBy: viewer.username,
+        now,
+      })
+      const result = await advanceInstance(
+        trx,
+        row,
+        {
+          kind: 'start',
+          at: now.toISOString(),
+          instanceId: row.id,
+          ...(record ? { record } : {}),
+          ...(input.variables ? { variables: input.variables } : {}),
+          by: viewer.userId,
+        },
+        viewer.username,
+        now,
+      )
+      if (result.rejected) throw refused(result.rejected)
+      return row.id
+    })
+    return this.detail(id, viewer)
+  }
+
+  async completeTask(taskId: string, input: CompleteInput, viewer: Viewer) {
+    const now = this.clock.now()
+    const task = await readTask(this.db, taskId)
+    if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
+    if (!(await isAssignee(this.db, taskId, viewer)))
+      throw new AppError(403, 'TASK_NOT_ASSIGNEE', 'Only the assignee may complete this task')
+    const instanceId = await this.retrying(async (trx) => {
+      const current = await readTask(trx, taskId)
+      if (!current || current.status !== 'open')
+        throw new AppError(409, 'TASK_CLOSED', `Task ${taskId} is already ${current?.status ?? 'gone'}`)
+      const row = await readInstance(trx, current.instance_id)
+      const event: FlowEvent = {
+        kind: 'task_completed',
+        at: now.toISOString(),
+        taskId: current.task_key,
+        outcome: input.outcome,
+        ...(input.comment === undefined ? {} : { comment: input.comment }),
+        ...(input.form === undefined ? {} : { form: input.form }),
+        by: viewer.userId,
+      }
+      const result = await advanceInstance(trx, row, event, viewer.username, now)
+      if (result.rejected) throw refused(result.rejected)
+      const closed = await sql`update trellis.flow_tasks set status = 'completed', outcome = ${input.outcome},
+          comment = ${input.comment ?? null}, completed_by = ${viewer.username}, closed_at = ${now.toISOString()}::timestamptz
+        where id = ${taskId} and status = 'open'`.execute(trx)
+      if (Number(closed.numAffectedRows ?? 0) !== 1) throw new StaleInstanceError(`Task ${taskId} moved`)
+      return row.id
+    })
+    return this.detail(instanceId, viewer)
+  }
+
+  async cancel(instanceId: string, viewer: Viewer, reason?: string) {
+    const first = await readInstance(this.db, instanceId)
+    if (!viewer.isAdmin && first.started_by !== viewer.username)
+      throw new AppError(403, 'FLOW_FORBIDDEN', 'Only an administrator or the starter may cancel an instance')
+    const now = this.clock.now()
+    await this.retrying(async (trx) => {
+      const row = await readInstance(trx, instanceId)
+      const result = await advanceInstance(
+        trx,
+        row,
+        { kind: 'cancel', at: now.toISOString(), ...(reason ? { reason } : {}), by: viewer.userId },
+        viewer.username,
+        now,
+      )
+      if (result.rejected) throw refused(result.rejected)
+    })
+    return this.detail(instanceId, viewer)
+  }
+
+  async detail(instanceId: string, viewer: Viewer) {
+    const row = await readInstance(this.db, instanceId)
+    await this.requireMember(row.app_key, viewer)
+    return instanceJson(row, await tasksOf(this.db, row.id), await stepsOf(this.db, row.id))
+  }
+
+  async list(
+    appKey: string,
+    filter: { flow?: string; status?: string; form?: string; recordId?: string; limit?: number },
+    viewer: Viewer,
+  ) {
+    await this.requireMember(appKey, viewer)
+    const { rows } = await sql<InstanceRow>`select * from trellis.flow_instances where app_key = ${appKey}
+      ${filter.flow ? sql`and flow_key = ${filter.flow}` : sql``}
+      ${filter.status ? sql`and status = ${filter.status}` : sql``}
+      ${filter.form ? sql`and record_form = ${filter.form}` : sql``}
+      ${filter.recordId ? sql`and record_id = ${filter.recordId}` : sql``}
+      order by id desc limit ${filter.limit ?? 100}`.execute(this.db)
+    return rows.map((r) => instanceJson(normalizeInstance(r)))
+  }
+
+  async inbox(viewer: Viewer, app?: string) {
+    return (await inbox(this.db, viewer, app)).map(taskJson)
+  }
+
+  /**
+   * Fires every pending timer due at `now`, one transaction each: the row is claimed with
+   * `FOR UPDATE SKIP LOCKED` (so several workers share the work), the instance advanced with
+   * `timer_fired` at the timer's due moment (a late firing never shifts later deadlines), and the row
+   * marked fired — or `refused` when the engine no longer waits for it. A timer whose instance moved
+   * meanwhile stays pending and is picked up again.
+   */
+  async runDueTimers(
+    now: Date = this.clock.now(),
+    limit = 1000,
+  ): Promise<{ fired: number; refused: number }> {
+    let fired = 0
+    let refusedCount = 0
+    let stale = 0
+    for (let i = 0; i < limit && stale < ATTEMPTS; i++) {
+      let outcome: 'none' | 'fired' | 'refused'
+      try {
+        outcome = await this.db.transaction().execute(async (trx) => {
+          const { rows } = await sql<{ id: string; instance_id: string; timer_key: string; due_at: Date }>`
+            select id, instance_id, timer_key, due_at from trellis.flow_timers
+            where state = 'pending' and due_at <= ${now.toISOString()}::timestamptz
+            order by due_at, id limit 1 for update skip locked`.execute(trx)
+          const timer = rows[0]
+          if (!timer) return 'none' as const
+          const row = await readInstance(trx, String(timer.instance_id))
+          const result = await advanceInstance(
+            trx,
+            row,
+            { kind: 'timer_fired', at: new Date(timer.due_at).toISOString(), timerId: timer.timer_key },
+            null,
+            now,
+          )
+          const state = result.rejected ? 'refused' : 'fired'
+          await sql`update trellis.flow_timers set state = ${state}, fired_at = ${now.toISOString()}::timestamptz
+            where id = ${timer.id}`.execute(trx)
+          return state
+        })
+      } catch (error) {
+        if (!(error instanceof StaleInstanceError)) throw error
+        stale++
+        continue
+      }
+      if (outcome === 'none') break
+      if (outcome === 'fired') fired++
+      else refusedCount++
+    }
+    return { fired, refused: refusedCount }
+  }
+
+  /** Polls for due timers every `intervalMs` (started by the server, never by tests). */
+  startTimerLoop(intervalMs = 1000): void {
+    if (this.timer) return
+    let running = false
+    this.timer = setInterval(() => {
+      if (running) return
+      running = true
+      this.runDueTimers()
+        .catch(() => {})
+        .finally(() => {
+          running = false
+        })
+    }, intervalMs)
+    this.timer.unref()
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+  }
+}

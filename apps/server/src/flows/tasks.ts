@@ -1,0 +1,105 @@
+import { sql } from 'kysely'
+import type { DynamicDb } from '../db/dynamic.js'
+import type { Viewer } from '../auth/viewer.js'
+
+export interface TaskRow {
+  id: string
+  instance_id: string
+  task_key: string
+  node_id: string
+  name: string | null
+  app_key: string
+  assignee_kind: 'user' | 'role' | 'unresolved'
+  assignee: string | null
+  form: string | null
+  outcomes: string[]
+  returned: unknown
+  status: 'open' | 'completed' | 'cancelled'
+  due_at: Date | null
+  outcome: string | null
+  comment: string | null
+  completed_by: string | null
+  cancel_reason: string | null
+  created_at: Date
+  closed_at: Date | null
+}
+
+export interface InboxTask extends TaskRow {
+  flow_key: string
+  record_form: string | null
+  record_id: string | null
+}
+
+/**
+ * Whether the task is the viewer's: assigned to them by user id (directly or through a record field,
+ * which the engine resolved to a user id), to their role in the task's app, or — for tasks whose
+ * assignee could not be resolved — to any platform admin (the admin queue).
+ */
+function mine(viewer: Viewer) {
+  return sql`(
+    (t.assignee_kind = 'user' and t.assignee = ${viewer.userId})
+    or (t.assignee_kind = 'role' and exists (select 1 from trellis.app_members m
+      where m.app_key = t.app_key and m.user_id = ${viewer.userId}::bigint and m.role = t.assignee))
+    or (t.assignee_kind = 'unresolved' and ${viewer.isAdmin}::boolean))`
+}
+
+const normalize = <T extends TaskRow>(row: T): T => ({
+  ...row,
+  id: String(row.id),
+  instance_id: String(row.instance_id),
+})
+
+export async function inbox(db: DynamicDb, viewer: Viewer, app?: string): Promise<InboxTask[]> {
+  const { rows } = await sql<InboxTask>`select t.*, i.flow_key, i.record_form, i.record_id
+    from trellis.flow_tasks t join trellis.flow_instances i on i.id = t.instance_id
+    where t.status = 'open' and ${mine(viewer)} ${app ? sql`and t.app_key = ${app}` : sql``}
+    order by t.due_at nulls last, t.id`.execute(db)
+  return rows.map(normalize)
+}
+
+export async function readTask(db: DynamicDb, id: string, lock = false): Promise<TaskRow | undefined> {
+  if (!/^[0-9]{1,18}$/.test(id)) return undefined
+  const { rows } = await sql<TaskRow>`select * from trellis.flow_tasks where id = ${id}
+    ${lock ? sql`for update` : sql``}`.execute(db)
+  return rows[0] && normalize(rows[0])
+}
+
+export async function isAssignee(db: DynamicDb, taskId: string, viewer: Viewer): Promise<boolean> {
+  const { rows } =
+    await sql`select 1 from trellis.flow_tasks t where t.id = ${taskId} and ${mine(viewer)}`.execute(db)
+  return rows.length > 0
+}
+
+export async function tasksOf(db: DynamicDb, instanceId: string): Promise<TaskRow[]> {
+  const { rows } = await sql<TaskRow>`select * from trellis.flow_tasks where instance_id = ${instanceId}
+    order by id`.execute(db)
+  return rows.map(normalize)
+}
+
+export function taskJson(task: TaskRow | InboxTask) {
+  return {
+    id: task.id,
+    instanceId: task.instance_id,
+    app: task.app_key,
+    nodeId: task.node_id,
+    name: task.name,
+    assignee: { kind: task.assignee_kind, value: task.assignee },
+    form: task.form,
+    outcomes: task.outcomes,
+    returned: task.returned ?? null,
+    status: task.status,
+    dueAt: task.due_at ? new Date(task.due_at).toISOString() : null,
+    outcome: task.outcome,
+    comment: task.comment,
+    completedBy: task.completed_by,
+    cancelReason: task.cancel_reason,
+    createdAt: new Date(task.created_at).toISOString(),
+    closedAt: task.closed_at ? new Date(task.closed_at).toISOString() : null,
+    ...('flow_key' in task
+      ? {
+          flow: task.flow_key,
+          record: task.record_id ? { form: task.record_form, id: task.record_id } : null,
+        }
+      : {}),
+  }
+}

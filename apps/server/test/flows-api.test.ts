@@ -1,0 +1,182 @@
+import { beforeAll, expect, it } from 'vitest'
+import { ManualClock } from '../src/automation/clock.js'
+import { approval, escalating, reminder, review, setUpQuotes, type Member } from './flows-fixtures.js'
+import { useApi } from './support/api.js'
+import { describeEachDatabase } from './support/databases.js'
+
+describeEachDatabase('flows: instances, inbox, timers', (ctx) => {
+  const api = useApi(ctx)
+  const clock = new ManualClock('2025-06-01T00:00:00Z')
+  let users: Record<'manager' | 'finance' | 'owner' | 'outsider' | 'regional', Member>
+
+  const quote = async (values: Record<string, unknown>) => {
+    const res = await api.call('POST', '/api/apps/fq/forms/quotes/records', { values })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body.id as string
+  }
+  const start = async (flow: string, recordId: string, as = users.owner.token) => {
+    const res = await api.callAs(as, 'POST', `/api/apps/fq/flows/${flow}/instances`, {
+      form: 'quotes',
+      recordId,
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body
+  }
+  const inbox = async (user: Member) => (await api.callAs(user.token, 'GET', '/api/inbox?app=fq')).body.tasks
+  const taskOf = async (user: Member, instanceId: string) => {
+    const tasks = (await inbox(user)).filter((t: { instanceId: string }) => t.instanceId === instanceId)
+    expect(tasks).toHaveLength(1)
+    return tasks[0]
+  }
+  const complete = (user: Member, taskId: string, body: Record<string, unknown>) =>
+    api.callAs(user.token, 'POST', `/api/tasks/${taskId}/complete`, body)
+
+  beforeAll(async () => {
+    api.app.flows.clock = clock
+    users = await setUpQuotes(api, 'fq', [approval, review, reminder, escalating])
+  })
+
+  it('an approval runs start → role task → gateway on the amount → end, with its history', async () => {
+    const big = await start('approval', await quote({ title: '大单', amount: 50000, owner: '0' }))
+    const small = await start('approval', await quote({ title: '小单', amount: 800, owner: '0' }))
+    expect(big).toMatchObject({ status: 'running', currentNodes: ['approve'], record: { form: 'quotes' } })
+
+    const task = await taskOf(users.manager, big.id)
+    expect(task).toMatchObject({
+      nodeId: 'approve',
+      assignee: { kind: 'role', value: 'manager' },
+      flow: 'approval',
+    })
+    expect(await inbox(users.finance)).toEqual([])
+
+    const done = await complete(users.manager, task.id, { outcome: 'approve', comment: '同意' })
+    expect(done.status, JSON.stringify(done.body)).toBe(200)
+    expect(done.body).toMatchObject({ status: 'completed', result: 'big', currentNodes: [] })
+    expect(done.body.steps.map((s: { event: string; actor: string }) => [s.event, s.actor])).toEqual([
+      ['start', 'fq_owner'],
+      ['task_completed', 'fq_manager'],
+    ])
+    expect(done.body.steps[1]).toMatchObject({
+      outcome: 'approve',
+      comment: '同意',
+      at: '2025-06-01T00:00:00.000Z',
+    })
+    expect(done.body.tasks[0]).toMatchObject({
+      status: 'completed',
+      outcome: 'approve',
+      completedBy: 'fq_manager',
+    })
+
+    const other = await taskOf(users.manager, small.id)
+    const smallDone = await complete(users.manager, other.id, { outcome: 'reject', comment: '太少' })
+    expect(smallDone.body).toMatchObject({ status: 'completed', result: 'small' })
+    expect((await inbox(users.manager)).map((t: { instanceId: string }) => t.instanceId)).not.toContain(
+      small.id,
+    )
+
+    const listed = await api.call('GET', '/api/apps/fq/flow-instances?flow=approval&status=completed')
+    expect(listed.body.instances.map((i: { id: string }) => i.id).sort()).toEqual([big.id, small.id].sort())
+  })
+
+  it('only the assignee may complete; a stale or duplicate completion is refused', async () => {
+    const instance = await start('approval', await quote({ title: '报价', amount: 10, owner: '0' }))
+    const task = await taskOf(users.manager, instance.id)
+    for (const user of [users.outsider, users.finance]) {
+      const res = await complete(user, task.id, { outcome: 'approve' })
+      expect(res.status).toBe(403)
+      expect(res.body.code).toBe('TASK_NOT_ASSIGNEE')
+    }
+    const results = await Promise.all([
+      complete(users.manager, task.id, { outcome: 'approve' }),
+      complete(users.manager, task.id, { outcome: 'reject' }),
+    ])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409])
+    const again = await complete(users.manager, task.id, { outcome: 'approve' })
+    expect(again.status).toBe(409)
+    expect(again.body.code).toBe('TASK_CLOSED')
+    const detail = await api.call('GET', `/api/flow-instances/${instance.id}`)
+    expect(detail.body.steps.filter((s: { event: string }) => s.event === 'task_completed')).toHaveLength(1)
+  })
+
+  it('a parallel review waits for finance (role) and the owner (record field) before it ends', async () => {
+    const instance = await start('review', await quote({ title: '评审', amount: 1, owner: users.owner.id }))
+    expect([...instance.currentNodes].sort()).toEqual(['finance', 'owner'])
+    const ownerTask = await taskOf(users.owner, instance.id)
+    expect(ownerTask.assignee).toEqual({ kind: 'user', value: users.owner.id })
+    expect(
+      (await inbox(users.outsider)).some((t: { instanceId: string }) => t.instanceId === instance.id),
+    ).toBe(false)
+    const first = await complete(users.owner, ownerTask.id, { outcome: 'approve' })
+    expect(first.body).toMatchObject({ status: 'running', currentNodes: ['finance', 'join'] })
+    const second = await complete(users.finance, (await taskOf(users.finance, instance.id)).id, {
+      outcome: 'approve',
+    })
+    expect(second.body).toMatchObject({ status: 'completed', currentNodes: [] })
+  })
+
+  it('a timer fires when the clock passes its due time, once', async () => {
+    clock.set('2025-07-01T08:00:00Z')
+    const instance = await start('reminder', await quote({ title: '回访', owner: '0' }))
+    expect(instance.currentNodes).toEqual(['wait'])
+    clock.set('2025-07-04T07:59:59Z')
+    expect(await api.app.flows.runDueTimers()).toEqual({ fired: 0, refused: 0 })
+    expect(await inbox(users.manager)).not.toContainEqual(
+      expect.objectContaining({ instanceId: instance.id }),
+    )
+    clock.set('2025-07-04T08:00:00Z')
+    expect(await api.app.flows.runDueTimers()).toEqual({ fired: 1, refused: 0 })
+    expect(await api.app.flows.runDueTimers()).toEqual({ fired: 0, refused: 0 })
+    const task = await taskOf(users.manager, instance.id)
+    expect(task.nodeId).toBe('call')
+    const detail = (await api.call('GET', `/api/flow-instances/${instance.id}`)).body
+    expect(detail.steps.map((s: { event: string }) => s.event)).toEqual(['start', 'timer_fired'])
+  })
+
+  it('an unanswered task escalates to the regional manager after 15 days', async () => {
+    clock.set('2025-08-01T00:00:00Z')
+    const late = await start('escalating', await quote({ title: '逾期', owner: '0' }))
+    const onTime = await start('escalating', await quote({ title: '按时', owner: '0' }))
+    const task = await taskOf(users.manager, late.id)
+    expect(task.dueAt).toBe('2025-08-16T00:00:00.000Z')
+    const answered = await complete(users.manager, (await taskOf(users.manager, onTime.id)).id, {
+      outcome: 'approve',
+    })
+    expect(answered.body).toMatchObject({ status: 'completed', result: 'approved' })
+
+    clock.set('2025-08-16T00:00:01Z')
+    // The answered instance's due timer was cancelled with its task: only one fires.
+    expect(await api.app.flows.runDueTimers()).toEqual({ fired: 1, refused: 0 })
+    const escalated = await taskOf(users.regional, late.id)
+    expect(escalated.nodeId).toBe('regional')
+    const old = await complete(users.manager, task.id, { outcome: 'approve' })
+    expect(old.status).toBe(409)
+    const detail = (await api.call('GET', `/api/flow-instances/${late.id}`)).body
+    expect(detail.tasks.find((t: { id: string }) => t.id === task.id)).toMatchObject({
+      status: 'cancelled',
+      cancelReason: 'escalated',
+    })
+    const end = await complete(users.regional, escalated.id, { outcome: 'approve' })
+    expect(end.body).toMatchObject({ status: 'completed', result: 'escalated' })
+  })
+
+  it('cancel ends a running instance and closes its tasks; non-members cannot read it', async () => {
+    const instance = await start('approval', await quote({ title: '取消', amount: 5, owner: '0' }))
+    const stranger = await api.user({ username: 'fq_stranger' })
+    expect((await api.callAs(stranger.token, 'GET', `/api/flow-instances/${instance.id}`)).status).toBe(403)
+    expect(
+      (await api.callAs(users.manager.token, 'POST', `/api/flow-instances/${instance.id}/cancel`, {})).status,
+    ).toBe(403)
+    const cancelled = await api.callAs(
+      users.owner.token,
+      'POST',
+      `/api/flow-instances/${instance.id}/cancel`,
+      {
+        reason: '客户撤回',
+      },
+    )
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200)
+    expect(cancelled.body.status).toBe('cancelled')
+    expect(cancelled.body.tasks[0]).toMatchObject({ status: 'cancelled', cancelReason: 'cancelled' })
+    expect((await api.call('POST', `/api/flow-instances/${instance.id}/cancel`, {})).status).toBe(409)
+  })
+})
