@@ -37,6 +37,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const initialAdmin = await app.trellis.users.bootstrapAdmin(config.adminPassword)
   await app.listen({ port: config.port, host: config.host })
   app.automation.start((err) => app.log.error({ err }, 'automation round failed'))
+  app.flows.startTimerLoop((err) => app.log.error({ err }, 'flow timers round failed'))
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

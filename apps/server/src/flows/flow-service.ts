@@ -251,14 +251,14 @@ export class FlowService {
   }
 
   /** Polls for due timers every `intervalMs` (started by the server, never by tests). */
-  startTimerLoop(intervalMs = 1000): void {
+  startTimerLoop(onError: (error: unknown) => void, intervalMs = 1000): void {
     if (this.timer) return
     let running = false
     this.timer = setInterval(() => {
       if (running) return
       running = true
       this.runDueTimers()
-        .catch(() => {})
+        .catch(onError)
         .finally(() => {
           running = false
         })
