@@ -17,6 +17,7 @@ import { registerAuthRoutes } from './routes/auth.js'
 import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes/files.js'
 import { registerFlowRoutes } from './routes/flows.js'
 import { registerHealthRoutes } from './routes/health.js'
+import { registerImportRoutes } from './routes/imports.js'
 import { PrivacyService } from './privacy/privacy-service.js'
 import { registerPrivacyRoutes } from './routes/privacy.js'
 import { registerRecordRoutes } from './routes/records.js'
@@ -86,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     options.fileStore ?? new DiskFileStore(path.join(options.config.dataDir, 'files')),
     options.fileLimits ?? defaultFileLimits,
   )
+  registerImportRoutes(app, { apps, access, records, db, dataDir: options.config.dataDir })
   await registerDesigner(app, options.config.designerDir)
   return app
 }

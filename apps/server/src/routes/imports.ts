@@ -1,0 +1,229 @@
+import type { FastifyInstance } from 'fastify'
+import { stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import type { AppService } from '../apps/app-service.js'
+import type { AccessService } from '../auth/access-service.js'
+import type { Kysely } from 'kysely'
+import type { DynamicDb } from '../db/dynamic.js'
+import type { PlatformTables } from '../db/tables.js'
+import { recordContext } from '../http/actor.js'
+import { AppError } from '../http/errors.js'
+import { exportCsv } from '../imports/export-csv.js'
+import { inspectFile } from '../imports/inspect-file.js'
+import { ImportStore, type ImportJob } from '../imports/import-store.js'
+import { runImport, type RunOptions } from '../imports/run-import.js'
+import type { RecordsService } from '../records/records-service.js'
+
+const formParams = {
+  type: 'object',
+  required: ['app', 'form'],
+  properties: {
+    app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+    form: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
+  },
+} as const
+const jobParams = {
+  type: 'object',
+  required: ['app', 'form', 'id'],
+  properties: { ...formParams.properties, id: { type: 'string', pattern: '^[A-Za-z0-9_-]{16}$' } },
+} as const
+const policy = { type: 'string', enum: ['keep', 'overwrite', 'fill_empty'] } as const
+const runBody = {
+  type: 'object',
+  required: ['mapping'],
+  additionalProperties: false,
+  properties: {
+    mapping: {
+      type: 'object',
+      description: 'column index → field key',
+      propertyNames: { pattern: '^[0-9]{1,4}$' },
+      additionalProperties: { type: 'string' },
+    },
+    keys: { type: 'array', items: { type: 'string' }, maxItems: 4, default: [] },
+    policy: { type: 'object', additionalProperties: policy },
+    defaultPolicy: policy,
+    dryRun: { type: 'boolean', default: false },
+  },
+} as const
+const anyObject = { type: 'object', additionalProperties: true } as const
+
+type FormParams = { app: string; form: string }
+type JobParams = FormParams & { id: string }
+
+/** Largest file accepted for import: it is streamed to disk, so this bounds disk, not memory. */
+const maxImportBytes = 1024 * 1024 * 1024
+
+export interface ImportRouteDeps {
+  apps: AppService
+  access: AccessService
+  records: RecordsService
+  db: Kysely<PlatformTables>
+  dataDir: string
+}
+
+/** CSV import (upload → preview → dry run → run → rejected rows) and CSV export of a form's records. */
+export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps): void {
+  const store = new ImportStore(path.join(deps.dataDir, 'imports'))
+  const tags = ['imports']
+  const base = '/api/apps/:app/forms/:form'
+
+  const formAccess = async (appKey: string, formKey: string, ctx: ReturnType<typeof recordContext>) => {
+    const published = await deps.apps.requirePublished(appKey)
+    const form = published.form(formKey)
+    const access = (await deps.access.resolver(published, ctx.viewer))(form)
+    return { published, form, access }
+  }
+  const ownJob = async (params: JobParams, userId: string): Promise<ImportJob> => {
+    const job = await store.read(params.id)
+    if (!job || job.app !== params.app || job.form !== params.form || job.userId !== userId) {
+      throw new AppError(404, 'IMPORT_NOT_FOUND', 'No such import')
+    }
+    return job
+  }
+
+  app.post<{ Params: FormParams }>(
+    `${base}/imports`,
+    {
+      schema: {
+        tags,
+        summary:
+          'Upload a CSV file (multipart field "file"): detected encoding, delimiter, header, mapping and preview',
+        consumes: ['multipart/form-data'],
+        params: formParams,
+        response: { 201: anyObject },
+      },
+    },
+    async (request, reply) => {
+      const ctx = recordContext(request, 'records:write')
+      const { form, access } = await formAccess(request.params.app, request.params.form, ctx)
+      access.require('import')
+      if (!request.isMultipart())
+        throw new AppError(415, 'MULTIPART_REQUIRED', 'Send the file as multipart/form-data', 'file')
+      const part = await request.file({ limits: { fileSize: maxImportBytes, files: 1 } })
+      if (!part) throw new AppError(400, 'FILE_MISSING', 'No file in the request', 'file')
+      const id = store.newId()
+      await store.save(id, part.file)
+      if (part.file.truncated) {
+        await store.remove(id)
+        throw new AppError(413, 'FILE_TOO_LARGE', `The file is larger than ${maxImportBytes} bytes`, 'file')
+      }
+      const { size } = await stat(store.file(id))
+      const inspection = await inspectFile(store, id, form)
+      const job: ImportJob = {
+        id,
+        app: request.params.app,
+        form: request.params.form,
+        userId: ctx.viewer!.userId,
+        name: part.filename.replace(/[\\/]/g, '_').slice(0, 255) || 'import.csv',
+        size,
+        encoding: inspection.encoding,
+        bom: inspection.bom,
+        delimiter: inspection.delimiter,
+        hasHeader: inspection.hasHeader,
+        headers: inspection.headers,
+        createdAt: new Date().toISOString(),
+      }
+      await store.write(job)
+      return reply.status(201).send({ id, name: job.name, size, ...inspection })
+    },
+  )
+
+  app.post<{ Params: JobParams; Body: RunOptions }>(
+    `${base}/imports/:id/run`,
+    {
+      schema: {
+        tags,
+        summary: 'Run (or dry-run) an uploaded import: all rows applied in one transaction, or none',
+        params: jobParams,
+        body: runBody,
+        response: { 200: anyObject },
+      },
+    },
+    async (request) => {
+      const ctx = recordContext(request, 'records:write')
+      const job = await ownJob(request.params, ctx.viewer!.userId)
+      const { published, form, access } = await formAccess(job.app, job.form, ctx)
+      const result = await runImport(
+        deps.db as unknown as DynamicDb,
+        published,
+        form,
+        access,
+        store,
+        job,
+        request.body,
+        ctx,
+      )
+      await store.write({ ...job, result })
+      return result
+    },
+  )
+
+  app.get<{ Params: JobParams }>(
+    `${base}/imports/:id/rejected.csv`,
+    {
+      schema: {
+        tags,
+        summary: 'The rejected rows of the last run, with the reason for each',
+        params: jobParams,
+      },
+    },
+    async (request, reply) => {
+      const ctx = recordContext(request, 'records:write')
+      const job = await ownJob(request.params, ctx.viewer!.userId)
+      if (!job.result) throw new AppError(404, 'IMPORT_NOT_RUN', 'This import has not been run yet')
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="rejected-${job.id}.csv"`)
+        .send(store.open(job.id, 'rejected'))
+    },
+  )
+
+  app.get<{ Params: FormParams; Querystring: { filter?: string; locale?: 'zh-CN' | 'en' } }>(
+    `${base}/export.csv`,
+    {
+      schema: {
+        tags,
+        summary: 'Export the records the viewer may see as CSV (UTF-8 with BOM, formula cells neutralized)',
+        params: formParams,
+        querystring: {
+          type: 'object',
+          properties: {
+            filter: { type: 'string', description: 'JsonLogic condition, as JSON' },
+            locale: { type: 'string', enum: ['zh-CN', 'en'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const ctx = recordContext(request, 'records:read')
+      const { app: appKey, form: formKey } = request.params
+      const { form, access } = await formAccess(appKey, formKey, ctx)
+      access.require('export')
+      let filter: unknown
+      if (request.query.filter) {
+        try {
+          filter = JSON.parse(request.query.filter)
+        } catch {
+          throw new AppError(400, 'FILTER_INVALID', 'filter is not valid JSON', 'filter')
+        }
+      }
+      // The first page is read before answering, so a bad filter is a 400, not a broken download.
+      const lines = exportCsv(form, access, (options) => deps.records.list(appKey, formKey, options, ctx), {
+        filter,
+        locale: request.query.locale ?? 'zh-CN',
+      })
+      const head = await lines.next()
+      const second = await lines.next()
+      async function* all() {
+        if (!head.done) yield head.value
+        if (!second.done) yield second.value
+        yield* lines
+      }
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${formKey}.csv`)}`)
+        .send(Readable.from(all()))
+    },
+  )
+}

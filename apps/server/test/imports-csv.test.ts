@@ -1,0 +1,254 @@
+import iconv from 'iconv-lite'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { useApi, type Api } from './support/api.js'
+import { describeEachDatabase } from './support/databases.js'
+import { shopApp } from './support/shop-app.js'
+
+const base = '/api/apps/shop/forms'
+
+async function upload(api: Api, form: string, content: Buffer, token?: string) {
+  const boundary = '----trellis' + Math.random().toString(16).slice(2)
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="data.csv"\r\nContent-Type: text/csv\r\n\r\n`
+  const res = await api.app.inject({
+    method: 'POST',
+    url: `${base}/${form}/imports`,
+    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      ...(token ? { authorization: `Bearer ${token}` } : api.headers),
+    },
+  })
+  return { status: res.statusCode, body: JSON.parse(res.body) }
+}
+
+// Chinese Excel's "CSV (逗号分隔)": GBK, no BOM. One customer in five phone spellings, a formula
+// injection in a name, an empty row, four unreadable rows and a last line cut inside a quote.
+const messy = [
+  '姓名,联系电话,等级,生日,积分,备注',
+  '张三,13800138000,会员,2026/1/5,"1,200",老客户',
+  '张三,138 0013 8000,,2026年1月5日,,',
+  '张三,+86-138-0013-8000,,,,',
+  '张三,0086 13800138000,,,,',
+  '张三,(+86)13800138000,,,,',
+  '"=HYPERLINK(""http://x"")",13900139000,普通,,,',
+  ',,,,,',
+  '李四,139001390,,,,',
+  '王五,13700137000,gold,,,',
+  ',13600136000,,,,',
+  '赵六,13500135000,,2026/2/30,,',
+  '钱七,13300133000,,,,"未结束',
+].join('\r\n')
+
+describeEachDatabase('imports: a messy CSV into customers', (ctx) => {
+  const api = useApi(ctx)
+  let job: string
+  let mapping: Record<string, string>
+  const count = async () => (await api.call('GET', `${base}/customers/records/count`)).body.count as number
+
+  beforeAll(async () => {
+    await api.call('POST', '/api/apps', shopApp())
+    expect((await api.call('POST', '/api/apps/shop/publish', {})).status).toBe(200)
+    await api.call('POST', `${base}/customers/records`, {
+      values: { name: '老王', phone: '13900139000', tier: 'vip', note: '原备注' },
+    })
+  })
+
+  it('detects GBK, the header and the mapping, and previews rows as stored with cell errors', async () => {
+    const res = await upload(api, 'customers', iconv.encode(messy, 'gbk'))
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    expect(res.body).toMatchObject({ encoding: 'gb18030', bom: false, delimiter: ',', hasHeader: true })
+    expect(res.body.mapping).toEqual({
+      0: 'name',
+      1: 'phone',
+      2: 'tier',
+      3: 'birthday',
+      4: 'points',
+      5: 'note',
+    })
+    expect(res.body.preview[0]).toMatchObject({
+      line: 2,
+      values: { name: '张三', phone: '+8613800138000', tier: 'vip', birthday: '2026-01-05', points: 1200 },
+      errors: [],
+    })
+    const lisi = res.body.preview.find((r: { line: number }) => r.line === 9)
+    expect(lisi.errors).toEqual([
+      expect.objectContaining({ field: 'phone', column: 1, code: 'import.invalid_phone' }),
+    ])
+    job = res.body.id
+    mapping = res.body.mapping
+  })
+
+  it('a dry run reports the exact counts and reasons and changes nothing', async () => {
+    const before = await count()
+    const res = await api.call('POST', `${base}/customers/imports/${job}/run`, {
+      mapping,
+      keys: ['phone'],
+      policy: { name: 'overwrite' },
+      dryRun: true,
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    expect(res.body).toMatchObject({
+      dryRun: true,
+      rows: 11,
+      inserted: 1,
+      updated: 1,
+      unchanged: 0,
+      merged: 4,
+      rejected: 5,
+      blank: 1,
+    })
+    expect(res.body.rejections.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [9, 'import.invalid_phone'],
+      [10, 'import.unknown_option'],
+      [12, 'import.invalid_date'],
+      [13, 'import.truncated_row'],
+      [11, 'field.required'],
+    ])
+    expect(await count()).toBe(before)
+  })
+
+  it('runs: the five spellings are one customer, the matching record is updated, rejected rows downloadable', async () => {
+    const res = await api.call('POST', `${base}/customers/imports/${job}/run`, {
+      mapping,
+      keys: ['phone'],
+      policy: { name: 'overwrite' },
+    })
+    expect(res.body).toMatchObject({ inserted: 1, updated: 1, merged: 4, rejected: 5 })
+    const list = await api.call('GET', `${base}/customers/records?sort=id`)
+    expect(list.body.records).toHaveLength(2)
+    expect(list.body.records[0]).toMatchObject({
+      name: '=HYPERLINK("http://x")',
+      phone: '+8613900139000',
+      tier: 'vip', // fill_empty by default: the stored tier is kept
+      note: '原备注',
+    })
+    expect(list.body.records[1]).toMatchObject({
+      name: '张三',
+      phone: '+8613800138000',
+      tier: 'vip',
+      birthday: '2026-01-05',
+      points: 1200,
+      note: '老客户',
+    })
+    // One audit entry for the run; the dry run before it left none.
+    const audit = await ctx.database.db
+      .selectFrom('trellis.audit_log')
+      .select(['after'])
+      .where('action', '=', 'import')
+      .execute()
+    expect(audit.map((a) => (a.after as { dryRun: boolean; inserted: number }).inserted)).toEqual([1])
+
+    const rejected = await api.call('GET', `${base}/customers/imports/${job}/rejected.csv`)
+    expect(rejected.status).toBe(200)
+    const lines = (rejected.body as string)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    expect(lines[0]).toBe('姓名,联系电话,等级,生日,积分,备注,行号 line,原因 reason')
+    expect(lines).toHaveLength(6)
+    expect(lines[1]).toBe(
+      '李四,139001390,,,,,9,"import.invalid_phone: 联系电话: ""139001390"" is not a phone number"',
+    )
+  })
+
+  it('the same file again changes nothing: every record unchanged', async () => {
+    const res = await api.call('POST', `${base}/customers/imports/${job}/run`, {
+      mapping,
+      keys: ['phone'],
+      policy: { name: 'overwrite' },
+    })
+    expect(res.body).toMatchObject({ inserted: 0, updated: 0, unchanged: 2, merged: 4, rejected: 5 })
+    expect(await count()).toBe(2)
+  })
+})
+
+describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
+  const api = useApi(ctx)
+  const count = async () => (await api.call('GET', `${base}/customers/records/count`)).body.count as number
+
+  beforeAll(async () => {
+    await api.call('POST', '/api/apps', shopApp())
+    await api.call('POST', '/api/apps/shop/publish', {})
+    await api.call('POST', `${base}/customers/records`, {
+      values: { name: '甲', phone: '13800138000', tier: 'normal', points: 5, birthday: '1990-01-01' },
+    })
+  })
+
+  it('keep, overwrite and fill_empty per field; an empty or unmapped cell never clears data', async () => {
+    const file = 'phone,name,tier,points,note,birthday,ignored\n138-0013-8000,乙,vip,10,新备注,,x\n'
+    const up = await upload(api, 'customers', Buffer.from(file))
+    expect(up.body.mapping).toEqual({
+      0: 'phone',
+      1: 'name',
+      2: 'tier',
+      3: 'points',
+      4: 'note',
+      5: 'birthday',
+    })
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'phone', 1: 'name', 2: 'tier', 3: 'points', 4: 'note', 5: 'birthday' },
+      keys: ['phone'],
+      policy: { name: 'keep', tier: 'keep', points: 'overwrite', note: 'fill_empty', birthday: 'overwrite' },
+    })
+    expect(res.body).toMatchObject({ rows: 1, updated: 1, inserted: 0 })
+    const [record] = (await api.call('GET', `${base}/customers/records`)).body.records
+    expect(record).toMatchObject({
+      name: '甲',
+      tier: 'normal',
+      points: 10,
+      note: '新备注',
+      birthday: '1990-01-01',
+    })
+  })
+
+  it('within the file, overwrite takes the last value and fill_empty the first', async () => {
+    const file = 'phone,name,points\n13700137000,丙,1\n137 0013 7000,丁,2\n+8613700137000,,3\n'
+    const up = await upload(api, 'customers', Buffer.from(file))
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'phone', 1: 'name', 2: 'points' },
+      keys: ['phone'],
+      policy: { points: 'overwrite' },
+    })
+    expect(res.body).toMatchObject({ rows: 3, inserted: 1, merged: 2, rejected: 0 })
+    const created = await api.call(
+      'GET',
+      `${base}/customers/records?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613700137000'] }))}`,
+    )
+    expect(created.body.records[0]).toMatchObject({ name: '丙', points: 3 })
+  })
+
+  it('a database failure on the last row rolls the whole import back', async () => {
+    const before = await count()
+    // Keyed by name, two new customers share a phone: the second insert breaks the unique phone index.
+    const file = 'name,phone\n戊,13600136000\n己,13500135000\n庚,13600136000\n'
+    const up = await upload(api, 'customers', Buffer.from(file))
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name', 1: 'phone' },
+      keys: ['name'],
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(409)
+    expect(res.body).toMatchObject({ code: 'IMPORT_ABORTED', path: 'line.4' })
+    expect(await count()).toBe(before)
+  })
+
+  it('refuses a mapping to a computed field and keys that are not mapped', async () => {
+    const up = await upload(api, 'customers', Buffer.from('name,code\n甲,KH1\n'))
+    const bad = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name', 1: 'code' },
+    })
+    expect(bad.body).toMatchObject({ code: 'IMPORT_MAPPING_INVALID', path: 'mapping.1' })
+    const noKey = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name' },
+      keys: ['phone'],
+    })
+    expect(noKey.body).toMatchObject({ code: 'IMPORT_KEY_INVALID' })
+  })
+})
+
+describe('imports test fixtures', () => {
+  it('are really GBK without a BOM', () => {
+    const bytes = iconv.encode(messy, 'gbk')
+    expect(bytes[0]).not.toBe(0xef)
+    expect(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes)).toThrow()
+  })
+})
