@@ -37,6 +37,9 @@ const pgliteParsers = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
+    // An idle connection the server closes (a PostgreSQL restart, a dropped database) must not crash the
+    // process: pg emits it on the pool, and the pool replaces the connection on the next query.
+    pool.on('error', () => {})
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) })
     return { kind: 'postgresql', db, close: () => db.destroy() }
   }
