@@ -17,6 +17,7 @@ import {
   StaleInstanceError,
   type InstanceRow,
 } from './instance-store.js'
+import { ServiceActions } from './service-actions.js'
 import { inbox, isAssignee, readTask, taskJson, tasksOf } from './tasks.js'
 
 export interface StartInput {
@@ -54,6 +55,7 @@ function refused(rejection: { code: string; message: string }): AppError {
  */
 export class FlowService {
   clock: Clock = systemClock
+  readonly actions: ServiceActions
   private timer: NodeJS.Timeout | undefined
 
   constructor(
@@ -61,7 +63,9 @@ export class FlowService {
     private readonly apps: AppService,
     private readonly records: RecordsService,
     private readonly access: AccessService,
-  ) {}
+  ) {
+    this.actions = new ServiceActions(apps)
+  }
 
   /** Admins, and members of the app under any role. */
   private async requireMember(app: string, viewer: Viewer): Promise<void> {
@@ -119,6 +123,7 @@ export class FlowService {
         },
         viewer.username,
         now,
+        this.actions,
       )
       if (result.rejected) throw refused(result.rejected)
       return row.id
@@ -146,7 +151,7 @@ export class FlowService {
         ...(input.form === undefined ? {} : { form: input.form }),
         by: viewer.userId,
       }
-      const result = await advanceInstance(trx, row, event, viewer.username, now)
+      const result = await advanceInstance(trx, row, event, viewer.username, now, this.actions)
       if (result.rejected) throw refused(result.rejected)
       const closed = await sql`update trellis.flow_tasks set status = 'completed', outcome = ${input.outcome},
           comment = ${input.comment ?? null}, completed_by = ${viewer.username}, closed_at = ${now.toISOString()}::timestamptz
@@ -170,6 +175,7 @@ export class FlowService {
         { kind: 'cancel', at: now.toISOString(), ...(reason ? { reason } : {}), by: viewer.userId },
         viewer.username,
         now,
+        this.actions,
       )
       if (result.rejected) throw refused(result.rejected)
     })
@@ -232,6 +238,7 @@ export class FlowService {
             { kind: 'timer_fired', at: new Date(timer.due_at).toISOString(), timerId: timer.timer_key },
             null,
             now,
+            this.actions,
           )
           const state = result.rejected ? 'refused' : 'fired'
           await sql`update trellis.flow_timers set state = ${state}, fired_at = ${now.toISOString()}::timestamptz

@@ -9,6 +9,7 @@ import {
 import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
+import type { ServiceActions } from './service-actions.js'
 
 export interface InstanceRow {
   id: string
@@ -77,6 +78,7 @@ export async function advanceInstance(
   event: FlowEvent,
   actor: string | null,
   now: Date,
+  actions?: ServiceActions,
 ): Promise<AdvanceResult> {
   const result = advance(row.definition, row.version === 0 ? null : row.state, event)
   if (result.rejected) return result
@@ -89,7 +91,26 @@ export async function advanceInstance(
   await sql`insert into trellis.flow_steps (instance_id, event, actor, at, detail)
     values (${row.id}, ${event.kind}, ${actor}, ${iso(now)}::timestamptz,
       ${JSON.stringify({ event, effects: result.effects })}::jsonb)`.execute(trx)
-  return result
+  if (!actions) return result
+  // Service actions that stay inside the database run now and their outcome goes straight back to the
+  // engine, in this same transaction; each step is written (and versioned) like any other event.
+  let current: InstanceRow = { ...row, state: result.state, version: row.version + 1 }
+  for (const effect of result.effects) {
+    if (effect.kind !== 'run_action' || current.state.status !== 'running') continue
+    const outcome = await actions.run(trx, current, effect, now)
+    if (!outcome) continue
+    const next = await advanceInstance(
+      trx,
+      current,
+      { ...outcome, at: now.toISOString(), actionId: effect.actionId },
+      null,
+      now,
+      actions,
+    )
+    // The nested call may itself have run further actions: read back where the instance now stands.
+    if (!next.rejected) current = await readInstance(trx, row.id)
+  }
+  return { ...result, state: current.state }
 }
 
 async function applyFlowEffects(

@@ -1,0 +1,79 @@
+import type { RunActionEffect } from '@trellis/flow-engine'
+import { planActions, type Rule } from '@trellis/rule-engine'
+import { sql } from 'kysely'
+import type { AppService } from '../apps/app-service.js'
+import { applyEffects } from '../automation/effects.js'
+import { storedMessages, type NotificationChannel } from '../automation/notification-channel.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { RecordReader } from '../records/record-reader.js'
+import type { InstanceRow } from './instance-store.js'
+
+export type ActionOutcome =
+  | { kind: 'action_completed'; result: unknown }
+  | { kind: 'action_failed'; error: { code?: string; message: string } }
+
+/**
+ * Runs a service task's action with the rules' own planner and effect writer, inside the instance's
+ * transaction (under a savepoint, so a failing action becomes `action_failed` instead of aborting the
+ * state write). Webhooks leave the database and cannot share its transaction: they stay `pending` in
+ * `flow_actions` and the instance waits (not delivered yet).
+ */
+export class ServiceActions {
+  channel: NotificationChannel = storedMessages
+
+  constructor(private readonly apps: AppService) {}
+
+  async run(
+    trx: DynamicDb,
+    row: InstanceRow,
+    effect: RunActionEffect,
+    now: Date,
+  ): Promise<ActionOutcome | undefined> {
+    const action = effect.action as Rule['actions'][number]
+    if (action.type === 'call_webhook') return undefined
+    await sql`savepoint flow_action`.execute(trx)
+    try {
+      const app = await this.apps.requirePublished(row.app_key)
+      const form = row.record_form ?? undefined
+      const record =
+        form && row.record_id
+          ? await new RecordReader(app, app.form(form)).get(trx, row.record_id)
+          : { ...row.state.data.record }
+      const rule = { key: `${row.flow_key}.${effect.nodeId}`, trigger: { kind: 'manual' }, actions: [action] }
+      const plan = planActions(rule as unknown as Rule, record, { now, timeZone: app.definition.timeZone })
+      if (plan.some((p) => p.effect.kind === 'webhook')) {
+        await sql`release savepoint flow_action`.execute(trx)
+        return undefined
+      }
+      const results = await applyEffects(trx, plan, {
+        app,
+        form,
+        recordId: row.record_id,
+        rule: `flow:${row.flow_key}.${effect.nodeId}`,
+        jobId: null,
+        channel: this.channel,
+        now,
+        external: new Map(),
+      })
+      await sql`release savepoint flow_action`.execute(trx)
+      await mark(trx, row.id, effect.actionId, 'done')
+      return { kind: 'action_completed', result: results[0] ?? null }
+    } catch (error) {
+      await sql`rollback to savepoint flow_action`.execute(trx)
+      const e = error as { code?: unknown; message?: unknown }
+      await mark(trx, row.id, effect.actionId, 'failed')
+      return {
+        kind: 'action_failed',
+        error: {
+          ...(typeof e.code === 'string' ? { code: e.code } : {}),
+          message: typeof e.message === 'string' ? e.message : String(error),
+        },
+      }
+    }
+  }
+}
+
+async function mark(trx: DynamicDb, instanceId: string, actionKey: string, state: string) {
+  await sql`update trellis.flow_actions set state = ${state}
+    where instance_id = ${instanceId} and action_key = ${actionKey}`.execute(trx)
+}

@@ -1,0 +1,93 @@
+import type { FlowDefinition } from '@trellis/flow-engine'
+import { sql } from 'kysely'
+import { beforeAll, expect, it } from 'vitest'
+import { setUpQuotes, type Member } from './flows-fixtures.js'
+import { useApi } from './support/api.js'
+import { describeEachDatabase } from './support/databases.js'
+
+/** start → set the title (a rule action) → end; a failing action takes the error edge. */
+const stamp = (key: string, values: Record<string, unknown>): FlowDefinition => ({
+  key,
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'manual' } } },
+    { id: 'stamp', kind: 'service_task', config: { action: { type: 'set_fields', values } } },
+    { id: 'done', kind: 'end', config: { result: 'stamped' } },
+    { id: 'broken', kind: 'end', config: { result: 'action_failed' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'stamp' },
+    { id: 'e2', source: 'stamp', target: 'done' },
+    { id: 'e3', source: 'stamp', target: 'broken', on: 'error' },
+  ],
+})
+
+const webhook: FlowDefinition = {
+  key: 'hook',
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'manual' } } },
+    {
+      id: 'call',
+      kind: 'service_task',
+      config: { action: { type: 'call_webhook', url: 'https://example.com/hook' } },
+    },
+    { id: 'end', kind: 'end', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'call' },
+    { id: 'e2', source: 'call', target: 'end' },
+  ],
+}
+
+describeEachDatabase('flows: service tasks through the rules action catalog', (ctx) => {
+  const api = useApi(ctx)
+  let users: Record<string, Member>
+
+  beforeAll(async () => {
+    users = await setUpQuotes(api, 'fa', [
+      stamp('stamp', { title: '已盖章' }),
+      stamp('bad_stamp', { amount: 'not a number' }),
+      webhook,
+    ])
+  })
+
+  const run = async (flow: string) => {
+    const id = (
+      await api.call('POST', '/api/apps/fa/forms/quotes/records', { values: { title: '原稿', amount: 3 } })
+    ).body.id
+    const res = await api.callAs(users.owner!.token, 'POST', `/api/apps/fa/flows/${flow}/instances`, {
+      form: 'quotes',
+      recordId: id,
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return { record: id as string, instance: res.body }
+  }
+
+  it('a set_fields service task writes the record in the same transaction and the flow goes on', async () => {
+    const { record, instance } = await run('stamp')
+    expect(instance).toMatchObject({ status: 'completed', result: 'stamped' })
+    expect(instance.steps.map((s: { event: string }) => s.event)).toEqual(['start', 'action_completed'])
+    const stored = await api.call('GET', `/api/apps/fa/forms/quotes/records/${record}`)
+    expect(stored.body.title).toBe('已盖章')
+    const { rows } = await sql<{ state: string }>`select state from trellis.flow_actions
+      where instance_id = ${instance.id}`.execute(ctx.database.db)
+    expect(rows).toEqual([{ state: 'done' }])
+  })
+
+  it('a failing action is rolled back to its savepoint and takes the error edge', async () => {
+    const { record, instance } = await run('bad_stamp')
+    expect(instance).toMatchObject({ status: 'completed', result: 'action_failed' })
+    expect(instance.data.actions.stamp.error).toBeTruthy()
+    const stored = await api.call('GET', `/api/apps/fa/forms/quotes/records/${record}`)
+    expect(stored.body.amount).toBe(3)
+  })
+
+  it('a webhook action is left pending (not delivered from a flow yet) and the instance waits', async () => {
+    const { instance } = await run('hook')
+    expect(instance).toMatchObject({ status: 'running', currentNodes: ['call'] })
+    const { rows } = await sql<{ state: string }>`select state from trellis.flow_actions
+      where instance_id = ${instance.id}`.execute(ctx.database.db)
+    expect(rows).toEqual([{ state: 'pending' }])
+  })
+})
