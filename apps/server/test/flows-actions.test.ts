@@ -40,6 +40,25 @@ const webhook: FlowDefinition = {
   ],
 }
 
+/** A user task whose form is the quotes form: its data is checked and merged into `record`. */
+const formTask: FlowDefinition = {
+  key: 'form_task',
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'manual' } } },
+    {
+      id: 'price',
+      kind: 'user_task',
+      config: { assignee: { kind: 'role', role: 'manager' }, form: 'quotes' },
+    },
+    { id: 'end', kind: 'end', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'price' },
+    { id: 'e2', source: 'price', target: 'end' },
+  ],
+}
+
 describeEachDatabase('flows: service tasks through the rules action catalog', (ctx) => {
   const api = useApi(ctx)
   let users: Record<string, Member>
@@ -49,6 +68,7 @@ describeEachDatabase('flows: service tasks through the rules action catalog', (c
       stamp('stamp', { title: '已盖章' }),
       stamp('bad_stamp', { amount: 'not a number' }),
       webhook,
+      formTask,
     ])
   })
 
@@ -89,5 +109,26 @@ describeEachDatabase('flows: service tasks through the rules action catalog', (c
     const { rows } = await sql<{ state: string }>`select state from trellis.flow_actions
       where instance_id = ${instance.id}`.execute(ctx.database.db)
     expect(rows).toEqual([{ state: 'pending' }])
+  })
+
+  it("a task's form data is validated by the form engine before the flow moves", async () => {
+    const { instance } = await run('form_task')
+    const tasks = (await api.callAs(users.manager!.token, 'GET', '/api/inbox?app=fa')).body.tasks
+    const task = tasks.find((t: { instanceId: string }) => t.instanceId === instance.id)
+    expect(task.form).toBe('quotes')
+    const url = `/api/tasks/${task.id}/complete`
+    const bad = await api.callAs(users.manager!.token, 'POST', url, {
+      outcome: 'approve',
+      form: { amount: 'x' },
+    })
+    expect(bad.status).toBe(422)
+    expect(bad.body).toMatchObject({ code: 'TASK_FORM_INVALID', path: 'form.amount' })
+    const good = await api.callAs(users.manager!.token, 'POST', url, {
+      outcome: 'approve',
+      form: { amount: 99 },
+    })
+    expect(good.status, JSON.stringify(good.body)).toBe(200)
+    expect(good.body.status).toBe('completed')
+    expect(good.body.data.record.amount).toBe(99)
   })
 })

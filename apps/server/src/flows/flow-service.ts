@@ -137,6 +137,7 @@ export class FlowService {
     if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
     if (!(await isAssignee(this.db, taskId, viewer)))
       throw new AppError(403, 'TASK_NOT_ASSIGNEE', 'Only the assignee may complete this task')
+    const formData = await this.checkTaskForm(task.app_key, task.form, input.form)
     const instanceId = await this.retrying(async (trx) => {
       const current = await readTask(trx, taskId)
       if (!current || current.status !== 'open')
@@ -148,7 +149,7 @@ export class FlowService {
         taskId: current.task_key,
         outcome: input.outcome,
         ...(input.comment === undefined ? {} : { comment: input.comment }),
-        ...(input.form === undefined ? {} : { form: input.form }),
+        ...(formData === undefined ? {} : { form: formData }),
         by: viewer.userId,
       }
       const result = await advanceInstance(trx, row, event, viewer.username, now, this.actions)
@@ -160,6 +161,23 @@ export class FlowService {
       return row.id
     })
     return this.detail(instanceId, viewer)
+  }
+
+  /** A task naming one of the app's forms gets its data checked (as a partial record) by the form engine. */
+  private async checkTaskForm(
+    appKey: string,
+    form: string | null,
+    data: Record<string, unknown> | undefined,
+  ) {
+    if (data === undefined || !form) return data
+    const app = await this.apps.requirePublished(appKey)
+    if (!app.hasForm(form)) return data
+    const result = app.form(form).validate(data, { mode: 'update' })
+    if (result.ok) return result.value
+    const first = result.errors[0]!
+    throw new AppError(422, 'TASK_FORM_INVALID', first.message, `form.${first.path}`, {
+      errors: result.errors,
+    })
   }
 
   async cancel(instanceId: string, viewer: Viewer, reason?: string) {
