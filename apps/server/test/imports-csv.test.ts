@@ -227,8 +227,60 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
       keys: ['name'],
     })
     expect(res.status, JSON.stringify(res.body)).toBe(409)
-    expect(res.body).toMatchObject({ code: 'IMPORT_ABORTED', path: 'line.4' })
+    expect(res.body).toMatchObject({
+      code: 'IMPORT_ABORTED',
+      path: 'phone',
+      details: { code: 'UNIQUE_VIOLATION' },
+    })
     expect(await count()).toBe(before)
+  })
+
+  it('a failure in the third batch rolls back the 1,000 rows written before it', async () => {
+    const before = await count()
+    const rows = ['name,phone']
+    for (let i = 0; i < 1200; i++) rows.push(`批量${i},1510000${String(i).padStart(4, '0')}`)
+    rows[1101] = `批量1100,15100000010` // the phone of row 10: the unique index fails in the third batch
+    const up = await upload(api, 'customers', Buffer.from(rows.join('\n')))
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name', 1: 'phone' },
+      keys: ['name'],
+    })
+    expect(res.status).toBe(409)
+    expect(await count()).toBe(before)
+    const ok = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name', 1: 'phone' },
+      keys: ['phone'],
+    })
+    // Keyed by phone instead, the two rows are one customer: nothing fails.
+    expect(ok.body).toMatchObject({ rows: 1200, inserted: 1199, merged: 1, rejected: 0 })
+    expect(await count()).toBe(before + 1199)
+  })
+
+  it('orders find their customer by phone; an order whose customer is missing is rejected', async () => {
+    const file = [
+      '客户手机,金额,状态',
+      '138 0013 8000,"¥1,000.50",paid',
+      '+86 137 0013 7000,20,paid',
+      '13999999999,5,paid',
+      'not-a-phone,5,paid',
+    ].join('\n')
+    const up = await upload(api, 'orders', Buffer.from(file))
+    const res = await api.call('POST', `${base}/orders/imports/${up.body.id}/run`, {
+      mapping: { 0: 'customer', 1: 'amount', 2: 'status' },
+      relations: { customer: 'phone' },
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(200)
+    expect(res.body).toMatchObject({ rows: 4, inserted: 2, rejected: 2 })
+    expect(res.body.rejections.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [5, 'import.relation_not_found'],
+      [4, 'import.relation_not_found'],
+    ])
+    // The rollups on the customers moved with the imported orders.
+    const customer = await api.call(
+      'GET',
+      `${base}/customers/records?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613800138000'] }))}`,
+    )
+    expect(customer.body.records[0]).toMatchObject({ order_count: 1, total_spent: '1000.50' })
   })
 
   it('refuses a mapping to a computed field and keys that are not mapped', async () => {

@@ -14,6 +14,9 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { rowToJson } from '../records/record-json.js'
 import { RecordWriter, type WriteContext } from '../records/record-store.js'
+import { insertBatch } from './batch-insert.js'
+import { updateBatch, type UpdateItem } from './batch-update.js'
+import { resolveRelations } from './resolve-relations.js'
 import type { ImportResult, RejectedRow } from './import-result.js'
 import type { ImportJob, ImportStore } from './import-store.js'
 import { mergeChanges, mergeRows, type MergePolicy } from './merge-policy.js'
@@ -28,10 +31,12 @@ export interface RunOptions {
   policy?: Record<string, MergePolicy>
   defaultPolicy?: MergePolicy
   dryRun?: boolean
+  /** Relation field → key field of the related form that the cells name (`customer` → `phone`). */
+  relations?: Record<string, string>
 }
 
 /** One distinct record of the file, after merging the rows that share its key. */
-interface Pending {
+export interface Pending {
   line: number
   cells: string[]
   values: Record<string, unknown>
@@ -60,7 +65,7 @@ export async function runImport(
   ctx: WriteContext,
 ): Promise<ImportResult> {
   access.require('import')
-  const mapping = checkMapping(form, access, options)
+  const mapping = checkMapping(app, form, access, options)
   const policyOf = (field: string): MergePolicy =>
     options.policy?.[field] ?? options.defaultPolicy ?? 'fill_empty'
   const result: ImportResult = {
@@ -147,36 +152,54 @@ export async function runImport(
       } else pending.set(id, entry)
     }
 
-    // 2. Apply, all or nothing.
+    // 2. Apply, all or nothing: per batch, one lookup, one relation check, one insert, one update.
     const writer = new RecordWriter(app, form, access)
     const entries = [...pending.values(), ...unkeyed]
     await db
       .transaction()
       .execute(async (trx) => {
         for (let offset = 0; offset < entries.length; offset += lookupBatch) {
-          const batch = entries.slice(offset, offset + lookupBatch)
+          const batch = await resolveRelations(
+            trx,
+            app,
+            form,
+            mapping,
+            options.relations ?? {},
+            entries.slice(offset, offset + lookupBatch),
+            reject,
+          )
           const existing = options.keys.length
             ? await lookup(trx, app, form, access, options.keys, batch)
-            : new Map()
+            : new Map<string, Existing>()
+          const inserts: Array<Record<string, unknown>> = []
+          const updates: UpdateItem[] = []
           for (const entry of batch) {
             const match = existing.get(keyOf(options.keys, entry.values))
-            try {
-              if (match)
-                await applyUpdate(trx, writer, form, access, entry, match, policyOf, ctx, result, reject)
-              else await applyInsert(trx, writer, access, entry, ctx, result, reject)
-            } catch (error) {
-              if (error instanceof AppError && error.statusCode < 500 && error.code !== 'VALIDATION_FAILED') {
-                throw new AppError(
-                  409,
-                  'IMPORT_ABORTED',
-                  `Line ${entry.line}: ${error.message}; nothing was imported`,
-                  `line.${entry.line}`,
-                  { line: entry.line, code: error.code },
-                )
-              }
-              throw error
+            if (match) {
+              const item = planUpdate(form, access, entry, match, policyOf, result, reject)
+              if (item) updates.push(item)
+            } else {
+              const values = planInsert(writer, access, entry, reject)
+              if (values) inserts.push(values)
             }
           }
+          try {
+            await insertBatch(trx, app, form, inserts, ctx.actor)
+            await updateBatch(trx, app, form, updates, ctx.actor)
+          } catch (error) {
+            if (error instanceof AppError && error.statusCode < 500) {
+              throw new AppError(
+                409,
+                'IMPORT_ABORTED',
+                `${error.message}; nothing was imported`,
+                error.path,
+                { code: error.code },
+              )
+            }
+            throw error
+          }
+          result.inserted += inserts.length
+          result.updated += updates.length
         }
         // One audit entry for the whole import, in the same transaction as its rows.
         await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
@@ -198,7 +221,7 @@ export async function runImport(
   }
 }
 
-type Rejector = (row: { line: number; cells: string[] }, rejection: Omit<RejectedRow, 'line'>) => void
+export type Rejector = (row: { line: number; cells: string[] }, rejection: Omit<RejectedRow, 'line'>) => void
 
 interface Existing {
   id: string
@@ -209,7 +232,12 @@ interface Existing {
 
 const keyOf = (keys: string[], values: Record<string, unknown>) => JSON.stringify(keys.map((k) => values[k]))
 
-function checkMapping(form: CompiledForm, access: FormAccess, options: RunOptions): ColumnMapping {
+function checkMapping(
+  app: PublishedApp,
+  form: CompiledForm,
+  access: FormAccess,
+  options: RunOptions,
+): ColumnMapping {
   const mapping: ColumnMapping = {}
   const seen = new Set<string>()
   for (const [index, key] of Object.entries(options.mapping)) {
@@ -228,6 +256,19 @@ function checkMapping(form: CompiledForm, access: FormAccess, options: RunOption
     mapping[Number(index)] = key
   }
   access.checkWritable(Object.fromEntries([...seen].map((k) => [k, true])), 'mapping.')
+  for (const [key, via] of Object.entries(options.relations ?? {})) {
+    const field = form.fields.get(key)
+    const parent = field?.relation ? app.form(field.relation.form) : undefined
+    const viaField = parent?.fields.get(via)
+    if (!seen.has(key) || !viaField || !keyTypes.has(viaField.type) || viaField.type === 'relation') {
+      throw new AppError(
+        400,
+        'IMPORT_RELATION_INVALID',
+        `${key} must be a mapped relation and ${via} a text, phone, email or number field of its form`,
+        `relations.${key}`,
+      )
+    }
+  }
   for (const key of options.keys) {
     const field = form.fields.get(key)
     if (!seen.has(key) || !field || !keyTypes.has(field.type)) {
@@ -273,69 +314,62 @@ async function lookup(
   return found
 }
 
-async function applyUpdate(
-  trx: DynamicDb,
-  writer: RecordWriter,
+function planUpdate(
   form: CompiledForm,
   access: FormAccess,
   entry: Pending,
   match: Existing,
   policyOf: (field: string) => MergePolicy,
-  ctx: WriteContext,
   result: ImportResult,
   reject: Rejector,
-): Promise<void> {
+): UpdateItem | undefined {
   if (!match.inScope) {
     reject(entry, {
       code: 'import.out_of_scope',
       reason: 'The key matches a record outside the rows you may change',
     })
-    return
+    return undefined
   }
   const changes = mergeChanges(match.values, entry.values, policyOf)
   if (!Object.keys(changes).length) {
     result.unchanged++
-    return
+    return undefined
   }
   if (!access.can('update')) {
     reject(entry, {
       code: 'import.update_forbidden',
       reason: 'The record exists and you may not update records',
     })
-    return
+    return undefined
   }
   const checked = form.validate(changes, { mode: 'update', existing: match.values })
   if (!checked.ok) {
     const e = checked.errors[0]!
     reject(entry, { code: e.code, reason: `${e.path}: ${e.message}`, field: e.path })
-    return
+    return undefined
   }
   if (!access.inScope({ ...match.values, ...checked.value })) {
     reject(entry, {
       code: 'import.out_of_scope',
       reason: 'The change would move the record outside your rows',
     })
-    return
+    return undefined
   }
-  await writer.update(trx, match.id, match.version, changes, ctx)
-  result.updated++
+  return { id: match.id, version: match.version, before: match.values, changes: checked.value }
 }
 
-async function applyInsert(
-  trx: DynamicDb,
+function planInsert(
   writer: RecordWriter,
   access: FormAccess,
   entry: Pending,
-  ctx: WriteContext,
-  result: ImportResult,
   reject: Rejector,
-): Promise<void> {
+): Record<string, unknown> | undefined {
   if (!access.can('create')) {
     reject(entry, {
       code: 'import.create_forbidden',
       reason: 'No record has this key and you may not create records',
     })
-    return
+    return undefined
   }
   let values: Record<string, unknown>
   try {
@@ -348,15 +382,14 @@ async function applyInsert(
       reason: first ? `${first.path}: ${first.message}` : error.message,
       ...(first ? { field: first.path } : {}),
     })
-    return
+    return undefined
   }
   if (!access.inScope(values)) {
     reject(entry, {
       code: 'import.out_of_scope',
       reason: 'The record would lie outside the rows you may change',
     })
-    return
+    return undefined
   }
-  await writer.create(trx, values, ctx)
-  result.inserted++
+  return values
 }

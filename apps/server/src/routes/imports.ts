@@ -44,6 +44,11 @@ const runBody = {
     policy: { type: 'object', additionalProperties: policy },
     defaultPolicy: policy,
     dryRun: { type: 'boolean', default: false },
+    relations: {
+      type: 'object',
+      description: 'relation field → key field of the related form named by the cells (customer → phone)',
+      additionalProperties: { type: 'string' },
+    },
   },
 } as const
 const anyObject = { type: 'object', additionalProperties: true } as const
