@@ -2,6 +2,7 @@ import {
   coerceRow,
   detectDelimiter,
   detectEncoding,
+  importable,
   isBlankRow,
   looksLikeHeader,
   suggestMapping,
@@ -66,7 +67,10 @@ export async function inspectFile(
       mapping = hasHeader
         ? suggestMapping(row.cells, form.schema)
         : Object.fromEntries(
-            [...form.fields.keys()].slice(0, row.cells.length).map((key, i) => [i, key] as const),
+            [...form.fields.values()]
+              .filter(importable)
+              .slice(0, row.cells.length)
+              .map((field, i) => [i, field.key] as const),
           )
       if (hasHeader) continue
     }

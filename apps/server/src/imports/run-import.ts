@@ -38,11 +38,11 @@ export interface RunOptions {
 /** One distinct record of the file, after merging the rows that share its key. */
 export interface Pending {
   line: number
-  cells: string[]
   values: Record<string, unknown>
 }
 
-const lookupBatch = 500
+/** Records per lookup, insert and update statement: larger batches measured faster up to about this size. */
+const lookupBatch = 2000
 const maxReported = 100
 const keyTypes = new Set(['text', 'email', 'phone', 'number', 'decimal', 'date', 'select', 'relation', 'url'])
 
@@ -81,11 +81,16 @@ export async function runImport(
   }
   const rejectedFile = createWriteStream(store.file(job.id, 'rejected'))
   rejectedFile.write('\uFEFF' + csvLine([...job.headers, '行号 line', '原因 reason']))
-  const reject = (row: { line: number; cells: string[] }, rejection: Omit<RejectedRow, 'line'>) => {
+  // Rows rejected while reading are written at once; rows rejected later (their cells are no longer
+  // held, to bound memory) are collected by line and copied from a second pass over the file.
+  const late = new Map<number, string>()
+  const reject = (row: { line: number; cells?: string[] }, rejection: Omit<RejectedRow, 'line'>) => {
     result.rejected++
     const entry = { line: row.line, ...rejection }
     if (result.rejections.length < maxReported) result.rejections.push(entry)
-    rejectedFile.write(csvLine([...row.cells, row.line, `${rejection.code}: ${rejection.reason}`]))
+    const reason = `${rejection.code}: ${rejection.reason}`
+    if (row.cells) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
+    else late.set(row.line, reason)
   }
   const columnName = (index: number | undefined) => (index === undefined ? undefined : job.headers[index])
 
@@ -129,7 +134,7 @@ export async function runImport(
         })
         continue
       }
-      const entry: Pending = { line: row.line, cells: row.cells, values: prepared.values }
+      const entry: Pending = { line: row.line, values: prepared.values }
       if (!options.keys.length) {
         unkeyed.push(entry)
         continue
@@ -215,13 +220,19 @@ export async function runImport(
       .catch((error: unknown) => {
         if (!(error instanceof DryRunDone)) throw error
       })
+    if (late.size) {
+      for await (const row of readRows(store.open(job.id), { delimiter: job.delimiter })) {
+        const reason = late.get(row.line)
+        if (reason !== undefined) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
+      }
+    }
     return result
   } finally {
     await new Promise<void>((resolve) => rejectedFile.end(resolve))
   }
 }
 
-export type Rejector = (row: { line: number; cells: string[] }, rejection: Omit<RejectedRow, 'line'>) => void
+export type Rejector = (row: { line: number; cells?: string[] }, rejection: Omit<RejectedRow, 'line'>) => void
 
 interface Existing {
   id: string
