@@ -15,6 +15,7 @@ export interface ImportJob {
   userId: string
   name: string
   size: number
+  format: 'csv' | 'xlsx'
   encoding: 'utf-8' | 'gb18030'
   bom: boolean
   delimiter: string
@@ -37,7 +38,7 @@ export class ImportStore {
   }
 
   file(id: string, kind: 'source' | 'rejected' = 'source'): string {
-    return path.join(this.dir, kind === 'source' ? `${id}.csv` : `${id}.rejected.csv`)
+    return path.join(this.dir, kind === 'source' ? `${id}.upload` : `${id}.rejected.csv`)
   }
 
   async save(id: string, stream: Readable): Promise<void> {

@@ -13,7 +13,8 @@ import {
 import { open } from 'node:fs/promises'
 import type { CompiledForm } from '../apps/published-app.js'
 import type { ImportStore } from './import-store.js'
-import { readRows } from './read-rows.js'
+import { jobRows } from './read-rows.js'
+import { isXlsx } from './read-xlsx.js'
 
 export interface PreviewRow {
   line: number
@@ -23,6 +24,7 @@ export interface PreviewRow {
 }
 
 export interface Inspection {
+  format: 'csv' | 'xlsx'
   encoding: 'utf-8' | 'gb18030'
   bom: boolean
   delimiter: string
@@ -48,10 +50,11 @@ export async function inspectFile(
   const { bytesRead } = await handle.read(sample, 0, sample.length, 0)
   await handle.close()
   const head = sample.subarray(0, bytesRead)
-  const guess = detectEncoding(head)
-  const delimiter = detectDelimiter(new TextDecoder(guess.encoding).decode(head))
+  const format = isXlsx(head) ? 'xlsx' : 'csv'
+  const guess = format === 'xlsx' ? { encoding: 'utf-8' as const, bom: false } : detectEncoding(head)
+  const delimiter = format === 'xlsx' ? '' : detectDelimiter(new TextDecoder(guess.encoding).decode(head))
 
-  const rows = readRows(store.open(id), { delimiter })
+  const rows = jobRows(store, { id, format, delimiter })
   let headers: string[] = []
   let hasHeader = false
   let mapping: ColumnMapping = {}
@@ -80,5 +83,5 @@ export async function inspectFile(
     if (preview.length >= previewSize) break
   }
   await rows.return(undefined)
-  return { encoding: guess.encoding, bom: guess.bom, delimiter, hasHeader, headers, mapping, preview }
+  return { format, encoding: guess.encoding, bom: guess.bom, delimiter, hasHeader, headers, mapping, preview }
 }

@@ -1,5 +1,7 @@
 import { decodeStream, parseCsv, type CsvRow, type EncodingGuess } from '@trellis/import-engine'
 import type { Readable } from 'node:stream'
+import type { ImportJob, ImportStore } from './import-store.js'
+import { readXlsxRows } from './read-xlsx.js'
 
 /** The bytes of a file as the engine wants them: an async iterable of Uint8Array. */
 async function* bytes(stream: Readable): AsyncGenerator<Uint8Array> {
@@ -15,4 +17,14 @@ export function readRows(
     ...(options.delimiter ? { delimiter: options.delimiter } : {}),
     ...(options.maxCellChars ? { maxCellChars: options.maxCellChars } : {}),
   })
+}
+
+/** The rows of an uploaded file, CSV or XLSX. */
+export function jobRows(
+  store: ImportStore,
+  job: Pick<ImportJob, 'id' | 'format' | 'delimiter'>,
+): AsyncGenerator<CsvRow> {
+  return job.format === 'xlsx'
+    ? readXlsxRows(store.open(job.id))
+    : readRows(store.open(job.id), { delimiter: job.delimiter })
 }

@@ -1,11 +1,4 @@
-import {
-  coerceRow,
-  csvLine,
-  importable,
-  isBlankRow,
-  type ColumnMapping,
-  type CsvRow,
-} from '@trellis/import-engine'
+import { coerceRow, csvLine, importable, isBlankRow, type ColumnMapping } from '@trellis/import-engine'
 import { sql } from 'kysely'
 import { createWriteStream } from 'node:fs'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
@@ -20,7 +13,7 @@ import { resolveRelations } from './resolve-relations.js'
 import type { ImportResult, RejectedRow } from './import-result.js'
 import type { ImportJob, ImportStore } from './import-store.js'
 import { mergeChanges, mergeRows, type MergePolicy } from './merge-policy.js'
-import { readRows } from './read-rows.js'
+import { jobRows } from './read-rows.js'
 
 export interface RunOptions {
   /** Column index (as a string) → field key; unmapped columns are skipped. */
@@ -99,9 +92,7 @@ export async function runImport(
     const pending = new Map<string, Pending>()
     const unkeyed: Pending[] = []
     let first = true
-    for await (const row of readRows(store.open(job.id), {
-      delimiter: job.delimiter,
-    }) as AsyncIterable<CsvRow>) {
+    for await (const row of jobRows(store, job)) {
       if (isBlankRow(row.cells)) {
         if (!first) result.blank++
         continue
@@ -221,7 +212,7 @@ export async function runImport(
         if (!(error instanceof DryRunDone)) throw error
       })
     if (late.size) {
-      for await (const row of readRows(store.open(job.id), { delimiter: job.delimiter })) {
+      for await (const row of jobRows(store, job)) {
         const reason = late.get(row.line)
         if (reason !== undefined) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
       }

@@ -122,6 +122,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
         userId: ctx.viewer!.userId,
         name: part.filename.replace(/[\\/]/g, '_').slice(0, 255) || 'import.csv',
         size,
+        format: inspection.format,
         encoding: inspection.encoding,
         bom: inspection.bom,
         delimiter: inspection.delimiter,
