@@ -9,6 +9,8 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   'records-list': () => import('./records-list.js'),
   pivot: () => import('./pivot.js'),
   rules: () => import('./rules.js'),
+  import: () => import('./import.js'),
+  export: () => import('./export.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')
