@@ -217,10 +217,26 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
     expect(created.body.records[0]).toMatchObject({ name: '丙', points: 3 })
   })
 
+  it('two new records of one file sharing a unique phone: the second is rejected, not the import', async () => {
+    const before = await count()
+    const file = 'name,phone\n戊,13600136000\n己,13500135000\n庚,136 0013 6000\n'
+    const up = await upload(api, 'customers', Buffer.from(file))
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name', 1: 'phone' },
+      keys: ['name'],
+      dryRun: true,
+    })
+    expect(res.body).toMatchObject({ rows: 3, inserted: 2, rejected: 1 })
+    expect(res.body.rejections).toEqual([
+      expect.objectContaining({ line: 4, code: 'import.duplicate_in_file', field: 'phone' }),
+    ])
+    expect(await count()).toBe(before)
+  })
+
   it('a database failure on the last row rolls the whole import back', async () => {
     const before = await count()
-    // Keyed by name, two new customers share a phone: the second insert breaks the unique phone index.
-    const file = 'name,phone\n戊,13600136000\n己,13500135000\n庚,13600136000\n'
+    // Keyed by name, a new customer takes the phone of 甲, already stored: the unique index fails.
+    const file = 'name,phone\n戊,13600136000\n己,13500135000\n庚,13800138000\n'
     const up = await upload(api, 'customers', Buffer.from(file))
     const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
       mapping: { 0: 'name', 1: 'phone' },
@@ -235,11 +251,11 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
     expect(await count()).toBe(before)
   })
 
-  it('a failure in the third batch rolls back the 1,000 rows written before it', async () => {
+  it('a failure in the third batch rolls back the 4,000 rows written before it', async () => {
     const before = await count()
     const rows = ['name,phone']
-    for (let i = 0; i < 1200; i++) rows.push(`批量${i},1510000${String(i).padStart(4, '0')}`)
-    rows[1101] = `批量1100,15100000010` // the phone of row 10: the unique index fails in the third batch
+    for (let i = 0; i < 5000; i++) rows.push(`批量${i},1510000${String(i).padStart(4, '0')}`)
+    rows[4501] = `批量4500,13800138000` // the stored phone of 甲: the unique index fails in the third batch
     const up = await upload(api, 'customers', Buffer.from(rows.join('\n')))
     const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
       mapping: { 0: 'name', 1: 'phone' },
@@ -250,10 +266,11 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
     const ok = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
       mapping: { 0: 'name', 1: 'phone' },
       keys: ['phone'],
+      policy: { name: 'keep' },
     })
-    // Keyed by phone instead, the two rows are one customer: nothing fails.
-    expect(ok.body).toMatchObject({ rows: 1200, inserted: 1199, merged: 1, rejected: 0 })
-    expect(await count()).toBe(before + 1199)
+    // Keyed by phone instead, that row updates 甲 (its name kept): nothing fails.
+    expect(ok.body).toMatchObject({ rows: 5000, inserted: 4999, unchanged: 1, rejected: 0 })
+    expect(await count()).toBe(before + 4999)
   })
 
   it('orders find their customer by phone; an order whose customer is missing is rejected', async () => {
@@ -281,6 +298,18 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
       `${base}/customers/records?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613800138000'] }))}`,
     )
     expect(customer.body.records[0]).toMatchObject({ order_count: 1, total_spent: '1000.50' })
+  })
+
+  it('rejects a row with a cell over 1,000,000 characters and keeps the rows around it', async () => {
+    const file = `name,note\n大备注,"${'备'.repeat(1_200_000)}"\n小备注,ok\n`
+    const up = await upload(api, 'customers', Buffer.from(file))
+    expect(up.status).toBe(201)
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'name', 1: 'note' },
+      dryRun: true,
+    })
+    expect(res.body).toMatchObject({ rows: 2, inserted: 1, rejected: 1 })
+    expect(res.body.rejections).toEqual([expect.objectContaining({ line: 2, code: 'import.cell_too_large' })])
   })
 
   it('refuses a mapping to a computed field and keys that are not mapped', async () => {

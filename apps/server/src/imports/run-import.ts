@@ -14,6 +14,7 @@ import type { ImportResult, RejectedRow } from './import-result.js'
 import type { ImportJob, ImportStore } from './import-store.js'
 import { mergeChanges, mergeRows, type MergePolicy } from './merge-policy.js'
 import { jobRows } from './read-rows.js'
+import { rejectUniqueConflicts } from './unique-in-file.js'
 
 export interface RunOptions {
   /** Column index (as a string) → field key; unmapped columns are skipped. */
@@ -150,7 +151,7 @@ export async function runImport(
 
     // 2. Apply, all or nothing: per batch, one lookup, one relation check, one insert, one update.
     const writer = new RecordWriter(app, form, access)
-    const entries = [...pending.values(), ...unkeyed]
+    const entries = rejectUniqueConflicts(form, options.keys, [...pending.values(), ...unkeyed], reject)
     await db
       .transaction()
       .execute(async (trx) => {

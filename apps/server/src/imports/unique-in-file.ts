@@ -1,0 +1,44 @@
+import type { CompiledForm } from '../apps/published-app.js'
+import type { Pending, Rejector } from './run-import.js'
+
+/**
+ * Two distinct records of one file cannot share a value of a unique field (a phone when the key is the
+ * name): the later one is rejected with the line of the earlier, instead of the unique index aborting
+ * the whole import. Values are compared after coercion, so phone spellings collide as they would in
+ * the table. Conflicts with records already stored are left to the database (they abort the import).
+ */
+export function rejectUniqueConflicts(
+  form: CompiledForm,
+  keys: readonly string[],
+  entries: Pending[],
+  reject: Rejector,
+): Pending[] {
+  const unique = [...form.fields.values()].filter(
+    (f) => f.unique && !(keys.length === 1 && keys[0] === f.key),
+  )
+  if (!unique.length) return entries
+  const seen = new Map(unique.map((f) => [f.key, new Map<string, number>()]))
+  return entries.filter((entry) => {
+    for (const field of unique) {
+      const value = entry.values[field.key]
+      if (value === undefined || value === null || value === '') continue
+      const values = seen.get(field.key)!
+      const text = JSON.stringify(value)
+      const earlier = values.get(text)
+      if (earlier !== undefined) {
+        reject(entry, {
+          code: 'import.duplicate_in_file',
+          reason: `${field.key} ${String(value)} is already used by line ${earlier} of this file`,
+          field: field.key,
+        })
+        return false
+      }
+    }
+    for (const field of unique) {
+      const value = entry.values[field.key]
+      if (value !== undefined && value !== null && value !== '')
+        seen.get(field.key)!.set(JSON.stringify(value), entry.line)
+    }
+    return true
+  })
+}
