@@ -39,6 +39,18 @@ const listQueryProperties = {
   count: { type: 'boolean' },
 } as const
 
+/** The envelope of a bulk write: `{ records: [item…] }`, 1 to maxBulk items. */
+const bulkBody = (item: Record<string, unknown>) =>
+  ({
+    type: 'object',
+    required: ['records'],
+    additionalProperties: false,
+    properties: { records: { type: 'array', minItems: 1, maxItems: maxBulk, items: item } },
+  }) as const
+const bulkResponse = { type: 'object', properties: { records: { type: 'array', items: record } } } as const
+/** Bulk writes carry up to 1,000 records and cost a transaction each: larger bodies, fewer per minute. */
+const bulkLimits = { bodyLimit: 16 * 1024 * 1024, config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }
+
 interface ListQuery {
   filter?: string
   sort?: string
@@ -114,31 +126,18 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
   app.post<{ Params: FormParams; Body: { records: Array<{ values: Record<string, unknown> }> } }>(
     `${base}/bulk`,
     {
-      bodyLimit: 16 * 1024 * 1024,
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      ...bulkLimits,
       schema: {
         tags,
         summary: `Create up to ${maxBulk} records, all or nothing`,
         params: formParams,
-        body: {
+        body: bulkBody({
           type: 'object',
-          required: ['records'],
+          required: ['values'],
           additionalProperties: false,
-          properties: {
-            records: {
-              type: 'array',
-              minItems: 1,
-              maxItems: maxBulk,
-              items: {
-                type: 'object',
-                required: ['values'],
-                additionalProperties: false,
-                properties: { values },
-              },
-            },
-          },
-        },
-        response: { 201: { type: 'object', properties: { records: { type: 'array', items: record } } } },
+          properties: { values },
+        }),
+        response: { 201: bulkResponse },
       },
     },
     async (request, reply) => {
@@ -156,35 +155,18 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
   app.patch<{ Params: FormParams; Body: { records: BulkUpdateItem[] } }>(
     `${base}/bulk`,
     {
-      bodyLimit: 16 * 1024 * 1024,
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      ...bulkLimits,
       schema: {
         tags,
         summary: `Update up to ${maxBulk} records, all or nothing`,
         params: formParams,
-        body: {
+        body: bulkBody({
           type: 'object',
-          required: ['records'],
+          required: ['id', 'version', 'values'],
           additionalProperties: false,
-          properties: {
-            records: {
-              type: 'array',
-              minItems: 1,
-              maxItems: maxBulk,
-              items: {
-                type: 'object',
-                required: ['id', 'version', 'values'],
-                additionalProperties: false,
-                properties: {
-                  id: recordParams.properties.id,
-                  version: { type: 'integer', minimum: 1 },
-                  values,
-                },
-              },
-            },
-          },
-        },
-        response: { 200: { type: 'object', properties: { records: { type: 'array', items: record } } } },
+          properties: { id: recordParams.properties.id, version: { type: 'integer', minimum: 1 }, values },
+        }),
+        response: { 200: bulkResponse },
       },
     },
     async (request) => {
