@@ -1,16 +1,8 @@
 import { beforeAll, expect, it } from 'vitest'
 import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
+import { multipart } from './support/multipart.js'
 import { shopApp } from './support/shop-app.js'
-
-function multipart(name: string, type: string, content: Buffer) {
-  const boundary = '----trellis' + Math.random().toString(16).slice(2)
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: ${type}\r\n\r\n`
-  return {
-    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-  }
-}
 
 describeEachDatabase('attachments', (ctx) => {
   const api = useApi(ctx)

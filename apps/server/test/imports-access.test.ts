@@ -2,21 +2,18 @@ import type { AppDefinition } from '@trellis/form-engine'
 import { beforeAll, expect, it } from 'vitest'
 import { useApi, type Api } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
+import { multipart } from './support/multipart.js'
 import { shopApp } from './support/shop-app.js'
 
 const base = '/api/apps/shop/forms'
 
 async function upload(api: Api, form: string, content: Buffer, token?: string) {
-  const boundary = '----trellis' + Math.random().toString(16).slice(2)
-  const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="data.csv"\r\nContent-Type: text/csv\r\n\r\n`
+  const body = multipart('data.csv', 'text/csv', content)
   const res = await api.app.inject({
     method: 'POST',
     url: `${base}/${form}/imports`,
-    payload: Buffer.concat([Buffer.from(head), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-    headers: {
-      'content-type': `multipart/form-data; boundary=${boundary}`,
-      ...(token ? { authorization: `Bearer ${token}` } : api.headers),
-    },
+    payload: body.payload,
+    headers: { ...body.headers, ...(token ? { authorization: `Bearer ${token}` } : api.headers) },
   })
   return { status: res.statusCode, body: JSON.parse(res.body) }
 }

@@ -63,38 +63,27 @@ export const arithmeticOperators = defineOperators(
       (d, e) =>
         num(a!(d, e)) % num(b!(d, e)),
   },
-  {
-    name: 'min',
-    arity: { min: 0 },
-    js(args) {
-      if (args.length === 2) {
-        const [a, b] = args as [Evaluator, Evaluator]
-        const k = constantOf(b)
-        const key = fieldKeyOf(a)
-        if (k && key !== undefined) {
-          const bound = num(k.value)
-          return (d) => Math.min(num(readField(d, key)), bound)
-        }
-        return (d, e) => Math.min(num(a(d, e)), num(b(d, e)))
-      }
-      return (d, e) => Math.min(...args.map((arg) => num(arg(d, e))))
-    },
-  },
-  {
-    name: 'max',
-    arity: { min: 0 },
-    js(args) {
-      if (args.length === 2) {
-        const [a, b] = args as [Evaluator, Evaluator]
-        const k = constantOf(b)
-        const key = fieldKeyOf(a)
-        if (k && key !== undefined) {
-          const bound = num(k.value)
-          return (d) => Math.max(num(readField(d, key)), bound)
-        }
-        return (d, e) => Math.max(num(a(d, e)), num(b(d, e)))
-      }
-      return (d, e) => Math.max(...args.map((arg) => num(arg(d, e))))
-    },
-  },
+  extremum('min', Math.min),
+  extremum('max', Math.max),
 )
+
+/** `min`/`max`: the common two-argument form against a constant reads the field inline. */
+function extremum(name: 'min' | 'max', pick: (...values: number[]) => number) {
+  return {
+    name,
+    arity: { min: 0 },
+    js(args: Evaluator[]): Evaluator {
+      if (args.length === 2) {
+        const [a, b] = args as [Evaluator, Evaluator]
+        const k = constantOf(b)
+        const key = fieldKeyOf(a)
+        if (k && key !== undefined) {
+          const bound = num(k.value)
+          return (d) => pick(num(readField(d, key)), bound)
+        }
+        return (d, e) => pick(num(a(d, e)), num(b(d, e)))
+      }
+      return (d, e) => pick(...args.map((arg) => num(arg(d, e))))
+    },
+  }
+}
