@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import path from 'node:path'
 import { AppService } from './apps/app-service.js'
@@ -8,6 +7,7 @@ import { UserService } from './auth/user-service.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { DiskFileStore, type FileStore } from './files/file-store.js'
+import { registerSecurityHeaders } from './http/security-headers.js'
 import { errorBodySchema, registerErrorHandling } from './http/errors.js'
 import { registerDesigner } from './plugins/external/designer.js'
 import { registerOpenApi } from './plugins/external/openapi.js'
@@ -55,8 +55,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   await registerOpenApi(app)
 
-  await app.register(helmet, {
-    global: true,
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       // 'unsafe-eval': the designer validates live previews with the same ajv-compiled validators as the
       // server (ajv generates code). Scripts still load only from our origin; no inline script runs.
@@ -68,7 +67,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const users = new UserService(db)
   const access = new AccessService(db)
   const apps = new AppService(db)
-  const records = new RecordsService(db, apps, access)
+  // PGlite runs one statement at a time: a second create in flight would only wait, so it batches instead.
+  const records = new RecordsService(db, apps, access, options.database.kind === 'pglite' ? 1 : 2)
   app.decorate('trellis', { apps, records, users, access })
   await registerAuthentication(app, users)
 

@@ -3,8 +3,11 @@ import type { CompiledForm } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { RecordJson } from './record-json.js'
 
+/** Audit actor taken from each row's `created_by`: one multi-row create may carry several users' rows. */
+export const ACTOR_OF_ROW = Symbol('created_by')
+
 export interface JournalEntry {
-  actor: string | null
+  actor: string | null | typeof ACTOR_OF_ROW
   app: string
   form: CompiledForm
   action: 'create' | 'update' | 'delete' | 'restore'
@@ -45,11 +48,13 @@ export function recordJsonSql(form: CompiledForm, alias: string): RawBuilder<unk
  * and the outbox event for every row it touched. Returns the rows with their JSON in `__json`; no row
  * (a lost optimistic-concurrency race) means no audit entry and no event.
  */
+export type JournaledRow = Record<string, unknown> & { __json: RecordJson }
+
 export async function mutateWithJournal(
   db: DynamicDb,
   mutation: RawBuilder<unknown>,
   entry: JournalEntry,
-): Promise<Array<Record<string, unknown> & { __json: RecordJson }>> {
+): Promise<JournaledRow[]> {
   const before = entry.before === null ? null : JSON.stringify(entry.before)
   const afterInAudit = entry.action === 'delete' ? sql`null::jsonb` : sql`j.__json`
   const payload = JSON.stringify({ app: entry.app, form: entry.form.schema.key, ...entry.payload })
@@ -59,12 +64,13 @@ export async function mutateWithJournal(
       : entry.before
         ? sql`jsonb_build_object('id', j.id::text, 'before', ${before}::jsonb, 'after', j.__json)`
         : sql`jsonb_build_object('id', j.id::text, 'after', j.__json)`
-  const { rows } = await sql<Record<string, unknown> & { __json: RecordJson }>`
+  const actor = entry.actor === ACTOR_OF_ROW ? sql`j.created_by` : sql`${entry.actor}`
+  const { rows } = await sql<JournaledRow>`
     with r as (${mutation}),
     j as (select r.*, ${recordJsonSql(entry.form, 'r')} as __json from r),
     a as (
       insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
-      select ${entry.actor}, ${entry.app}, ${entry.form.schema.key}, j.id::text, ${entry.action}, ${before}::jsonb, ${afterInAudit}
+      select ${actor}, ${entry.app}, ${entry.form.schema.key}, j.id::text, ${entry.action}, ${before}::jsonb, ${afterInAudit}
       from j
     ),
     o as (insert into trellis.outbox (topic, payload) select ${entry.topic}, ${payload}::jsonb || ${eventBody} from j)

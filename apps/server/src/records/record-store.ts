@@ -7,7 +7,8 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { resolveAttachments } from './attachments.js'
 import { translateDbError } from './db-errors.js'
-import { mutateWithJournal, type JournalEntry } from './journal.js'
+import { ACTOR_OF_ROW, mutateWithJournal, type JournalEntry, type JournaledRow } from './journal.js'
+import type { WriteBatcher } from './write-batcher.js'
 import { rowToJson, toColumnValue, type RecordJson, type Row } from './record-json.js'
 import { initialRollupValue, refreshRollupsFor } from './rollups.js'
 
@@ -52,6 +53,8 @@ export class RecordWriter {
     private readonly app: PublishedApp,
     private readonly form: CompiledForm,
     private readonly access: FormAccess = FormAccess.full(form),
+    /** Group commit for concurrent creates (see WriteBatcher); none for writers inside a transaction. */
+    private readonly batcher?: WriteBatcher<unknown[], JournaledRow>,
   ) {}
 
   /** Validates a create body; throws VALIDATION_FAILED with every field error. */
@@ -88,18 +91,36 @@ export class RecordWriter {
       columns.push(spec.column)
       params.push(toColumnValue(value, spec.sqlType))
     }
-    const insert = sql`insert into ${table(this.app, this.form)} (${sql.join(columns.map((c) => sql.ref(c)))})
-      values (${sql.join(params)}) returning *`
-    return this.atomic(db, async (trx) => {
-      const [row] = await this.journaled(
-        trx,
-        insert,
-        { action: 'create', topic: 'record.created', before: null },
-        ctx,
+    const feedsRollups = this.app.rollupsFedBy(this.form.schema.key).length > 0
+    if (this.batcher && !db.isTransaction && !feedsRollups) {
+      const key = `${this.app.key}@${this.app.version}/${this.form.schema.key}(${columns.join(',')})`
+      const row = await this.batcher.submit(
+        key,
+        params,
+        (rows) => this.insertRows(db, columns, rows),
+        async (one) => (await this.insertRows(db, columns, [one]))[0]!,
       )
+      return this.access.present(row.__json)
+    }
+    return this.atomic(db, async (trx) => {
+      const [row] = await this.insertRows(trx, columns, [params])
       await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
       return this.access.present(row!.__json)
     })
+  }
+
+  /** One INSERT of `rows` (each a list of `columns` values) with their audit entries and events, in order. */
+  private async insertRows(db: DynamicDb, columns: string[], rows: unknown[][]) {
+    const insert = sql`insert into ${table(this.app, this.form)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      values ${sql.join(rows.map((params) => sql`(${sql.join(params)})`))} returning *`
+    const created = await this.journaled(db, insert, {
+      action: 'create',
+      topic: 'record.created',
+      before: null,
+      actor: ACTOR_OF_ROW,
+    })
+    // Identity values are drawn in VALUES order, so ascending ids line up with the rows given.
+    return created.sort((a, b) => compareIds(String(a.id), String(b.id)))
   }
 
   /** Reads a record the viewer may see, live or (for restore) in the trash, or throws 404. */
@@ -155,12 +176,13 @@ export class RecordWriter {
     const update = sql`update ${table(this.app, this.form)} set ${sql.join(sets)}
       where id = ${id} and version = ${version} and deleted_at is null returning *`
     return this.atomic(db, async (trx) => {
-      const [row] = await this.journaled(
-        trx,
-        update,
-        { action: 'update', topic: 'record.updated', before, payload: { changed } },
-        ctx,
-      )
+      const [row] = await this.journaled(trx, update, {
+        action: 'update',
+        topic: 'record.updated',
+        before,
+        payload: { changed },
+        actor: ctx.actor,
+      })
       if (!row) throw staleVersion(id, version)
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, row)
       return this.access.present(row.__json)
@@ -184,12 +206,12 @@ export class RecordWriter {
       where id = ${id} and version = ${current.version as number} and deleted_at is null returning *`
     const before = rowToJson(current, this.form)
     return this.atomic(db, async (trx) => {
-      const [row] = await this.journaled(
-        trx,
-        update,
-        { action: 'delete', topic: 'record.deleted', before },
-        ctx,
-      )
+      const [row] = await this.journaled(trx, update, {
+        action: 'delete',
+        topic: 'record.deleted',
+        before,
+        actor: ctx.actor,
+      })
       if (!row) throw staleVersion(id, Number(current.version))
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, undefined)
       return this.access.present(row.__json)
@@ -203,12 +225,12 @@ export class RecordWriter {
       set deleted_at = null, version = version + 1, updated_at = now(), updated_by = ${ctx.actor}
       where id = ${id} and version = ${current.version as number} and deleted_at is not null returning *`
     return this.atomic(db, async (trx) => {
-      const [row] = await this.journaled(
-        trx,
-        update,
-        { action: 'restore', topic: 'record.restored', before: null },
-        ctx,
-      )
+      const [row] = await this.journaled(trx, update, {
+        action: 'restore',
+        topic: 'record.restored',
+        before: null,
+        actor: ctx.actor,
+      })
       if (!row) throw staleVersion(id, Number(current.version))
       await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
       return this.access.present(row.__json)
@@ -240,13 +262,11 @@ export class RecordWriter {
   private async journaled(
     db: DynamicDb,
     mutation: RawBuilder<unknown>,
-    entry: Pick<JournalEntry, 'action' | 'topic' | 'before' | 'payload'>,
-    ctx: WriteContext,
+    entry: Pick<JournalEntry, 'action' | 'topic' | 'before' | 'payload' | 'actor'>,
   ) {
     try {
       return await mutateWithJournal(db, mutation, {
         ...entry,
-        actor: ctx.actor,
         app: this.app.key,
         form: this.form,
       })
@@ -259,6 +279,11 @@ export class RecordWriter {
 /** Sequence behind an auto-number field; the name is derived from validated keys only. */
 export function autoNumberSequence(table: string, column: string): string {
   return `${table}__${column}__seq`.slice(0, 63)
+}
+
+/** Orders bigint ids given as decimal strings without converting them to (lossy) numbers. */
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 }
 
 export function assertId(id: string): void {
