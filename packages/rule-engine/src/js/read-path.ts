@@ -35,8 +35,10 @@ export function readPath(target: unknown, segments: readonly string[]): unknown 
  * directly for a field compared with a constant, saving a closure call per evaluation.
  */
 export function readField(data: unknown, key: string): unknown {
-  if (data === null || data === undefined || !hasOwn.call(data, key)) return null
+  if (data === null || data === undefined) return null
   const value = (data as Record<string, unknown>)[key]
   if (value === undefined) return null
-  return typeof value === 'object' && value !== null ? normalizeRead(value) : value
+  if (typeof value !== 'object' && typeof value !== 'function') return value
+  if (!hasOwn.call(data, key)) return null
+  return value === null ? null : normalizeRead(value)
 }

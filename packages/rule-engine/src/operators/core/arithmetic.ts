@@ -1,6 +1,7 @@
 import { constantOf, fieldKeyOf } from '../../js/constants.js'
 import type { Evaluator } from '../../js/env.js'
 import { readField } from '../../js/read-path.js'
+import { numberish } from '../../js/to-number.js'
 import { defineOperators } from '../operator.js'
 
 /** `+ - * / %`, `min`, `max`: JsonLogic's JavaScript arithmetic (`+` and `*` parse strings). JS only. */
@@ -51,7 +52,7 @@ export const arithmeticOperators = defineOperators(
     arity: { min: 2, max: 2 },
     js([a, b]) {
       const key = fieldKeyOf(a)
-      if (key !== undefined) return (d, e) => num(readField(d, key)) / num(b!(d, e))
+      if (key !== undefined) return (d, e) => num(numberish(readField(d, key))) / num(b!(d, e))
       return (d, e) => num(a!(d, e)) / num(b!(d, e))
     },
   },

@@ -1,5 +1,6 @@
 import { constantOf, fieldKeyOf } from '../../js/constants.js'
 import { readField } from '../../js/read-path.js'
+import { fieldVsConstant } from '../../js/field-vs-constant.js'
 import type { Evaluator } from '../../js/env.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { looseEquals, relational, strictEquals, type RelationalOp } from '../../sql/compare.js'
@@ -70,14 +71,14 @@ const binary = (name: string, forms: BinaryForms, sql: OperatorDefinition['sql']
 const lessThan = specialize({
   both: (a, b) => (d, e) => n(a(d, e)) < n(b(d, e)),
   right: (a, k) => (d, e) => n(a(d, e)) < n(k),
-  field: (key, k) => (d) => n(readField(d, key)) < n(k),
+  field: (key, k) => fieldVsConstant('<', key, k),
   left: (k, b) => (d, e) => n(k) < n(b(d, e)),
 })
 
 const atMost = specialize({
   both: (a, b) => (d, e) => n(a(d, e)) <= n(b(d, e)),
   right: (a, k) => (d, e) => n(a(d, e)) <= n(k),
-  field: (key, k) => (d) => n(readField(d, key)) <= n(k),
+  field: (key, k) => fieldVsConstant('<=', key, k),
   left: (k, b) => (d, e) => n(k) <= n(b(d, e)),
 })
 
@@ -127,7 +128,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => n(a(d, e)) > n(b(d, e)),
       right: (a, k) => (d, e) => n(a(d, e)) > n(k),
-      field: (key, k) => (d) => n(readField(d, key)) > n(k),
+      field: (key, k) => fieldVsConstant('>', key, k),
       left: (k, b) => (d, e) => n(k) > n(b(d, e)),
     },
     relationalSql('>'),
@@ -137,7 +138,7 @@ export const comparisonOperators = defineOperators(
     {
       both: (a, b) => (d, e) => n(a(d, e)) >= n(b(d, e)),
       right: (a, k) => (d, e) => n(a(d, e)) >= n(k),
-      field: (key, k) => (d) => n(readField(d, key)) >= n(k),
+      field: (key, k) => fieldVsConstant('>=', key, k),
       left: (k, b) => (d, e) => n(k) >= n(b(d, e)),
     },
     relationalSql('>='),
