@@ -12,7 +12,8 @@ import { columnArray } from './column-arrays.js'
 /**
  * Inserts validated records with one statement per batch: every column is one array parameter expanded
  * by `unnest` (values never touch the SQL text), and the same statement writes one audit entry and one
- * `record.created` outbox event per record (`mutateWithJournal`), exactly as single creates do. Ids
+ * `record.created` outbox event per record (`mutateWithJournal`), exactly as single creates do (the event
+ * is left out when `events` is false). Ids
  * come from the table's identity; auto-numbers are drawn from their sequence in one round trip.
  */
 export async function insertBatch(
@@ -21,6 +22,7 @@ export async function insertBatch(
   form: CompiledForm,
   records: Array<Record<string, unknown>>,
   actor: string | null,
+  events = true,
 ): Promise<Row[]> {
   if (!records.length) return []
   const fields = [...form.fields.values()].filter((f) => {
@@ -62,6 +64,7 @@ export async function insertBatch(
       action: 'create',
       topic: 'record.created',
       before: null,
+      events,
     })
   } catch (error) {
     throw translateDbError(error, form, app)

@@ -22,7 +22,7 @@ export interface UpdateItem {
  * Applies many partial updates with one statement per batch. Each column carries a "set" flag and a
  * value per row, so rows changing different fields share the statement. Guarded by version like single
  * updates; the statement also writes one audit entry and one `record.updated` event per record with
- * its own before, after and changed fields. A row whose version moved aborts the import (409).
+ * its own before, after and changed fields (no event when `events` is false). A row whose version moved aborts the import (409).
  */
 export async function updateBatch(
   trx: DynamicDb,
@@ -30,6 +30,7 @@ export async function updateBatch(
   form: CompiledForm,
   items: UpdateItem[],
   actor: string | null,
+  events = true,
 ): Promise<void> {
   if (!items.length) return
   for (const item of items) {
@@ -100,6 +101,7 @@ export async function updateBatch(
         insert into trellis.outbox (topic, payload)
         select 'record.updated', ${meta}::jsonb || jsonb_build_object(
           'changed', j.__changed, 'id', j.id::text, 'before', j.__before, 'after', j.__json) from j
+        where ${events}
       )
       select * from j`.execute(trx)
     rows = result.rows

@@ -27,6 +27,11 @@ export interface RunOptions {
   dryRun?: boolean
   /** Relation field → key field of the related form that the cells name (`customer` → `phone`). */
   relations?: Record<string, string>
+  /**
+   * Emit `record.created`/`record.updated` outbox events for the imported records, so rules and
+   * webhooks react to them as to records entered by hand. Default false: an import is usually history.
+   */
+  events?: boolean
 }
 
 /** One distinct record of the file, after merging the rows that share its key. */
@@ -86,6 +91,7 @@ export async function runImport(
     if (row.cells) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
     else late.set(row.line, reason)
   }
+  const events = options.events ?? false
   const columnName = (index: number | undefined) => (index === undefined ? undefined : job.headers[index])
 
   try {
@@ -181,8 +187,8 @@ export async function runImport(
             }
           }
           try {
-            await insertBatch(trx, app, form, inserts, ctx.actor)
-            await updateBatch(trx, app, form, updates, ctx.actor)
+            await insertBatch(trx, app, form, inserts, ctx.actor, events)
+            await updateBatch(trx, app, form, updates, ctx.actor, events)
           } catch (error) {
             if (error instanceof AppError && error.statusCode < 500) {
               throw new AppError(
@@ -204,6 +210,7 @@ export async function runImport(
             source: `import:${job.id}`,
             file: job.name,
             keys: options.keys,
+            events,
             ...result,
             rejections: result.rejections.slice(0, 20),
           })}::jsonb)`.execute(trx)

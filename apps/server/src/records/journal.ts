@@ -16,6 +16,8 @@ export interface JournalEntry {
   before: RecordJson | null
   /** Extra outbox payload, e.g. `{ changed: [...] }`. */
   payload?: Record<string, unknown>
+  /** False: audit entries only, no outbox event (an import of history that rules must not react to). */
+  events?: boolean
 }
 
 const isoFormat = sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
@@ -73,7 +75,8 @@ export async function mutateWithJournal(
       select ${actor}, ${entry.app}, ${entry.form.schema.key}, j.id::text, ${entry.action}, ${before}::jsonb, ${afterInAudit}
       from j
     ),
-    o as (insert into trellis.outbox (topic, payload) select ${entry.topic}, ${payload}::jsonb || ${eventBody} from j)
+    o as (insert into trellis.outbox (topic, payload) select ${entry.topic}, ${payload}::jsonb || ${eventBody} from j
+      where ${entry.events !== false})
     select * from j`.execute(db)
   return rows
 }

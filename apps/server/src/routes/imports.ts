@@ -44,6 +44,12 @@ const runBody = {
     policy: { type: 'object', additionalProperties: policy },
     defaultPolicy: policy,
     dryRun: { type: 'boolean', default: false },
+    events: {
+      type: 'boolean',
+      default: false,
+      description:
+        'emit record.created/updated events so rules and webhooks react (default: history, no events)',
+    },
     relations: {
       type: 'object',
       description: 'relation field → key field of the related form named by the cells (customer → phone)',
