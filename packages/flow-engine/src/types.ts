@@ -38,7 +38,15 @@ export type TimeSpec =
 
 export type StartTrigger =
   | { kind: 'manual' }
-  | { kind: 'record_event'; form: string; event: 'created' | 'updated' | 'deleted' }
+  | {
+      kind: 'record_event'
+      form: string
+      event: 'created' | 'updated' | 'deleted'
+      /** For `updated`: start only when one of these fields changed. */
+      fields?: string[]
+      /** JsonLogic on the record (after the change; before it for a delete); absent = always. */
+      condition?: JsonLogic
+    }
   | { kind: 'rule'; rule?: string }
 
 export interface StartConfig {

@@ -15,6 +15,7 @@ import { AppError } from '../http/errors.js'
 import { RecordReader } from '../records/record-reader.js'
 import { AddressPolicy } from './address-policy.js'
 import { systemClock, type Clock } from './clock.js'
+import type { FlowStarts } from './flow-starts.js'
 import { JobStore, type JobState } from './job-store.js'
 import { storedMessages, type NotificationChannel } from './notification-channel.js'
 import { matchingRecordIds } from './record-query.js'
@@ -51,6 +52,8 @@ export class Automation {
   clock: Clock
   readonly jobs: JobStore
   readonly catalog: RuleCatalog
+  /** Set by the flows module: record events start flows, rules' `start_flow` actions reach them. */
+  flows: FlowStarts | undefined
   private readonly policy: AddressPolicy
   private background: AutomationWorker | undefined
   private defaultWorker: AutomationWorker | undefined
@@ -75,6 +78,7 @@ export class Automation {
       channel: this.options.channel ?? storedMessages,
       policy: this.policy,
       webhookSecret: this.options.webhookSecret,
+      flows: () => this.flows,
     }
   }
 

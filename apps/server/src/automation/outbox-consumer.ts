@@ -13,6 +13,7 @@ import { rowToJson } from '../records/record-json.js'
 import { RecordReader } from '../records/record-reader.js'
 import { RecordWriter } from '../records/record-store.js'
 import { applyEffects, markCause } from './effects.js'
+import type { FlowStarts } from './flow-starts.js'
 import type { JobStore, NewJob } from './job-store.js'
 import type { NotificationChannel } from './notification-channel.js'
 import { RuleCatalog, type CatalogSnapshot } from './rule-catalog.js'
@@ -62,6 +63,8 @@ export async function consumeOutbox(
      * consumes again without `inline`, which turns every match into a job (retries, dead letters).
      */
     inline?: { channel: NotificationChannel }
+    /** Flows whose start listens to record events start here, in this transaction (exactly once). */
+    flows?: FlowStarts
   },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -134,6 +137,48 @@ export async function consumeOutbox(
             event: { kind, before: event.before, after: event.after, changed: event.changed },
           },
         })
+      }
+      if (options.flows?.listens(rules.app, row.payload.form)) {
+        if (!complete) {
+          const current = await readRecord(trx, rules.app, row.payload.form, row.payload.id)
+          if (!current) continue
+          event = { ...event, before: { ...current, ...event.before }, after: current }
+          complete = true
+        }
+        const flowEvent = { ...event, eventId: row.id, recordId: row.payload.id }
+        for (const flow of options.flows.matching(rules.app, flowEvent, now)) {
+          const base = {
+            app: row.payload.app,
+            rule: `flow:${flow}`,
+            recordId: row.payload.id,
+            occurrence: `event:${row.id}`,
+            depth,
+            at: now,
+          }
+          if (depth >= options.maxDepth) {
+            logged.push({
+              ...base,
+              outcome: 'loop_stopped',
+              error: {
+                code: 'RULE_LOOP',
+                message: `Automation chain deeper than ${options.maxDepth} (last: ${row.cause?.rule})`,
+              },
+            })
+            continue
+          }
+          // Records the flow writes at once (service tasks) carry the chain's depth, like a rule's.
+          await markCause(trx, { app: row.payload.app, rule: `flow:${flow}`, job: null, depth: depth + 1 })
+          const started = await options.flows.startOnEvent(trx, rules.app, flow, flowEvent, now)
+          logged.push(
+            'error' in started
+              ? { ...base, outcome: 'failed', error: started.error }
+              : {
+                  ...base,
+                  outcome: started.instanceId ? 'succeeded' : 'skipped',
+                  effects: { instance: started.instanceId },
+                },
+          )
+        }
       }
     }
     await jobs.enqueue(trx, pending, now)

@@ -12,6 +12,7 @@ import { RecordReader } from '../records/record-reader.js'
 import type { AddressPolicy } from './address-policy.js'
 import type { Clock } from './clock.js'
 import { applyEffects, markCause } from './effects.js'
+import type { FlowStarts } from './flow-starts.js'
 import { FencedError, type Job, type JobStore } from './job-store.js'
 import type { NotificationChannel } from './notification-channel.js'
 import { RuleCatalog, type AppRules, type CatalogSnapshot } from './rule-catalog.js'
@@ -26,6 +27,8 @@ export interface RunnerDeps {
   channel: NotificationChannel
   policy: AddressPolicy
   webhookSecret: string | undefined
+  /** Flows, once the flows module has registered itself (record-event starts, `start_flow`). */
+  flows?: () => FlowStarts | undefined
 }
 
 export type JobResult = 'done' | 'retry' | 'dead' | 'fenced'

@@ -75,6 +75,7 @@ export class AutomationWorker {
         batch: this.options.eventBatch,
         maxDepth: this.options.maxDepth,
         ...(inline ? { inline: { channel: this.deps.channel } } : {}),
+        ...(this.deps.flows?.() ? { flows: this.deps.flows()! } : {}),
       })
     for (let n = -1; n !== 0; events += n) {
       // The fast path runs database-only rules inline; if anything in the batch fails, the batch is

@@ -6,6 +6,7 @@ import * as jobs0003 from './migrations/0003-jobs.js'
 import * as auth0006 from './migrations/0006-auth.js'
 import * as privacy0007 from './migrations/0007-privacy.js'
 import * as flows0008 from './migrations/0008-flows.js'
+import * as flowStarts0010 from './migrations/0010-flow-starts.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0006-auth': auth0006,
   '0007-privacy': privacy0007,
   '0008-flows': flows0008,
+  '0010-flow-starts': flowStarts0010,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

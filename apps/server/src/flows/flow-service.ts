@@ -9,9 +9,9 @@ import { AppError } from '../http/errors.js'
 import type { RecordsService } from '../records/records-service.js'
 import { assertFlowsValid, findFlow } from './flow-definitions.js'
 import { instanceJson, stepsOf } from './instance-json.js'
+import { FlowStarter, refused, startInstance } from './flow-starts.js'
 import {
   advanceInstance,
-  insertInstance,
   normalizeInstance,
   readInstance,
   StaleInstanceError,
@@ -35,19 +35,6 @@ export interface CompleteInput {
 /** Optimistic writes that lose a race are retried from a fresh read this many times, then answer 409. */
 const ATTEMPTS = 3
 
-/** Rejections that mean "the request was wrong" rather than "someone else got there first". */
-const badRequest = new Set(['outcome_not_allowed', 'nothing_to_return_to', 'no_start'])
-
-function refused(rejection: { code: string; message: string }): AppError {
-  return new AppError(
-    badRequest.has(rejection.code) ? 422 : 409,
-    'FLOW_EVENT_REFUSED',
-    rejection.message,
-    undefined,
-    { reason: rejection.code },
-  )
-}
-
 /**
  * The server side of flows: instances stored with their definition, effects carried out in the
  * transaction that writes the state, a task inbox and durable timers. `clock` is replaceable so tests
@@ -56,6 +43,8 @@ function refused(rejection: { code: string; message: string }): AppError {
 export class FlowService {
   clock: Clock = systemClock
   readonly actions: ServiceActions
+  /** Starts by record events and rules (registered with automation in routes/flows.ts). */
+  readonly starter: FlowStarter
   private timer: NodeJS.Timeout | undefined
 
   constructor(
@@ -65,6 +54,7 @@ export class FlowService {
     private readonly access: AccessService,
   ) {
     this.actions = new ServiceActions(apps)
+    this.starter = new FlowStarter(this.actions)
   }
 
   /** Admins, and members of the app under any role. */
@@ -101,33 +91,24 @@ export class FlowService {
       record = await this.records.get(appKey, form, input.recordId, {}, { actor: viewer.username, viewer })
     }
     const now = this.clock.now()
-    const id = await this.db.transaction().execute(async (trx) => {
-      const row = await insertInstance(trx, {
-        app: appKey,
-        flow,
-        recordForm: record ? form! : null,
-        recordId: record ? String(record.id) : null,
-        startedBy: viewer.username,
-        now,
-      })
-      const result = await advanceInstance(
-        trx,
-        row,
-        {
-          kind: 'start',
-          at: now.toISOString(),
-          instanceId: row.id,
-          ...(record ? { record } : {}),
-          ...(input.variables ? { variables: input.variables } : {}),
-          by: viewer.userId,
-        },
-        viewer.username,
-        now,
-        this.actions,
-      )
-      if (result.rejected) throw refused(result.rejected)
-      return row.id
-    })
+    const id = await this.db.transaction().execute(
+      async (trx) =>
+        (await startInstance(
+          trx,
+          {
+            app: appKey,
+            flow,
+            form: record ? form! : null,
+            recordId: record ? String(record.id) : null,
+            ...(record ? { record } : {}),
+            ...(input.variables ? { variables: input.variables } : {}),
+            startedBy: viewer.username,
+            by: viewer.userId,
+          },
+          now,
+          this.actions,
+        ))!,
+    )
     return this.detail(id, viewer)
   }
 

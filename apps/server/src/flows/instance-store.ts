@@ -54,17 +54,20 @@ export async function insertInstance(
     recordForm: string | null
     recordId: string | null
     startedBy: string | null
+    /** Unique per app (flows started by events and rules); a used key inserts nothing → undefined. */
+    startKey?: string | null
     now: Date
   },
-): Promise<InstanceRow> {
+): Promise<InstanceRow | undefined> {
   const { rows } = await sql<InstanceRow>`insert into trellis.flow_instances
     (app_key, flow_key, flow_version, definition, record_form, record_id, status, state, version, started_by,
-     created_at, updated_at)
+     start_key, created_at, updated_at)
     values (${input.app}, ${input.flow.key}, ${input.flow.version}, ${JSON.stringify(input.flow)}::jsonb,
       ${input.recordForm}, ${input.recordId}, 'starting', 'null'::jsonb, 0, ${input.startedBy},
-      ${iso(input.now)}::timestamptz, ${iso(input.now)}::timestamptz)
+      ${input.startKey ?? null}, ${iso(input.now)}::timestamptz, ${iso(input.now)}::timestamptz)
+    on conflict do nothing
     returning *`.execute(db)
-  return normalizeInstance(rows[0]!)
+  return rows[0] && normalizeInstance(rows[0])
 }
 
 /**

@@ -36,6 +36,8 @@ export async function registerFlowRoutes(app: FastifyInstance, db: DynamicDb): P
   const { apps, records, access } = app.trellis
   const flows = new FlowService(db, apps, records, access)
   app.decorate('flows', flows)
+  // Record events and rules' start_flow actions reach flows through automation (registered before us).
+  if (app.hasDecorator('automation')) app.automation.flows = flows.starter
   app.addHook('onClose', async () => flows.stop())
 
   // Publishing is refused while a flow of the draft has errors. A hook rather than a change to the

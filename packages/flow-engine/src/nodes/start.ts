@@ -28,6 +28,8 @@ export const startNode: NodeType<StartNode> = {
               kind: { const: 'record_event' },
               form: { type: 'string', minLength: 1 },
               event: { enum: ['created', 'updated', 'deleted'] },
+              fields: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+              condition: {},
             },
             additionalProperties: false,
           },
@@ -41,8 +43,20 @@ export const startNode: NodeType<StartNode> = {
       },
     },
   },
-  validate(node, { graph }) {
+  validate(node, { graph, checkLogic }) {
     const issues: FlowIssue[] = []
+    const trigger = node.config?.trigger
+    if (trigger?.kind === 'record_event' && trigger.condition !== undefined) {
+      const problem = checkLogic(trigger.condition)
+      if (problem)
+        issues.push({
+          code: 'bad_condition',
+          severity: 'error',
+          message: problem,
+          path: nodePath(node.id, 'config.trigger.condition'),
+          nodeId: node.id,
+        })
+    }
     if ((graph.incoming.get(node.id) ?? []).length > 0)
       issues.push({
         code: 'start_has_incoming',
