@@ -14,6 +14,12 @@ export interface CompileOptions {
    * aggregation, so a viewer's totals only ever count rows they may see.
    */
   rowScope?: JsonLogic
+  /**
+   * Row scopes of the forms a pivot reads besides its source rows, by form key (`$user` values already bound).
+   * A joined record outside its form's scope reads as an empty relation (as the records API embeds it as
+   * null); a `related` aggregate only counts related records inside theirs. `false` hides a whole form.
+   */
+  formScopes?: Record<string, JsonLogic>
   /** Caps the result rows: the host asks for one more than it accepts to detect an oversized pivot. */
   maxRows?: number
   /** Evaluation instant and `$…` variables for conditions (`{"now": []}`, `$user.store`). */
@@ -59,13 +65,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function preparePivot(spec: PivotSpec, schema: PivotSchema, options: CompileOptions = {}): Prepared {
   if (!isObject(spec)) fail('invalid_spec', 'A pivot spec is an object', '')
   checkDbSchema(schema.dbSchema)
-  const resolver = new FieldResolver(schema, spec, timeZoneOf(schema))
-  for (const key of ['rows', 'columns', 'measures', 'sort', 'top'] as const) {
-    if (spec[key] !== undefined && !Array.isArray(spec[key])) fail('invalid_spec', `${key} is a list`, key)
-  }
   const extra = {
     ...(options.now ? { now: options.now } : {}),
     ...(options.context ? { context: options.context } : {}),
+  }
+  const resolver = new FieldResolver(schema, spec, timeZoneOf(schema), {
+    ...(options.formScopes ? { formScopes: options.formScopes } : {}),
+    ...extra,
+  })
+  for (const key of ['rows', 'columns', 'measures', 'sort', 'top'] as const) {
+    if (spec[key] !== undefined && !Array.isArray(spec[key])) fail('invalid_spec', `${key} is a list`, key)
   }
   const where: RawBuilder<unknown>[] = []
   for (const [logic, path] of [

@@ -14,6 +14,7 @@ import type { AppService } from '../apps/app-service.js'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
+import type { Viewer } from '../auth/viewer.js'
 import type { RecordJson } from '../records/record-json.js'
 import type { RecordsService } from '../records/records-service.js'
 import { defaultPivotLimits, type PivotLimits } from './pivot-limits.js'
@@ -22,8 +23,12 @@ import { runGuarded } from './run-guarded.js'
 export interface PivotRequest {
   spec: PivotSpec
   locale?: Locale
-  /** The viewer's row scope on the source form (see rowScopeFor). */
+  /** The viewer's row scope on the source form (see pivotAccessFor). */
   rowScope?: JsonLogic
+  /** The viewer's row scopes of the other forms, by form key (see pivotAccessFor). */
+  formScopes?: Record<string, JsonLogic>
+  /** Who asks: the drill-down's page of records is read, shaped and masked with their access. */
+  viewer?: Viewer
   now?: Date
 }
 
@@ -73,8 +78,7 @@ export class PivotService {
     this.guardShape(request.spec)
     const compiled = reportErrors(() =>
       compilePivot(request.spec, this.schemaOf(app), {
-        ...(request.rowScope !== undefined ? { rowScope: request.rowScope } : {}),
-        ...(request.now ? { now: request.now } : {}),
+        ...accessOptions(request),
         maxRows: this.limits.maxCells + 1,
       }),
     )
@@ -99,8 +103,7 @@ export class PivotService {
     this.guardShape(request.spec)
     const compiled = reportErrors(() =>
       compileDrill(request.spec, request.cell, this.schemaOf(app), {
-        ...(request.rowScope !== undefined ? { rowScope: request.rowScope } : {}),
-        ...(request.now ? { now: request.now } : {}),
+        ...accessOptions(request),
         limit: request.limit ?? 50,
       }),
     )
@@ -116,13 +119,23 @@ export class PivotService {
       // Ids are written the way the source form's condition scope types them (text or number).
       const textIds = app.form(request.spec.source).scope.fields.id?.type === 'text'
       const ids = rows.map((r) => (textIds ? String(r.id) : Number(r.id)))
-      const page = await this.records.list(app.key, request.spec.source, {
-        filter: { in: [{ var: 'id' }, ids] },
-        limit: ids.length,
-      })
+      const page = await this.records.list(
+        app.key,
+        request.spec.source,
+        { filter: { in: [{ var: 'id' }, ids] }, limit: ids.length },
+        request.viewer ? { actor: request.viewer.userId, viewer: request.viewer } : undefined,
+      )
       records = page.records
     }
     return { filter: compiled.filter, count, records }
+  }
+}
+
+function accessOptions(request: PivotRequest) {
+  return {
+    ...(request.rowScope !== undefined ? { rowScope: request.rowScope } : {}),
+    ...(request.formScopes !== undefined ? { formScopes: request.formScopes } : {}),
+    ...(request.now ? { now: request.now } : {}),
   }
 }
 

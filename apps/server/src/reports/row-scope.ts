@@ -2,78 +2,175 @@ import type { PivotSpec } from '@trellis/report-engine'
 import type { JsonLogic } from '@trellis/rule-engine'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { PublishedApp } from '../apps/published-app.js'
+import type { FormAccess } from '../auth/access.js'
 import { requireScope } from '../auth/authenticate.js'
-import { userContext } from '../auth/viewer.js'
+import { userContext, type Viewer } from '../auth/viewer.js'
 import { AppError } from '../http/errors.js'
 
+/** What a pivot compiles with for one viewer: `CompileOptions.rowScope` and `formScopes`. */
+export interface PivotAccess {
+  /** The viewer's row scope on the source form, `$user` bound; none for full access. */
+  rowScope?: JsonLogic
+  /** Row scopes of every other form of the app the viewer is restricted on (`false`: may not read it). */
+  formScopes?: Record<string, JsonLogic>
+  viewer: Viewer
+}
+
+/** A form a viewer may not read at all: a join into it reads as an empty relation. */
+const NOTHING: JsonLogic = false
+
 /**
- * Row-level access for pivots: the viewer's row scope on the source form, with `$user` values bound, which
- * the pivot AND-s into the source filter before aggregation (`CompileOptions.rowScope`), so totals never
- * count rows the viewer may not see. Full-access viewers get none.
+ * Row-level access for pivots and drill-downs. The source form's scope is AND-ed into the source filter
+ * before aggregation; every other form's scope goes into its join (a record outside it reads as an empty
+ * relation, as `expand` embeds it as null) and into `related` aggregates (only records inside are counted).
+ * So a clerk's totals only ever count, group by and filter on what the clerk may see.
  *
- * For role-based viewers the spec must stay on the source form (no joins through relations, no related or
- * window values: those would read other forms' rows outside their own scopes) and may not use hidden or
- * masked fields anywhere — refused with 403 PIVOT_SCOPE_UNSUPPORTED / FIELD_UNKNOWN rather than leaking.
+ * Before compiling, every field the spec reads is checked per form along its path: a form the role may not
+ * read is 403 FORBIDDEN; a hidden or masked field (used as a dimension, measure, filter, join or window
+ * field, which would let its values be inferred) is 400 FIELD_UNKNOWN, as in the records API.
  */
-export async function rowScopeFor(
+export async function pivotAccessFor(
   server: FastifyInstance,
   request: FastifyRequest,
   app: PublishedApp,
-  form: string,
-  spec?: PivotSpec,
-): Promise<JsonLogic | undefined> {
+  spec: PivotSpec,
+): Promise<PivotAccess> {
   const viewer = requireScope(request, 'records:read')
+  return pivotAccessOf(server, viewer, app, spec)
+}
+
+/** As pivotAccessFor, for a viewer already authenticated (dashboard widgets, exports). */
+export async function pivotAccessOf(
+  server: FastifyInstance,
+  viewer: Viewer,
+  app: PublishedApp,
+  spec: PivotSpec,
+  action: 'read' | 'export' = 'read',
+): Promise<PivotAccess> {
   const accessOf = await server.trellis.access.resolver(app, viewer)
-  if (!app.hasForm(form)) return undefined
-  const access = accessOf(app.form(form))
-  if (access.full) return undefined
-  access.require('read')
-  if (spec) {
-    if (spec.related && Object.keys(spec.related).length) refuse('related values read other forms')
-    if (spec.windows && Object.keys(spec.windows).length)
-      refuse('window values are not available to roles yet')
-    for (const ref of fieldRefs(spec)) {
-      if (ref.includes('.')) refuse(`"${ref}" joins another form`)
-      if (!access.canSortOrFilter(ref)) {
-        throw new AppError(400, 'FIELD_UNKNOWN', `Unknown field "${ref}"`, 'spec')
-      }
+  const source = typeof spec?.source === 'string' && app.hasForm(spec.source) ? spec.source : undefined
+  // An unknown source form is left for the engine to report (404 PIVOT_INVALID).
+  if (!source) return { viewer }
+  const sourceAccess = accessOf(app.form(source))
+  if (sourceAccess.full) return { viewer }
+  sourceAccess.require('read')
+  if (action !== 'read') sourceAccess.require(action)
+  const formAccess = (key: string): FormAccess | undefined =>
+    app.hasForm(key) ? accessOf(app.form(key)) : undefined
+
+  checkFields(app, spec, source, formAccess)
+
+  const user = userContext(viewer)
+  const formScopes: Record<string, JsonLogic> = {}
+  for (const form of app.definition.forms) {
+    const access = formAccess(form.key)
+    if (!access || form.archived) continue
+    if (!access.can('read')) formScopes[form.key] = NOTHING
+    else {
+      const scope = access.scopeLogic(user)
+      if (scope !== undefined) formScopes[form.key] = scope
     }
   }
-  return access.scopeLogic(userContext(viewer))
+  const rowScope = sourceAccess.scopeLogic(user)
+  return { viewer, formScopes, ...(rowScope !== undefined ? { rowScope } : {}) }
 }
 
-function refuse(why: string): never {
-  throw new AppError(
-    403,
-    'PIVOT_SCOPE_UNSUPPORTED',
-    `This pivot is not available to your role: ${why}`,
-    'spec',
-  )
+function unknownField(ref: string, path: string): never {
+  throw new AppError(400, 'FIELD_UNKNOWN', `Unknown field "${ref}"`, path)
 }
 
-/** Every field a spec reads: dimensions, measures, offsets and the vars of its conditions. */
-function fieldRefs(spec: PivotSpec): string[] {
-  const refs: string[] = []
-  const vars = (logic: unknown) => {
-    if (Array.isArray(logic)) logic.forEach(vars)
-    else if (logic && typeof logic === 'object') {
-      for (const [op, arg] of Object.entries(logic)) {
-        if (op === 'var') {
-          const name = Array.isArray(arg) ? arg[0] : arg
-          if (typeof name === 'string' && name !== '' && !name.startsWith('$')) refs.push(name)
-        } else vars(arg)
-      }
+/** Walks every field reference through its forms, refusing unreadable forms and hidden or masked fields. */
+function checkFields(
+  app: PublishedApp,
+  spec: PivotSpec,
+  source: string,
+  formAccess: (key: string) => FormAccess | undefined,
+): void {
+  const related = spec.related && typeof spec.related === 'object' ? spec.related : {}
+  const readable = (key: string) => {
+    const access = formAccess(key)
+    access?.require('read')
+    return access
+  }
+  const checkPath = (ref: string, path: string) => {
+    if (ref.startsWith('window:')) return // its own fields are checked with spec.windows
+    const parts = ref.split('.')
+    const sourceForm = app.form(source)
+    if (parts.length === 2 && Object.hasOwn(related, parts[0]!) && !sourceForm.fields.has(parts[0]!)) return
+    let formKey = source
+    for (const [i, key] of parts.entries()) {
+      const access = readable(formKey)
+      if (!access) return // unknown forms and fields are the engine's to report
+      if (!access.canSortOrFilter(key)) unknownField(ref, path)
+      if (i === parts.length - 1) return
+      const field = app.form(formKey).fields.get(key)
+      if (field?.type !== 'relation' || !field.relation) return
+      formKey = field.relation.form
     }
   }
-  for (const d of [...(spec.rows ?? []), ...(spec.columns ?? [])]) {
-    if ('field' in d) refs.push(d.field)
-    if ('offset' in d) refs.push(d.offset.from, d.offset.to)
-    if ('cases' in d) d.cases.forEach((c) => vars(c.when))
+  for (const [ref, path] of fieldRefs(spec)) checkPath(ref, path)
+
+  for (const [name, rel] of Object.entries(related)) {
+    const path = `spec.related.${name}`
+    if (typeof rel?.form !== 'string' || !app.hasForm(rel.form)) continue
+    const access = readable(rel.form)!
+    const fields: Array<[unknown, string]> = [[rel.via, `${path}.via`]]
+    for (const [key, value] of Object.entries(rel.values ?? {}))
+      fields.push([value?.field, `${path}.values.${key}.field`])
+    for (const ref of varsIn(rel.filter)) fields.push([ref, `${path}.filter`])
+    for (const [ref, at] of fields) {
+      if (typeof ref === 'string' && !access.canSortOrFilter(ref)) unknownField(ref, at)
+    }
   }
-  for (const m of spec.measures) {
-    if ('field' in m && m.field) refs.push(m.field)
-    if ('where' in m) vars(m.where)
+}
+
+/** Every field a spec reads from its source side: dimensions, measures, offsets, windows and conditions. */
+function fieldRefs(spec: PivotSpec): Array<[string, string]> {
+  const refs: Array<[string, string]> = []
+  const add = (ref: unknown, path: string) => {
+    if (typeof ref === 'string' && ref !== '') refs.push([ref, path])
   }
-  vars(spec.filter)
+  const addVars = (logic: unknown, path: string) => varsIn(logic).forEach((ref) => add(ref, path))
+  ;(['rows', 'columns'] as const).forEach((axis) => {
+    ;(Array.isArray(spec[axis]) ? spec[axis] : []).forEach((d, i) => {
+      const path = `spec.${axis}.${i}`
+      if (!d || typeof d !== 'object') return
+      if ('field' in d) add(d.field, `${path}.field`)
+      if ('offset' in d) {
+        add(d.offset?.from, `${path}.offset.from`)
+        add(d.offset?.to, `${path}.offset.to`)
+      }
+      if ('cases' in d && Array.isArray(d.cases))
+        d.cases.forEach((c, j) => addVars(c?.when, `${path}.cases.${j}.when`))
+    })
+  })
+  ;(Array.isArray(spec.measures) ? spec.measures : []).forEach((m, i) => {
+    if (!m || typeof m !== 'object') return
+    if ('field' in m) add(m.field, `spec.measures.${i}.field`)
+    if ('where' in m) addVars(m.where, `spec.measures.${i}.where`)
+  })
+  for (const [name, w] of Object.entries(
+    spec.windows && typeof spec.windows === 'object' ? spec.windows : {},
+  )) {
+    add(w?.field, `spec.windows.${name}.field`)
+    if (w && 'partitionBy' in w && Array.isArray(w.partitionBy))
+      w.partitionBy.forEach((p, i) => add(p, `spec.windows.${name}.partitionBy.${i}`))
+  }
+  addVars(spec.filter, 'spec.filter')
   return refs
+}
+
+/** The field names a JsonLogic condition reads (`$…` variables excluded). */
+function varsIn(logic: unknown, into: string[] = []): string[] {
+  if (Array.isArray(logic)) logic.forEach((item) => varsIn(item, into))
+  else if (logic && typeof logic === 'object') {
+    for (const [op, arg] of Object.entries(logic)) {
+      if (op === 'var') {
+        const name = Array.isArray(arg) ? arg[0] : arg
+        if (typeof name === 'string' && name !== '' && !name.startsWith('$')) into.push(name)
+        else varsIn(arg, into)
+      } else varsIn(arg, into)
+    }
+  }
+  return into
 }

@@ -4,7 +4,7 @@ import type { AppService } from '../apps/app-service.js'
 import type { Database } from '../db/database.js'
 import type { RecordsService } from '../records/records-service.js'
 import { PivotService } from '../reports/pivot-service.js'
-import { rowScopeFor } from '../reports/row-scope.js'
+import { pivotAccessFor } from '../reports/row-scope.js'
 
 const appParams = {
   type: 'object',
@@ -67,11 +67,11 @@ export function registerReportRoutes(
     },
     async (request) => {
       const published = await service.app(request.params.app)
-      const rowScope = await rowScopeFor(app, request, published, request.body.spec.source, request.body.spec)
+      const access = await pivotAccessFor(app, request, published, request.body.spec)
       return service.pivot(published, {
         spec: request.body.spec,
         ...(request.body.locale ? { locale: request.body.locale } : {}),
-        ...(rowScope !== undefined ? { rowScope } : {}),
+        ...access,
       })
     },
   )
@@ -118,12 +118,12 @@ export function registerReportRoutes(
     },
     async (request) => {
       const published = await service.app(request.params.app)
-      const rowScope = await rowScopeFor(app, request, published, request.body.spec.source, request.body.spec)
+      const access = await pivotAccessFor(app, request, published, request.body.spec)
       return service.drill(published, {
         spec: request.body.spec,
         cell: request.body.cell,
         ...(request.body.limit ? { limit: request.body.limit } : {}),
-        ...(rowScope !== undefined ? { rowScope } : {}),
+        ...access,
       })
     },
   )

@@ -8,7 +8,13 @@ import {
   type LocalizedText,
   type SelectOption,
 } from '@trellis/form-engine'
-import { ConditionError, conditionToSql, type JsonLogic, type SqlField } from '@trellis/rule-engine'
+import {
+  ConditionError,
+  conditionToSql,
+  type ConditionContext,
+  type JsonLogic,
+  type SqlField,
+} from '@trellis/rule-engine'
 import { sql, type RawBuilder } from 'kysely'
 import { fail, ReportError } from '../errors.js'
 import type { PivotSchema } from '../schema.js'
@@ -96,6 +102,7 @@ export class FieldResolver {
     readonly schema: PivotSchema,
     readonly spec: PivotSpec,
     readonly timeZone: string,
+    private readonly access: FormScopes = {},
   ) {
     this.source = findForm(schema, spec.source, 'source')
     this.sourceColumns = liveColumns(schema, this.source)
@@ -175,13 +182,31 @@ export class FieldResolver {
     if (existing) return existing
     const form = findForm(this.schema, field.relation!.form, path)
     const alias = `j${this.joins.size}`
-    // Soft-deleted targets behave as an empty relation, as they do in the records API.
+    // Soft-deleted targets, and targets outside the viewer's row scope of their form, behave as an empty
+    // relation, as they do in the records API.
+    const scoped = this.formScope(form, alias, `${path}.scope`)
     const joinSql = sql`left join ${this.table(form)} as ${sql.id(alias)} on ${sql.ref(`${alias}.id`)} = ${sql.ref(
       `${fromAlias}.${fk.column}`,
-    )} and ${sql.ref(`${alias}.deleted_at`)} is null`
+    )} and ${sql.ref(`${alias}.deleted_at`)} is null${scoped ? sql` and ${scoped}` : sql``}`
     const join: Join = { alias, form, columns: liveColumns(this.schema, form), sql: joinSql }
     this.joins.set(path, join)
     return join
+  }
+
+  /** A form's row scope as SQL over `alias`, or undefined when the viewer sees all of it. */
+  private formScope(form: FormSchema, alias: string, path: string): RawBuilder<unknown> | undefined {
+    const scopes = this.access.formScopes
+    if (!scopes || !Object.prototype.hasOwnProperty.call(scopes, form.key)) return undefined
+    const logic = scopes[form.key]
+    if (logic === undefined || logic === null) return undefined
+    const fields = toConditionScope(form, { alias, app: this.schema.app }).fields
+    const scope = {
+      fields,
+      timeZone: this.timeZone,
+      ...(this.access.now ? { now: this.access.now } : {}),
+      ...(this.access.context ? { context: this.access.context } : {}),
+    }
+    return sql`(${condition(logic, scope, path)})`
   }
 
   private resolveRelated(
@@ -272,6 +297,9 @@ export class FieldResolver {
       }
     }
     let where = sql`c.deleted_at is null`
+    // Only related records inside the viewer's row scope of their form are aggregated.
+    const scoped = this.formScope(form, 'c', `${path}.scope`)
+    if (scoped) where = sql`${where} and ${scoped}`
     if (related.filter !== undefined && related.filter !== null) {
       where = sql`${where} and (${condition(related.filter, { fields: scope.fields, timeZone: this.timeZone }, `${path}.filter`)})`
     }
@@ -376,10 +404,18 @@ export class FieldResolver {
   }
 }
 
+/** Row scopes of other forms (see CompileOptions.formScopes) and what their conditions evaluate with. */
+export interface FormScopes {
+  formScopes?: Record<string, JsonLogic>
+  now?: Date
+  context?: ConditionContext
+}
+
 export interface ConditionScopeLike {
   fields: Record<string, SqlField>
   timeZone: string
   now?: Date
+  context?: ConditionContext
 }
 
 /** conditionToSql with the rule engine's errors re-coded under the spec's path. */
