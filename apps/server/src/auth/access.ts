@@ -43,6 +43,11 @@ export class FormAccess {
     )
   }
 
+  /** Whether this viewer reads less than every live record of the form (a row scope, or no read at all). */
+  get readsPartially(): boolean {
+    return !this.full && (this.scope !== undefined || !this.actions.has('read'))
+  }
+
   can(action: FormAction): boolean {
     return this.full || this.actions.has(action)
   }

@@ -7,6 +7,7 @@ import { AppError } from '../http/errors.js'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js'
 import { rowToJson, type RecordJson, type Row } from './record-json.js'
 import { assertId } from './record-store.js'
+import { VisibleRollups } from './visible-rollups.js'
 
 export interface ListOptions {
   filter?: JsonLogic
@@ -35,6 +36,7 @@ const unsortable = (sqlType: string) => sqlType.endsWith('[]') || sqlType === 'j
 /** Reads from one form's typed table: filters compile through `conditionToSql`, values are parameters. */
 export class RecordReader {
   private readonly access: FormAccess
+  private readonly rollups: VisibleRollups
 
   constructor(
     private readonly app: PublishedApp,
@@ -42,6 +44,7 @@ export class RecordReader {
     private readonly accessOf: (form: CompiledForm) => FormAccess = (f) => FormAccess.full(f),
   ) {
     this.access = accessOf(form)
+    this.rollups = new VisibleRollups(app, form, accessOf)
   }
 
   private get table() {
@@ -60,6 +63,7 @@ export class RecordReader {
       where id = ${id} and deleted_at is null and ${this.access.scopeSql()}`.execute(db)
     // Outside the viewer's scope is indistinguishable from absent: ids reveal nothing.
     if (!rows[0]) throw new AppError(404, 'RECORD_NOT_FOUND', `No record ${id} in ${this.form.schema.key}`)
+    await this.rollups.apply(db, rows)
     const [record] = await this.expand(
       db,
       [this.access.present(rowToJson(rows[0], this.form, only))],
@@ -90,6 +94,7 @@ export class RecordReader {
         ? encodeCursor({ value: cursorValue(last[column]), id: String(last.id) })
         : null
     const only = this.selection(options.fields)
+    await this.rollups.apply(db, page)
     const records = await this.expand(
       db,
       page.map((row) => this.access.present(rowToJson(row, this.form, only))),
@@ -118,7 +123,7 @@ export class RecordReader {
     const base = sql`${live} and ${this.access.scopeSql()}`
     if (options.filter === undefined || options.filter === null) return base
     try {
-      return sql`${base} and (${conditionToSql(options.filter, this.access.filterScope())})`
+      return sql`${base} and (${conditionToSql(options.filter, this.filterScope())})`
     } catch (error) {
       if (error instanceof ConditionError) {
         throw new AppError(
@@ -156,12 +161,22 @@ export class RecordReader {
     const descending = sort?.startsWith('-') ?? false
     const field = (descending ? sort!.slice(1) : sort) || 'id'
     const spec = this.form.columns.get(field)
-    if (!spec || !this.access.canSortOrFilter(field)) {
+    if (!spec || !this.access.canSortOrFilter(field) || this.rollups.restricted.has(field)) {
       throw new AppError(400, 'SORT_INVALID', `Cannot sort by unknown field "${field}"`, 'sort')
     }
     if (unsortable(spec.sqlType))
       throw new AppError(400, 'SORT_INVALID', `Field "${field}" is not sortable`, 'sort')
     return { column: spec.column, descending, field }
+  }
+
+  /** The viewer's filterable fields, less the rollups they see computed live (see VisibleRollups). */
+  private filterScope() {
+    const scope = this.access.filterScope()
+    if (!this.rollups.restricted.size) return scope
+    const fields = Object.fromEntries(
+      Object.entries(scope.fields).filter(([key]) => !this.rollups.restricted.has(key)),
+    )
+    return { ...scope, fields }
   }
 
   private selection(fields: string[] | undefined): ReadonlySet<string> | undefined {
@@ -194,6 +209,7 @@ export class RecordReader {
       if (ids.length && targetAccess.can('read')) {
         const { rows } = await sql<Row>`select * from ${sql.table(`${this.app.schema}.${target.plan.table}`)}
           where id = any(${ids}::bigint[]) and ${targetAccess.scopeSql()}`.execute(db)
+        await new VisibleRollups(this.app, target, this.accessOf).apply(db, rows)
         for (const row of rows) byId.set(String(row.id), targetAccess.present(rowToJson(row, target)))
       }
       for (const record of records) {

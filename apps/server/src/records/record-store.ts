@@ -8,6 +8,7 @@ import { AppError } from '../http/errors.js'
 import { resolveAttachments } from './attachments.js'
 import { translateDbError } from './db-errors.js'
 import { ACTOR_OF_ROW, mutateWithJournal, type JournalEntry, type JournaledRow } from './journal.js'
+import type { VisibleRollups } from './visible-rollups.js'
 import type { WriteBatcher } from './write-batcher.js'
 import { rowToJson, toColumnValue, type RecordJson, type Row } from './record-json.js'
 import { initialRollupValue, refreshRollupsFor } from './rollups.js'
@@ -55,7 +56,15 @@ export class RecordWriter {
     private readonly access: FormAccess = FormAccess.full(form),
     /** Group commit for concurrent creates (see WriteBatcher); none for writers inside a transaction. */
     private readonly batcher?: WriteBatcher<unknown[], JournaledRow>,
+    /** Rollups this viewer sees computed over the children they may read (see VisibleRollups). */
+    private readonly rollups?: VisibleRollups,
   ) {}
+
+  /** The written record as the viewer may see it. */
+  private async present(db: DynamicDb, record: RecordJson): Promise<RecordJson> {
+    if (this.rollups?.active) await this.rollups.applyToRecords(db, [record])
+    return this.access.present(record)
+  }
 
   /** Validates a create body; throws VALIDATION_FAILED with every field error. */
   prepareCreate(input: unknown, prefix = ''): Record<string, unknown> {
@@ -100,12 +109,12 @@ export class RecordWriter {
         (rows) => this.insertRows(db, columns, rows),
         async (one) => (await this.insertRows(db, columns, [one]))[0]!,
       )
-      return this.access.present(row.__json)
+      return this.present(db, row.__json)
     }
     return this.atomic(db, async (trx) => {
       const [row] = await this.insertRows(trx, columns, [params])
       await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-      return this.access.present(row!.__json)
+      return this.present(trx, row!.__json)
     })
   }
 
@@ -185,7 +194,7 @@ export class RecordWriter {
       })
       if (!row) throw staleVersion(id, version)
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, row)
-      return this.access.present(row.__json)
+      return this.present(trx, row.__json)
     })
   }
 
@@ -214,7 +223,7 @@ export class RecordWriter {
       })
       if (!row) throw staleVersion(id, Number(current.version))
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, undefined)
-      return this.access.present(row.__json)
+      return this.present(trx, row.__json)
     })
   }
 
@@ -233,7 +242,7 @@ export class RecordWriter {
       })
       if (!row) throw staleVersion(id, Number(current.version))
       await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-      return this.access.present(row.__json)
+      return this.present(trx, row.__json)
     })
   }
 

@@ -6,6 +6,7 @@ import type { PlatformTables } from '../db/tables.js'
 import { AppError } from '../http/errors.js'
 import type { RecordJson } from './record-json.js'
 import { RecordReader, type ListOptions, type ListResult } from './record-reader.js'
+import { VisibleRollups } from './visible-rollups.js'
 import { WriteBatcher } from './write-batcher.js'
 import type { JournaledRow } from './journal.js'
 import { RecordWriter, type WriteContext } from './record-store.js'
@@ -49,7 +50,13 @@ export class RecordsService {
       form,
       accessOf,
       reader: new RecordReader(app, form, accessOf),
-      writer: new RecordWriter(app, form, accessOf(form), this.creates),
+      writer: new RecordWriter(
+        app,
+        form,
+        accessOf(form),
+        this.creates,
+        new VisibleRollups(app, form, accessOf),
+      ),
     }
   }
 

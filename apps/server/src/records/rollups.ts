@@ -24,6 +24,27 @@ function aggregate(rollup: RollupDef, column: RawBuilder<unknown> | undefined): 
 }
 
 /**
+ * The rollup's value for the parent row aliased `p`, as a scalar subquery over its live child rows (aliased
+ * `c`) that also satisfy `childCondition` (a viewer's row scope, or `true`).
+ */
+export function rollupSubquery(
+  app: PublishedApp,
+  field: FieldDef,
+  childCondition: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  const rollup = field.rollup!
+  const child = app.form(rollup.form)
+  const childTable = sql.table(`${app.schema}.${child.plan.table}`)
+  const via = child.columns.get(rollup.via)!.column
+  const measured = rollup.field ? sql.ref(`c.${child.columns.get(rollup.field)!.column}`) : undefined
+  const where = rollup.where
+    ? conditionToSql(rollup.where, toConditionScope(child.schema, { alias: 'c', app: app.definition }))
+    : sql`true`
+  return sql`(select ${aggregate(rollup, measured)} from ${childTable} as c
+    where c.${sql.ref(via)} = p.id and c.deleted_at is null and ${where} and ${childCondition})`
+}
+
+/**
  * Recomputes one rollup field for the given parents (or every parent) from the live child rows.
  * Recomputing from the source, rather than adding deltas, keeps the value right whatever happened:
  * a child created, moved to another parent, edited, deleted or restored.
@@ -35,16 +56,8 @@ export async function recomputeRollup(
   feed: RollupFeed,
   parentIds?: readonly string[],
 ): Promise<Array<{ id: string; before: unknown; after: unknown }>> {
-  const rollup = feed.field.rollup!
-  const child = app.form(rollup.form)
   const parentTable = sql.table(`${app.schema}.${feed.parent.plan.table}`)
-  const childTable = sql.table(`${app.schema}.${child.plan.table}`)
   const target = feed.parent.columns.get(feed.field.key)!.column
-  const via = child.columns.get(rollup.via)!.column
-  const measured = rollup.field ? sql.ref(`c.${child.columns.get(rollup.field)!.column}`) : undefined
-  const where = rollup.where
-    ? conditionToSql(rollup.where, toConditionScope(child.schema, { alias: 'c', app: app.definition }))
-    : sql`true`
   const scope = parentIds ? sql`p.id = any(${[...parentIds]}::bigint[])` : sql`true`
 
   const before =
@@ -52,10 +65,7 @@ export async function recomputeRollup(
       trx,
     )
   const after = await sql<Row>`
-    update ${parentTable} as p set ${sql.ref(target)} = (
-      select ${aggregate(rollup, measured)} from ${childTable} as c
-      where c.${sql.ref(via)} = p.id and c.deleted_at is null and ${where}
-    )
+    update ${parentTable} as p set ${sql.ref(target)} = ${rollupSubquery(app, feed.field, sql`true`)}
     where ${scope}
     returning p.id, p.${sql.ref(target)} as value`.execute(trx)
   const old = new Map(before.rows.map((r) => [String(r.id), normalize(r.value)]))
