@@ -8,6 +8,7 @@ import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { DiskFileStore, type FileStore } from './files/file-store.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
+import { registerIdempotency } from './http/idempotency.js'
 import { errorBodySchema, registerErrorHandling } from './http/errors.js'
 import { registerDesigner } from './plugins/external/designer.js'
 import { registerOpenApi } from './plugins/external/openapi.js'
@@ -71,6 +72,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const records = new RecordsService(db, apps, access, options.database.kind === 'pglite' ? 1 : 2)
   app.decorate('trellis', { apps, records, users, access })
   await registerAuthentication(app, users)
+  registerIdempotency(app, db)
 
   registerHealthRoutes(app, options.database.kind)
   await registerAuthRoutes(app, users, access, { secureCookies: options.secureCookies ?? false })

@@ -1,22 +1,11 @@
 import { sql } from 'kysely'
 import { beforeAll, expect, it } from 'vitest'
-import { useApi, type Api } from './support/api.js'
+import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
-import { multipart } from './support/multipart.js'
+import { uploadCsv } from './support/import-upload.js'
 import { shopApp } from './support/shop-app.js'
 
 const base = '/api/apps/shop/forms'
-
-export async function uploadCsv(api: Api, form: string, text: string) {
-  const body = multipart('data.csv', 'text/csv', Buffer.from(text))
-  const res = await api.app.inject({
-    method: 'POST',
-    url: `${base}/${form}/imports`,
-    payload: body.payload,
-    headers: { ...body.headers, ...api.headers },
-  })
-  return JSON.parse(res.body) as { id: string; mapping: Record<string, string> }
-}
 
 describeEachDatabase('imports: outbox events', (ctx) => {
   const api = useApi(ctx)

@@ -7,6 +7,7 @@ import * as auth0006 from './migrations/0006-auth.js'
 import * as privacy0007 from './migrations/0007-privacy.js'
 import * as flows0008 from './migrations/0008-flows.js'
 import * as flowStarts0010 from './migrations/0010-flow-starts.js'
+import * as importJobs0011 from './migrations/0011-import-jobs.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0007-privacy': privacy0007,
   '0008-flows': flows0008,
   '0010-flow-starts': flowStarts0010,
+  '0011-import-jobs': importJobs0011,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -144,6 +144,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
   app.post<{ Params: JobParams; Body: RunOptions }>(
     `${base}/imports/:id/run`,
     {
+      config: { idempotent: true },
       schema: {
         tags,
         summary: 'Run (or dry-run) an uploaded import: all rows applied in one transaction, or none',

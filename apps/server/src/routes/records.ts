@@ -103,6 +103,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
   app.post<{ Params: FormParams; Body: { values: Record<string, unknown> } }>(
     base,
     {
+      config: { idempotent: true },
       schema: {
         tags,
         summary: 'Create a record',
@@ -127,6 +128,7 @@ export function registerRecordRoutes(app: FastifyInstance, records: RecordsServi
     `${base}/bulk`,
     {
       ...bulkLimits,
+      config: { ...bulkLimits.config, idempotent: true },
       schema: {
         tags,
         summary: `Create up to ${maxBulk} records, all or nothing`,
