@@ -162,3 +162,146 @@ describeEachDatabase('flows: started by record events from the outbox', (ctx) =>
     })
   })
 })
+
+/** Started only by the rule `escalate_big`: a manager reviews the quote. */
+const managerReview: FlowDefinition = {
+  key: 'manager_review',
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'rule', rule: 'escalate_big' } } },
+    { id: 'review', kind: 'user_task', config: { assignee: { kind: 'role', role: 'manager' } } },
+    { id: 'end', kind: 'end', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'review' },
+    { id: 'e2', source: 'review', target: 'end' },
+  ],
+}
+
+/** Any rule may start it. */
+const callBack: FlowDefinition = {
+  ...managerReview,
+  key: 'call_back',
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'rule' } } },
+    ...managerReview.nodes.slice(1),
+  ],
+}
+
+const startRules = [
+  {
+    key: 'escalate_big',
+    trigger: { kind: 'record', form: 'quotes', on: ['updated'], fields: ['amount'] },
+    condition: { '>': [{ var: 'amount' }, 100000] },
+    actions: [
+      { type: 'set_fields', values: { owner: 'vp' } },
+      { type: 'start_flow', flow: 'manager_review', variables: { reason: 'big', amount: { var: 'amount' } } },
+    ],
+  },
+  {
+    key: 'call_now',
+    trigger: { kind: 'manual', form: 'quotes' },
+    actions: [{ type: 'start_flow', flow: 'call_back' }],
+  },
+]
+
+describeEachDatabase('flows: started by a rule (start_flow)', (ctx) => {
+  const api = useApi(ctx)
+  const clock = new ManualClock('2025-06-01T00:00:00Z')
+  const drain = () => api.app.automation.drain()
+  const instances = async (query: string) =>
+    (await api.call('GET', `/api/apps/fr/flow-instances?${query}`)).body.instances as Array<{
+      id: string
+      startedBy: string
+      record: { form: string; id: string } | null
+      currentNodes: string[]
+    }>
+
+  beforeAll(async () => {
+    api.app.automation.clock = clock
+    api.app.flows.clock = clock
+    const app = { ...quotesApp('fr', [managerReview, callBack]), rules: startRules }
+    const created = await api.call('POST', '/api/apps', app)
+    expect(created.status, JSON.stringify(created.body)).toBe(201)
+    const published = await api.call('POST', '/api/apps/fr/publish', {})
+    expect(published.status, JSON.stringify(published.body)).toBe(200)
+  })
+
+  it('a record rule starts the flow on its record once, after its own field changes', async () => {
+    const created = await api.call('POST', '/api/apps/fr/forms/quotes/records', {
+      values: { title: '大单', amount: 500 },
+    })
+    const id = created.body.id as string
+    await drain()
+    const patched = await api.call('PATCH', `/api/apps/fr/forms/quotes/records/${id}`, {
+      version: created.body.version,
+      values: { amount: 250000 },
+    })
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200)
+    await drain()
+    await drain()
+
+    const started = await instances(`flow=manager_review&recordId=${id}`)
+    expect(started).toHaveLength(1)
+    expect(started[0]).toMatchObject({
+      startedBy: 'rule:escalate_big',
+      record: { form: 'quotes', id },
+      currentNodes: ['review'],
+    })
+    const detail = await api.call('GET', `/api/flow-instances/${started[0]!.id}`)
+    expect(detail.body.data.vars).toEqual({ reason: 'big', amount: 250000 })
+    expect(detail.body.data.record).toMatchObject({ owner: 'vp', amount: 250000 })
+
+    const runs = await api.call('GET', '/api/apps/fr/rule-runs?rule=escalate_big')
+    expect(runs.body.runs[0].effects[1]).toMatchObject({
+      type: 'start_flow',
+      flow: 'manager_review',
+      instanceId: started[0]!.id,
+      started: true,
+    })
+  })
+
+  it('a manual run (a job) starts the flow once per record', async () => {
+    const created = await api.call('POST', '/api/apps/fr/forms/quotes/records', {
+      values: { title: '回访', amount: 10 },
+    })
+    const id = created.body.id as string
+    await drain()
+    const run = await api.call('POST', '/api/apps/fr/rules/call_now/run', { recordId: id })
+    expect(run.status, JSON.stringify(run.body)).toBeLessThan(300)
+    await drain()
+    await drain()
+    const started = await instances(`flow=call_back&recordId=${id}`)
+    expect(started).toHaveLength(1)
+    expect(started[0]).toMatchObject({ startedBy: 'rule:call_now', currentNodes: ['review'] })
+  })
+
+  it('start_flow is in the catalog and is validated: unknown flow, or a flow reserved for another rule', async () => {
+    const catalog = await api.call('GET', '/api/rules/catalog')
+    expect(JSON.stringify(catalog.body)).toContain('start_flow')
+
+    const unknown = await api.call('PUT', '/api/apps/fr/draft/rules/bad_flow', {
+      trigger: { kind: 'manual', form: 'quotes' },
+      actions: [
+        { type: 'set_fields', values: { owner: 'x' } },
+        { type: 'start_flow', flow: 'nope' },
+      ],
+    })
+    expect(unknown.status).toBe(400)
+    expect(unknown.body).toMatchObject({ code: 'RULE_INVALID', path: 'actions.1.flow' })
+
+    const reserved = await api.call('PUT', '/api/apps/fr/draft/rules/other', {
+      trigger: { kind: 'manual', form: 'quotes' },
+      actions: [{ type: 'start_flow', flow: 'manager_review' }],
+    })
+    expect(reserved.status).toBe(400)
+    expect(reserved.body).toMatchObject({ code: 'RULE_INVALID', path: 'actions.0.flow' })
+
+    const badVariable = await api.call('PUT', '/api/apps/fr/draft/rules/bad_var', {
+      trigger: { kind: 'manual', form: 'quotes' },
+      actions: [{ type: 'start_flow', flow: 'call_back', variables: { x: { nope: [] } } }],
+    })
+    expect(badVariable.status).toBe(400)
+    expect(badVariable.body.path).toMatch(/^actions\.0\.variables\.x/)
+  })
+})

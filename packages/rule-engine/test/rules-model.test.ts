@@ -342,3 +342,41 @@ describe('planActions', () => {
     ).toBe('x  1, 2 ')
   })
 })
+
+describe('start_flow', () => {
+  const withFlows: RuleAppView = {
+    ...app,
+    flows: [
+      { key: 'review', nodes: [{ kind: 'start', config: { trigger: { kind: 'manual' } } }] },
+      { key: 'only_vip', nodes: [{ kind: 'start', config: { trigger: { kind: 'rule', rule: 'vip' } } }] },
+    ],
+  }
+  const rule = (key: string, action: Record<string, unknown>) =>
+    ({ key, trigger: { kind: 'manual', form: 'customers' }, actions: [action] }) as unknown as Rule
+
+  it('names a flow of the app, reserved flows only for their rule', () => {
+    expect(validateRule(rule('r', { type: 'start_flow', flow: 'review' }), withFlows)).toEqual([])
+    expect(validateRule(rule('r', { type: 'start_flow', flow: 'nope' }), withFlows)).toEqual([
+      { code: 'UNKNOWN_FLOW', message: 'The app has no flow "nope"', path: 'actions.0.flow' },
+    ])
+    expect(validateRule(rule('r', { type: 'start_flow', flow: 'only_vip' }), withFlows)[0]).toMatchObject({
+      code: 'FLOW_NOT_STARTABLE',
+      path: 'actions.0.flow',
+    })
+    expect(validateRule(rule('vip', { type: 'start_flow', flow: 'only_vip' }), withFlows)).toEqual([])
+  })
+
+  it('plans the start with its variables evaluated on the record', () => {
+    const plan = planActions(
+      rule('r', { type: 'start_flow', flow: 'review', variables: { who: { var: 'name' }, n: 1 } }),
+      { name: '王芳' },
+    )
+    expect(plan).toEqual([
+      {
+        index: 0,
+        type: 'start_flow',
+        effect: { kind: 'start_flow', flow: 'review', variables: { who: '王芳', n: 1 } },
+      },
+    ])
+  })
+})

@@ -4,6 +4,7 @@ import type { PlannedAction } from '@trellis/rule-engine'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { RecordWriter } from '../records/record-store.js'
+import type { FlowStarts } from './flow-starts.js'
 import type { NotificationChannel } from './notification-channel.js'
 
 export interface EffectTarget {
@@ -19,6 +20,13 @@ export interface EffectTarget {
   external: Map<number, unknown>
   /** The record's version when the caller read it in this transaction (saves a read). */
   version?: number
+  /** Where `start_flow` goes (absent when no flows module is registered). */
+  flows?: FlowStarts
+  /**
+   * What makes this run unique when there is no job (an inline run: `event:<outbox id>`; a service task:
+   * `instance:<id>:<action>`): with the job id, the key under which `start_flow` starts at most once.
+   */
+  occurrence?: string
 }
 
 // No 0/O or 1/I: codes are read out over the phone and typed from a text message.
@@ -44,6 +52,8 @@ export async function applyEffects(
   const results: unknown[] = []
   const updates: Record<string, unknown> = {}
   let updateAt = -1
+  const flowStarts: Array<{ index: number; at: number; flow: string; variables: Record<string, unknown> }> =
+    []
   for (const { index, type, effect } of plan) {
     switch (effect.kind) {
       case 'update_record':
@@ -97,6 +107,11 @@ export async function applyEffects(
       case 'webhook':
         results.push({ action: index, type, ...(target.external.get(index) as object) })
         break
+      case 'start_flow':
+        // Started after the record update below, so the flow sees the record as the rule left it.
+        flowStarts.push({ index, at: results.length, flow: effect.flow, variables: effect.variables })
+        results.push(null)
+        break
     }
   }
   if (updateAt >= 0) {
@@ -105,6 +120,24 @@ export async function applyEffects(
     const writer = new RecordWriter(target.app, form)
     const version = target.version ?? Number((await writer.read(trx, target.recordId)).version)
     await writer.update(trx, target.recordId, version, updates, ctx)
+  }
+  for (const start of flowStarts) {
+    if (!target.flows) throw new Error('Flows are not available on this server')
+    const run = target.jobId ? `job:${target.jobId}` : target.occurrence
+    const started = await target.flows.startForRule(
+      trx,
+      {
+        app: target.app,
+        flow: start.flow,
+        form: target.form,
+        recordId: target.recordId,
+        variables: start.variables,
+        ...(run ? { startKey: `rule:${target.rule}:${run}:${start.index}` } : {}),
+        actor: ctx.actor,
+      },
+      target.now,
+    )
+    results[start.at] = { action: start.index, type: 'start_flow', flow: start.flow, ...started }
   }
   return results
 }

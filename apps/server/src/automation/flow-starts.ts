@@ -21,7 +21,7 @@ export interface RuleFlowStart {
   recordId: string | null
   variables?: Record<string, unknown>
   /** Unique per app: the same key never starts a second instance. */
-  startKey: string
+  startKey?: string
   /** Who started it, e.g. `rule:<key>`. */
   actor: string
 }

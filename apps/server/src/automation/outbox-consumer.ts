@@ -124,6 +124,8 @@ export async function consumeOutbox(
             depth,
             channel: options.inline.channel,
             now,
+            occurrence: base.occurrence,
+            ...(options.flows ? { flows: options.flows } : {}),
           })
           logged.push({ ...base, depth, ...done, at: now })
           continue
@@ -210,7 +212,13 @@ async function runInline(
   kind: RecordEventKind,
   before: Record<string, unknown> | null,
   context: Record<string, unknown>,
-  run: { depth: number; channel: NotificationChannel; now: Date },
+  run: {
+    depth: number
+    channel: NotificationChannel
+    now: Date
+    occurrence: string
+    flows?: FlowStarts
+  },
 ): Promise<Pick<RunEntry, 'outcome' | 'effects'>> {
   // Plan on the record as it is now (a later change in the same batch may have moved it), not the snapshot.
   let record: Record<string, unknown> = before ?? {}
@@ -233,6 +241,8 @@ async function runInline(
     channel: run.channel,
     now: run.now,
     external: new Map(),
+    occurrence: run.occurrence,
+    ...(run.flows ? { flows: run.flows } : {}),
     ...(version === undefined ? {} : { version }),
   })
   return { outcome: 'succeeded', effects }

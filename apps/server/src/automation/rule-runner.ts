@@ -154,6 +154,7 @@ async function execute(deps: RunnerDeps, job: Job, rules: AppRules, rule: Rule):
       channel: deps.channel,
       now,
       external,
+      ...(deps.flows?.() ? { flows: deps.flows()! } : {}),
     })
     await logRun(trx, { ...runOf(job), outcome: 'succeeded', effects, at: now })
     return 'done' as const

@@ -55,6 +55,7 @@ export class FlowService {
   ) {
     this.actions = new ServiceActions(apps)
     this.starter = new FlowStarter(this.actions)
+    this.actions.flows = this.starter
   }
 
   /** Admins, and members of the app under any role. */

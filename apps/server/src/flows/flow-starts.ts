@@ -178,7 +178,7 @@ export class FlowStarter implements FlowStarts {
         ...(record ? { record } : {}),
         ...(input.variables ? { variables: input.variables } : {}),
         startedBy: input.actor,
-        startKey: input.startKey,
+        ...(input.startKey ? { startKey: input.startKey } : {}),
       },
       now,
       this.actions,

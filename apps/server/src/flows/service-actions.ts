@@ -3,6 +3,7 @@ import { planActions, type Rule } from '@trellis/rule-engine'
 import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import { applyEffects } from '../automation/effects.js'
+import type { FlowStarts } from '../automation/flow-starts.js'
 import { storedMessages, type NotificationChannel } from '../automation/notification-channel.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { RecordReader } from '../records/record-reader.js'
@@ -20,6 +21,8 @@ export type ActionOutcome =
  */
 export class ServiceActions {
   channel: NotificationChannel = storedMessages
+  /** Lets a service task start another flow (`start_flow`); set by FlowService. */
+  flows: FlowStarts | undefined
 
   constructor(private readonly apps: AppService) {}
 
@@ -54,6 +57,8 @@ export class ServiceActions {
         channel: this.channel,
         now,
         external: new Map(),
+        occurrence: `instance:${row.id}:${effect.actionId}`,
+        ...(this.flows ? { flows: this.flows } : {}),
       })
       await sql`release savepoint flow_action`.execute(trx)
       await mark(trx, row.id, effect.actionId, 'done')

@@ -71,6 +71,8 @@ export interface RuleAppView {
   key?: string
   timeZone?: string
   forms: RuleFormView[]
+  /** The app's flows (`start_flow` checks the key; read structurally, the flow engine owns the shape). */
+  flows?: unknown[]
 }
 
 export interface RuleFormView {

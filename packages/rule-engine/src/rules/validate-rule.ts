@@ -50,6 +50,7 @@ export function validateRule(
   } else {
     const ctx: CheckContext = {
       app,
+      ...(typeof r.key === 'string' ? { rule: r.key } : {}),
       form,
       checkExpression: (logic, path, f) => checkExpression(logic, path, f),
     }

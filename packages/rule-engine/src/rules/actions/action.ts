@@ -21,6 +21,7 @@ export type PlannedEffect =
       marketing: boolean
     }
   | { kind: 'skip'; reason: 'NO_CONSENT' | 'NO_RECIPIENT'; message: string }
+  | { kind: 'start_flow'; flow: string; variables: Record<string, unknown> }
   | {
       kind: 'webhook'
       url: string
@@ -41,6 +42,8 @@ export interface PlanInput {
 
 export interface CheckContext {
   app: RuleAppView
+  /** The key of the rule being checked, when it has one. */
+  rule?: string
   /** The trigger's form, when the rule has one. */
   form: RuleFormView | undefined
   /** Issues of one expression over `form` (or over the given form), with paths under `path`. */

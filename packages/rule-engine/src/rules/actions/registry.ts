@@ -3,18 +3,17 @@ import { callWebhook } from './call-webhook.js'
 import { createRecord } from './create-record.js'
 import { notify } from './notify.js'
 import { setFields } from './set-fields.js'
+import { startFlow } from './start-flow.js'
 import { addTags, removeTags } from './tags.js'
 
-/**
- * Every action type, one small module each. Starting a flow is not here yet: it arrives with the
- * flow runtime on the server, so a rule cannot name an action nothing can carry out.
- */
+/** Every action type, one small module each. */
 export const actionModules: readonly ActionModule<never>[] = [
   setFields,
   addTags,
   removeTags,
   createRecord,
   notify,
+  startFlow,
   callWebhook,
 ]
 
