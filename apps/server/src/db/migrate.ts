@@ -6,6 +6,7 @@ import * as jobs0003 from './migrations/0003-jobs.js'
 import * as auth0006 from './migrations/0006-auth.js'
 import * as privacy0007 from './migrations/0007-privacy.js'
 import * as flows0008 from './migrations/0008-flows.js'
+import * as reports0009 from './migrations/0009-reports.js'
 import * as flowStarts0010 from './migrations/0010-flow-starts.js'
 import * as importJobs0011 from './migrations/0011-import-jobs.js'
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0006-auth': auth0006,
   '0007-privacy': privacy0007,
   '0008-flows': flows0008,
+  '0009-reports': reports0009,
   '0010-flow-starts': flowStarts0010,
   '0011-import-jobs': importJobs0011,
 }

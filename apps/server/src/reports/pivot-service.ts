@@ -74,6 +74,24 @@ export class PivotService {
       )
   }
 
+  /** Compiles a spec without running it: a saved report or dashboard binding is refused as a pivot would be. */
+  check(app: PublishedApp, spec: PivotSpec, path = 'spec'): void {
+    try {
+      this.guardShape(spec)
+      reportErrors(() => compilePivot(spec, this.schemaOf(app)))
+    } catch (error) {
+      if (error instanceof AppError && path !== 'spec' && error.path?.startsWith('spec'))
+        throw new AppError(
+          error.statusCode,
+          error.code,
+          error.message,
+          `${path}${error.path.slice(4)}`,
+          error.details,
+        )
+      throw error
+    }
+  }
+
   async pivot(app: PublishedApp, request: PivotRequest): Promise<{ grid: PivotGrid; cells: number }> {
     this.guardShape(request.spec)
     const compiled = reportErrors(() =>

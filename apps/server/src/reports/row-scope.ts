@@ -3,6 +3,7 @@ import type { JsonLogic } from '@trellis/rule-engine'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { FormAccess } from '../auth/access.js'
+import type { AccessService } from '../auth/access-service.js'
 import { requireScope } from '../auth/authenticate.js'
 import { userContext, type Viewer } from '../auth/viewer.js'
 import { AppError } from '../http/errors.js'
@@ -36,18 +37,18 @@ export async function pivotAccessFor(
   spec: PivotSpec,
 ): Promise<PivotAccess> {
   const viewer = requireScope(request, 'records:read')
-  return pivotAccessOf(server, viewer, app, spec)
+  return pivotAccessOf(server.trellis.access, viewer, app, spec)
 }
 
 /** As pivotAccessFor, for a viewer already authenticated (dashboard widgets, exports). */
 export async function pivotAccessOf(
-  server: FastifyInstance,
+  access: AccessService,
   viewer: Viewer,
   app: PublishedApp,
   spec: PivotSpec,
   action: 'read' | 'export' = 'read',
 ): Promise<PivotAccess> {
-  const accessOf = await server.trellis.access.resolver(app, viewer)
+  const accessOf = await access.resolver(app, viewer)
   const source = typeof spec?.source === 'string' && app.hasForm(spec.source) ? spec.source : undefined
   // An unknown source form is left for the engine to report (404 PIVOT_INVALID).
   if (!source) return { viewer }
@@ -63,11 +64,11 @@ export async function pivotAccessOf(
   const user = userContext(viewer)
   const formScopes: Record<string, JsonLogic> = {}
   for (const form of app.definition.forms) {
-    const access = formAccess(form.key)
-    if (!access || form.archived) continue
-    if (!access.can('read')) formScopes[form.key] = NOTHING
+    const restricted = formAccess(form.key)
+    if (!restricted || form.archived) continue
+    if (!restricted.can('read')) formScopes[form.key] = NOTHING
     else {
-      const scope = access.scopeLogic(user)
+      const scope = restricted.scopeLogic(user)
       if (scope !== undefined) formScopes[form.key] = scope
     }
   }

@@ -4,7 +4,10 @@ import type { AppService } from '../apps/app-service.js'
 import type { Database } from '../db/database.js'
 import type { RecordsService } from '../records/records-service.js'
 import { PivotService } from '../reports/pivot-service.js'
+import { ReportStore } from '../reports/report-store.js'
 import { pivotAccessFor } from '../reports/row-scope.js'
+import { SavedReports } from '../reports/saved-reports.js'
+import { registerSavedReportRoutes } from './saved-reports.js'
 
 const appParams = {
   type: 'object',
@@ -126,6 +129,10 @@ export function registerReportRoutes(
         ...access,
       })
     },
+  )
+  registerSavedReportRoutes(
+    app,
+    new SavedReports(new ReportStore(database.db as never), service, app.trellis.access),
   )
   return service
 }
