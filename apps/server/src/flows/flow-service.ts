@@ -17,8 +17,9 @@ import {
   StaleInstanceError,
   type InstanceRow,
 } from './instance-store.js'
+import { InstanceRecordAccess, type RecordView } from './record-access.js'
 import { ServiceActions } from './service-actions.js'
-import { inbox, isAssignee, readTask, taskJson, tasksOf } from './tasks.js'
+import { inbox, isAssignee, readTask, taskJson, tasksOf, type TaskRow } from './tasks.js'
 
 export interface StartInput {
   form?: string
@@ -45,6 +46,7 @@ export class FlowService {
   readonly actions: ServiceActions
   /** Starts by record events and rules (registered with automation in routes/flows.ts). */
   readonly starter: FlowStarter
+  private readonly recordAccess: InstanceRecordAccess
   private timer: NodeJS.Timeout | undefined
 
   constructor(
@@ -56,6 +58,7 @@ export class FlowService {
     this.actions = new ServiceActions(apps)
     this.starter = new FlowStarter(this.actions)
     this.actions.flows = this.starter
+    this.recordAccess = new InstanceRecordAccess(apps, records, access)
   }
 
   /** Admins, and members of the app under any role. */
@@ -117,8 +120,11 @@ export class FlowService {
     const now = this.clock.now()
     const task = await readTask(this.db, taskId)
     if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
+    await this.requireTaskRecord(task, viewer)
     if (!(await isAssignee(this.db, taskId, viewer)))
       throw new AppError(403, 'TASK_NOT_ASSIGNEE', 'Only the assignee may complete this task')
+    if (task.form && input.form)
+      await this.recordAccess.checkWritable(task.app_key, task.form, input.form, viewer)
     const formData = await this.checkTaskForm(task.app_key, task.form, input.form)
     const instanceId = await this.retrying(async (trx) => {
       const current = await readTask(trx, taskId)
@@ -182,10 +188,21 @@ export class FlowService {
     return this.detail(instanceId, viewer)
   }
 
+  /** A task bound to a record the viewer may not see does not exist for them (404, as on the records API). */
+  private async requireTaskRecord(task: TaskRow, viewer: Viewer): Promise<void> {
+    if (viewer.isAdmin) return
+    const instance = await readInstance(this.db, task.instance_id)
+    const view = await this.recordAccess.view(task.app_key, instance.record_form, instance.record_id, viewer)
+    if (view.kind === 'hidden') throw new AppError(404, 'TASK_NOT_FOUND', `No task ${task.id}`)
+  }
+
   async detail(instanceId: string, viewer: Viewer) {
     const row = await readInstance(this.db, instanceId)
     await this.requireMember(row.app_key, viewer)
-    return instanceJson(row, await tasksOf(this.db, row.id), await stepsOf(this.db, row.id))
+    const view = await this.recordAccess.view(row.app_key, row.record_form, row.record_id, viewer)
+    if (view.kind === 'hidden')
+      throw new AppError(404, 'FLOW_INSTANCE_NOT_FOUND', `No flow instance ${instanceId}`)
+    return instanceJson(presented(row, view), await tasksOf(this.db, row.id), await stepsOf(this.db, row.id))
   }
 
   async list(
@@ -200,11 +217,37 @@ export class FlowService {
       ${filter.form ? sql`and record_form = ${filter.form}` : sql``}
       ${filter.recordId ? sql`and record_id = ${filter.recordId}` : sql``}
       order by id desc limit ${filter.limit ?? 100}`.execute(this.db)
-    return rows.map((r) => instanceJson(normalizeInstance(r)))
+    const views = new Map<string, Promise<RecordView>>()
+    const listed = []
+    for (const row of rows.map(normalizeInstance)) {
+      if (!viewer.isAdmin && row.record_id) {
+        const key = `${row.record_form}:${row.record_id}`
+        if (!views.has(key))
+          views.set(key, this.recordAccess.view(appKey, row.record_form, row.record_id, viewer))
+        if ((await views.get(key)!).kind === 'hidden') continue
+      }
+      listed.push(instanceJson(row))
+    }
+    return listed
   }
 
+  /**
+   * My open tasks; a task bound to a record comes with the record as I may see it (hidden fields
+   * removed, masked fields masked), and is left out when the record is outside my row scope.
+   */
   async inbox(viewer: Viewer, app?: string) {
-    return (await inbox(this.db, viewer, app)).map(taskJson)
+    const tasks = []
+    for (const task of await inbox(this.db, viewer, app)) {
+      const view = await this.recordAccess.view(task.app_key, task.record_form, task.record_id, viewer)
+      if (view.kind === 'hidden') continue
+      const json = taskJson(task)
+      tasks.push(
+        view.kind === 'visible' && json.record
+          ? { ...json, record: { ...json.record, values: view.values } }
+          : json,
+      )
+    }
+    return tasks
   }
 
   /**
@@ -277,4 +320,14 @@ export class FlowService {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
   }
+}
+
+/** The instance with its record data (the start snapshot, task form data) as the viewer may see it. */
+function presented(row: InstanceRow, view: RecordView): InstanceRow {
+  if (view.kind !== 'visible' || !row.state) return row
+  const data = row.state.data
+  const tasks = Object.fromEntries(
+    Object.entries(data.tasks).map(([node, t]) => [node, t.form ? { ...t, form: view.present(t.form) } : t]),
+  )
+  return { ...row, state: { ...row.state, data: { ...data, record: view.present(data.record), tasks } } }
 }

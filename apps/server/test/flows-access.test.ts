@@ -1,0 +1,167 @@
+import type { AppDefinition } from '@trellis/form-engine'
+import type { FlowDefinition } from '@trellis/flow-engine'
+import { beforeAll, expect, it } from 'vitest'
+import { useApi } from './support/api.js'
+import { describeEachDatabase } from './support/databases.js'
+
+const label = (zh: string, en: string) => ({ 'zh-CN': zh, en })
+
+/** Any clerk calls the customer back; the form lets them write `result` only. */
+const callBack: FlowDefinition = {
+  key: 'call_back',
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'manual' } } },
+    {
+      id: 'call',
+      kind: 'user_task',
+      config: { assignee: { kind: 'role', role: 'clerk' }, form: 'customers' },
+    },
+    { id: 'end', kind: 'end', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'call' },
+    { id: 'e2', source: 'call', target: 'end' },
+  ],
+}
+
+const shop: AppDefinition = {
+  key: 'fa',
+  name: label('门店', 'Stores'),
+  forms: [
+    {
+      key: 'customers',
+      label: label('客户', 'Customers'),
+      fields: [
+        { key: 'name', type: 'text', label: label('姓名', 'Name'), required: true },
+        { key: 'phone', type: 'phone', label: label('手机', 'Phone') },
+        { key: 'store', type: 'text', label: label('门店', 'Store') },
+        { key: 'vip_note', type: 'text', label: label('备注', 'VIP note') },
+        { key: 'result', type: 'text', label: label('结果', 'Result') },
+      ],
+    },
+  ],
+  roles: [
+    {
+      key: 'clerk',
+      label: label('店员', 'Clerk'),
+      forms: {
+        customers: {
+          actions: ['read', 'update'],
+          scope: { '==': [{ var: 'store' }, { var: '$user.store' }] },
+          hidden: ['vip_note'],
+          masked: ['phone'],
+          readOnly: ['store'],
+        },
+      },
+    },
+  ],
+  flows: [callBack],
+}
+
+describeEachDatabase('flows: tasks respect the record access of the assignee', (ctx) => {
+  const api = useApi(ctx)
+  let north: { id: string; token: string }
+  let south: { id: string; token: string }
+  let northInstance: string
+  let southInstance: string
+
+  const customer = async (values: Record<string, unknown>) => {
+    const res = await api.call('POST', '/api/apps/fa/forms/customers/records', { values })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body.id as string
+  }
+  const start = async (recordId: string) => {
+    const res = await api.call('POST', '/api/apps/fa/flows/call_back/instances', {
+      form: 'customers',
+      recordId,
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    return res.body.id as string
+  }
+  const inbox = async (token: string) => (await api.callAs(token, 'GET', '/api/inbox?app=fa')).body.tasks
+  const taskOf = async (instanceId: string) => {
+    const detail = await api.call('GET', `/api/flow-instances/${instanceId}`)
+    return detail.body.tasks[0].id as string
+  }
+
+  beforeAll(async () => {
+    expect((await api.call('POST', '/api/apps', shop)).status).toBe(201)
+    expect((await api.call('POST', '/api/apps/fa/publish', {})).status).toBe(200)
+    north = await api.user({ username: 'fa_north', attributes: { store: 'north' } })
+    south = await api.user({ username: 'fa_south', attributes: { store: 'south' } })
+    for (const user of [north, south])
+      expect(
+        (await api.call('PUT', `/api/apps/fa/members/${user.id}`, { role: 'clerk' })).status,
+      ).toBeLessThan(300)
+    northInstance = await start(
+      await customer({ name: '北客', phone: '13812348000', store: 'north', vip_note: '大客户' }),
+    )
+    southInstance = await start(
+      await customer({ name: '南客', phone: '13987651234', store: 'south', vip_note: '欠款' }),
+    )
+  })
+
+  it("the inbox shows only tasks on the clerk's own store's records, masked and without hidden fields", async () => {
+    const tasks = await inbox(north.token)
+    expect(tasks.map((t: { instanceId: string }) => t.instanceId)).toEqual([northInstance])
+    expect(tasks[0].record.values).toMatchObject({ name: '北客', store: 'north', phone: '138****8000' })
+    expect(tasks[0].record.values).not.toHaveProperty('vip_note')
+    expect(JSON.stringify(tasks)).not.toContain('13812348000')
+
+    const southTasks = await inbox(south.token)
+    expect(southTasks.map((t: { instanceId: string }) => t.instanceId)).toEqual([southInstance])
+  })
+
+  it("a clerk cannot read, list or complete a task on another store's record", async () => {
+    const southTask = await taskOf(southInstance)
+    const complete = await api.callAs(north.token, 'POST', `/api/tasks/${southTask}/complete`, {
+      outcome: 'approve',
+    })
+    expect(complete.status).toBe(404)
+    expect(complete.body.code).toBe('TASK_NOT_FOUND')
+
+    const detail = await api.callAs(north.token, 'GET', `/api/flow-instances/${southInstance}`)
+    expect(detail.status).toBe(404)
+    expect(detail.body.code).toBe('FLOW_INSTANCE_NOT_FOUND')
+
+    const listed = await api.callAs(north.token, 'GET', '/api/apps/fa/flow-instances?flow=call_back')
+    expect(listed.body.instances.map((i: { id: string }) => i.id)).toEqual([northInstance])
+
+    // The south clerk's task is untouched.
+    expect((await api.call('GET', `/api/flow-instances/${southInstance}`)).body.status).toBe('running')
+  })
+
+  it('the instance detail shows the clerk the record data as the records API would', async () => {
+    const detail = await api.callAs(north.token, 'GET', `/api/flow-instances/${northInstance}`)
+    expect(detail.status).toBe(200)
+    expect(detail.body.data.record).toMatchObject({ name: '北客', phone: '138****8000' })
+    expect(detail.body.data.record).not.toHaveProperty('vip_note')
+    const asAdmin = await api.call('GET', `/api/flow-instances/${northInstance}`)
+    expect(asAdmin.body.data.record).toMatchObject({ phone: '+8613812348000', vip_note: '大客户' })
+  })
+
+  it('task form data may not write a field the clerk may not change; allowed fields go through', async () => {
+    const task = await taskOf(northInstance)
+    const moved = await api.callAs(north.token, 'POST', `/api/tasks/${task}/complete`, {
+      outcome: 'approve',
+      form: { store: 'south' },
+    })
+    expect(moved.status).toBe(403)
+    expect(moved.body).toMatchObject({ code: 'FIELD_READ_ONLY', path: 'form.store' })
+    const hidden = await api.callAs(north.token, 'POST', `/api/tasks/${task}/complete`, {
+      outcome: 'approve',
+      form: { vip_note: 'x' },
+    })
+    expect(hidden.status).toBe(403)
+    expect(hidden.body).toMatchObject({ code: 'FIELD_READ_ONLY', path: 'form.vip_note' })
+
+    const done = await api.callAs(north.token, 'POST', `/api/tasks/${task}/complete`, {
+      outcome: 'approve',
+      form: { result: '已回访' },
+    })
+    expect(done.status, JSON.stringify(done.body)).toBe(200)
+    expect(done.body).toMatchObject({ status: 'completed' })
+    expect(done.body.data.tasks.call.form).toEqual({ result: '已回访' })
+  })
+})
