@@ -14,6 +14,15 @@ import type { ImportResult, RejectedRow } from './import-result.js'
 import type { ImportJob, ImportStore } from './import-store.js'
 import { mergeChanges, mergeRows, type MergePolicy } from './merge-policy.js'
 import { jobRows } from './read-rows.js'
+import {
+  checkpoint,
+  finishRun,
+  noCounts,
+  startRun,
+  type ImportRun,
+  type WrittenCounts,
+} from './import-checkpoint.js'
+import { writingProgress, type ProgressEvent } from './import-progress.js'
 import { rejectUniqueConflicts } from './unique-in-file.js'
 
 export interface RunOptions {
@@ -32,7 +41,25 @@ export interface RunOptions {
    * webhooks react to them as to records entered by hand. Default false: an import is usually history.
    */
   events?: boolean
+  /**
+   * Commit batch by batch with a checkpoint (`trellis.import_runs`) instead of one transaction, so a run
+   * interrupted by a crash can be resumed from its last committed batch. Ignored by dry runs.
+   */
+  resumable?: boolean
 }
+
+/** How a run reports itself and whether it continues an interrupted one. */
+export interface RunControl {
+  progress?: { emit(event: ProgressEvent): void }
+  /** The checkpoint of the interrupted run to continue. */
+  resume?: ImportRun
+}
+
+/**
+ * Test seam: called after each committed batch of a resumable run with the records done so far. A
+ * test throws from it to stop the run between batches as a killed process would.
+ */
+export const importFaults: { afterBatch?: (entriesDone: number) => void } = {}
 
 /** One distinct record of the file, after merging the rows that share its key. */
 export interface Pending {
@@ -52,6 +79,7 @@ class DryRunDone extends Error {}
  * rows sharing a business key, then, in one transaction, matches the distinct records against the table
  * by key and inserts, updates or leaves them. A database error on any row rolls the whole import back
  * (all or nothing); a dry run does all the work and rolls back at the end, so its counts are exact.
+ * A `resumable` run commits each batch with its checkpoint instead; `control.resume` continues one.
  */
 export async function runImport(
   db: DynamicDb,
@@ -62,8 +90,14 @@ export async function runImport(
   job: ImportJob,
   options: RunOptions,
   ctx: WriteContext,
+  control: RunControl = {},
 ): Promise<ImportResult> {
   access.require('import')
+  const emit = (event: ProgressEvent) => control.progress?.emit(event)
+  const resumable = Boolean(options.resumable) && !options.dryRun
+  // Write-phase counts of this run's committed batches (restored from the checkpoint when resuming).
+  const written: WrittenCounts = control.resume ? structuredClone(control.resume.counts) : noCounts()
+  let batchRejections: RejectedRow[] | undefined
   const mapping = checkMapping(app, form, access, options)
   const policyOf = (field: string): MergePolicy =>
     options.policy?.[field] ?? options.defaultPolicy ?? 'fill_empty'
@@ -87,6 +121,7 @@ export async function runImport(
     result.rejected++
     const entry = { line: row.line, ...rejection }
     if (result.rejections.length < maxReported) result.rejections.push(entry)
+    batchRejections?.push(entry)
     const reason = `${rejection.code}: ${rejection.reason}`
     if (row.cells) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
     else late.set(row.line, reason)
@@ -109,6 +144,7 @@ export async function runImport(
         if (job.hasHeader) continue
       }
       result.rows++
+      if (result.rows % 5000 === 0) emit({ type: 'progress', phase: 'reading', rows: result.rows })
       if (row.truncated) {
         reject(row, {
           code: 'import.truncated_row',
@@ -155,70 +191,125 @@ export async function runImport(
       } else pending.set(id, entry)
     }
 
-    // 2. Apply, all or nothing: per batch, one lookup, one relation check, one insert, one update.
+    // 2. Apply: per batch, one lookup, one relation check, one insert, one update.
     const writer = new RecordWriter(app, form, access)
     const entries = rejectUniqueConflicts(form, options.keys, [...pending.values(), ...unkeyed], reject)
-    await db
-      .transaction()
-      .execute(async (trx) => {
-        for (let offset = 0; offset < entries.length; offset += lookupBatch) {
-          const batch = await resolveRelations(
-            trx,
-            app,
-            form,
-            mapping,
-            options.relations ?? {},
-            entries.slice(offset, offset + lookupBatch),
-            reject,
-          )
-          const existing = options.keys.length
-            ? await lookup(trx, app, form, access, options.keys, batch)
-            : new Map<string, Existing>()
-          const inserts: Array<Record<string, unknown>> = []
-          const updates: UpdateItem[] = []
-          for (const entry of batch) {
-            const match = existing.get(keyOf(options.keys, entry.values))
-            if (match) {
-              const item = planUpdate(form, access, entry, match, policyOf, result, reject)
-              if (item) updates.push(item)
-            } else {
-              const values = planInsert(writer, access, entry, reject)
-              if (values) inserts.push(values)
-            }
-          }
-          try {
-            await insertBatch(trx, app, form, inserts, ctx.actor, events)
-            await updateBatch(trx, app, form, updates, ctx.actor, events)
-          } catch (error) {
-            if (error instanceof AppError && error.statusCode < 500) {
-              throw new AppError(
-                409,
-                'IMPORT_ABORTED',
-                `${error.message}; nothing was imported`,
-                error.path,
-                { code: error.code },
-              )
-            }
-            throw error
-          }
-          result.inserted += inserts.length
-          result.updated += updates.length
+    emit({ type: 'progress', phase: 'reading', rows: result.rows })
+    const writeBatch = async (trx: DynamicDb, batchEntries: Pending[]) => {
+      const batch = await resolveRelations(
+        trx,
+        app,
+        form,
+        mapping,
+        options.relations ?? {},
+        batchEntries,
+        reject,
+      )
+      const existing = options.keys.length
+        ? await lookup(trx, app, form, access, options.keys, batch)
+        : new Map<string, Existing>()
+      const inserts: Array<Record<string, unknown>> = []
+      const updates: UpdateItem[] = []
+      const count = { unchanged: 0 }
+      for (const entry of batch) {
+        const match = existing.get(keyOf(options.keys, entry.values))
+        if (match) {
+          const item = planUpdate(form, access, entry, match, policyOf, count, reject)
+          if (item) updates.push(item)
+        } else {
+          const values = planInsert(writer, access, entry, reject)
+          if (values) inserts.push(values)
         }
-        // One audit entry for the whole import, in the same transaction as its rows.
-        await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
+      }
+      try {
+        await insertBatch(trx, app, form, inserts, ctx.actor, events)
+        await updateBatch(trx, app, form, updates, ctx.actor, events)
+      } catch (error) {
+        if (error instanceof AppError && error.statusCode < 500) {
+          const kept = resumable
+            ? `; the ${offsetDone} records of the earlier batches are kept and the import can be resumed`
+            : '; nothing was imported'
+          throw new AppError(409, 'IMPORT_ABORTED', `${error.message}${kept}`, error.path, {
+            code: error.code,
+          })
+        }
+        throw error
+      }
+      return { inserted: inserts.length, updated: updates.length, unchanged: count.unchanged }
+    }
+    const journalImport = async (trx: DynamicDb) => {
+      // One audit entry for the whole import, in the same transaction as its (last) rows.
+      await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
           values (${ctx.actor}, ${app.key}, ${form.schema.key}, '*', 'import', null, ${JSON.stringify({
             source: `import:${job.id}`,
             file: job.name,
             keys: options.keys,
             events,
+            ...(control.resume ? { resumedFrom: control.resume.entriesDone } : {}),
             ...result,
             rejections: result.rejections.slice(0, 20),
           })}::jsonb)`.execute(trx)
-        if (options.dryRun) throw new DryRunDone()
+    }
+    const startedAt = Date.now()
+    let offsetDone = control.resume?.entriesDone ?? 0
+    if (resumable) {
+      // Rows rejected by batches committed before the interruption: counted and listed again.
+      result.rejected += written.rejected
+      for (const r of written.rejections) {
+        if (result.rejections.length < maxReported) result.rejections.push(r)
+        late.set(r.line, `${r.code}: ${r.reason}`)
+      }
+      if (!control.resume) await startRun(db, job, options)
+      for (let offset = offsetDone; offset < entries.length; offset += lookupBatch) {
+        const slice = entries.slice(offset, offset + lookupBatch)
+        batchRejections = []
+        const rejectedBefore = result.rejected
+        await db.transaction().execute(async (trx) => {
+          const done = await writeBatch(trx, slice)
+          const next: WrittenCounts = {
+            inserted: written.inserted + done.inserted,
+            updated: written.updated + done.updated,
+            unchanged: written.unchanged + done.unchanged,
+            rejected: written.rejected + (result.rejected - rejectedBefore),
+            rejections: [...written.rejections, ...batchRejections!],
+          }
+          await checkpoint(trx, job.id, offset + slice.length, next)
+          Object.assign(written, next)
+        })
+        batchRejections = undefined
+        offsetDone = offset + slice.length
+        emit(writingProgress(offsetDone, entries.length, startedAt))
+        importFaults.afterBatch?.(offsetDone)
+      }
+      Object.assign(result, {
+        inserted: written.inserted,
+        updated: written.updated,
+        unchanged: written.unchanged,
       })
-      .catch((error: unknown) => {
-        if (!(error instanceof DryRunDone)) throw error
+      await db.transaction().execute(async (trx) => {
+        await journalImport(trx)
+        await finishRun(trx, job.id)
       })
+    } else {
+      await db
+        .transaction()
+        .execute(async (trx) => {
+          for (let offset = 0; offset < entries.length; offset += lookupBatch) {
+            const slice = entries.slice(offset, offset + lookupBatch)
+            const done = await writeBatch(trx, slice)
+            result.inserted += done.inserted
+            result.updated += done.updated
+            result.unchanged += done.unchanged
+            offsetDone = offset + slice.length
+            emit(writingProgress(offsetDone, entries.length, startedAt))
+          }
+          await journalImport(trx)
+          if (options.dryRun) throw new DryRunDone()
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof DryRunDone)) throw error
+        })
+    }
     if (late.size) {
       for await (const row of jobRows(store, job)) {
         const reason = late.get(row.line)
@@ -330,7 +421,7 @@ function planUpdate(
   entry: Pending,
   match: Existing,
   policyOf: (field: string) => MergePolicy,
-  result: ImportResult,
+  count: { unchanged: number },
   reject: Rejector,
 ): UpdateItem | undefined {
   if (!match.inScope) {
@@ -342,7 +433,7 @@ function planUpdate(
   }
   const changes = mergeChanges(match.values, entry.values, policyOf)
   if (!Object.keys(changes).length) {
-    result.unchanged++
+    count.unchanged++
     return undefined
   }
   if (!access.can('update')) {

@@ -1,7 +1,7 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
-import { Readable } from 'node:stream'
+import { PassThrough, Readable } from 'node:stream'
 import type { AppService } from '../apps/app-service.js'
 import type { AccessService } from '../auth/access-service.js'
 import type { Kysely } from 'kysely'
@@ -12,6 +12,8 @@ import { AppError } from '../http/errors.js'
 import { exportCsv } from '../imports/export-csv.js'
 import { inspectFile } from '../imports/inspect-file.js'
 import { ImportStore, type ImportJob } from '../imports/import-store.js'
+import { readRun, type ImportRun } from '../imports/import-checkpoint.js'
+import { ImportProgress, type ProgressEvent } from '../imports/import-progress.js'
 import { runImport, type RunOptions } from '../imports/run-import.js'
 import type { RecordsService } from '../records/records-service.js'
 
@@ -44,6 +46,11 @@ const runBody = {
     policy: { type: 'object', additionalProperties: policy },
     defaultPolicy: policy,
     dryRun: { type: 'boolean', default: false },
+    resumable: {
+      type: 'boolean',
+      default: false,
+      description: 'commit batch by batch with a checkpoint, so an interrupted run can be resumed',
+    },
     events: {
       type: 'boolean',
       default: false,
@@ -76,6 +83,7 @@ export interface ImportRouteDeps {
 /** CSV import (upload → preview → dry run → run → rejected rows) and CSV export of a form's records. */
 export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps): void {
   const store = new ImportStore(path.join(deps.dataDir, 'imports'))
+  const progress = new ImportProgress()
   const tags = ['imports']
   const base = '/api/apps/:app/forms/:form'
 
@@ -141,6 +149,48 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
     },
   )
 
+  /** One run of a job at a time in this process, reported to the progress followers. */
+  const execute = async (
+    request: FastifyRequest<{ Params: JobParams }>,
+    options: RunOptions,
+    resume?: ImportRun,
+  ) => {
+    const ctx = recordContext(request, 'records:write')
+    const job = await ownJob(request.params, ctx.viewer!.userId)
+    const { published, form, access } = await formAccess(job.app, job.form, ctx)
+    if (!progress.begin(job.id)) throw new AppError(409, 'IMPORT_RUNNING', 'This import is already running')
+    const emit = (event: ProgressEvent) => progress.emit(job.id, event)
+    try {
+      if (!resume && options.resumable && !options.dryRun) {
+        const run = await readRun(deps.db as unknown as DynamicDb, job.id)
+        if (run?.state === 'running') {
+          throw new AppError(409, 'IMPORT_INTERRUPTED', 'This import was interrupted: resume it instead')
+        }
+      }
+      emit({ type: 'started', resumedFrom: resume?.entriesDone ?? 0 })
+      const result = await runImport(
+        deps.db as unknown as DynamicDb,
+        published,
+        form,
+        access,
+        store,
+        job,
+        options,
+        ctx,
+        { progress: { emit }, ...(resume ? { resume } : {}) },
+      )
+      await store.write({ ...job, result })
+      emit({ type: 'done', result })
+      return result
+    } catch (error) {
+      const e = error instanceof AppError ? error : undefined
+      emit({ type: 'failed', code: e?.code ?? 'INTERNAL', message: e?.message ?? 'The import failed' })
+      throw error
+    } finally {
+      progress.end(job.id)
+    }
+  }
+
   app.post<{ Params: JobParams; Body: RunOptions }>(
     `${base}/imports/:id/run`,
     {
@@ -153,22 +203,104 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
         response: { 200: anyObject },
       },
     },
+    async (request) => execute(request, request.body),
+  )
+
+  app.post<{ Params: JobParams }>(
+    `${base}/imports/:id/resume`,
+    {
+      config: { idempotent: true },
+      schema: {
+        tags,
+        summary: 'Resume an interrupted resumable run from its last committed batch, with its options',
+        params: jobParams,
+        response: { 200: anyObject },
+      },
+    },
     async (request) => {
       const ctx = recordContext(request, 'records:write')
       const job = await ownJob(request.params, ctx.viewer!.userId)
-      const { published, form, access } = await formAccess(job.app, job.form, ctx)
-      const result = await runImport(
-        deps.db as unknown as DynamicDb,
-        published,
-        form,
-        access,
-        store,
-        job,
-        request.body,
-        ctx,
-      )
-      await store.write({ ...job, result })
-      return result
+      const run = await readRun(deps.db as unknown as DynamicDb, job.id)
+      if (progress.isRunning(job.id)) throw new AppError(409, 'IMPORT_RUNNING', 'This import is running')
+      if (run?.state !== 'running') {
+        throw new AppError(409, 'IMPORT_NOT_INTERRUPTED', 'This import has no interrupted run to resume')
+      }
+      return execute(request, run.options, run)
+    },
+  )
+
+  app.get<{ Params: JobParams }>(
+    `${base}/imports/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'An uploaded import: its file, its last result, and the state of its resumable run',
+        params: jobParams,
+        response: { 200: anyObject },
+      },
+    },
+    async (request) => {
+      const ctx = recordContext(request, 'records:write')
+      const job = await ownJob(request.params, ctx.viewer!.userId)
+      const run = await readRun(deps.db as unknown as DynamicDb, job.id)
+      const state = progress.isRunning(job.id)
+        ? 'running'
+        : run?.state === 'running'
+          ? 'interrupted'
+          : job.result
+            ? 'done'
+            : 'uploaded'
+      return {
+        ...job,
+        state,
+        ...(run
+          ? { checkpoint: { entriesDone: run.entriesDone, ...run.counts, rejections: undefined } }
+          : {}),
+      }
+    },
+  )
+
+  app.get<{ Params: JobParams }>(
+    `${base}/imports/:id/progress`,
+    {
+      schema: {
+        tags,
+        summary:
+          'Server-Sent Events of a run: started, progress (reading rows; writing done/total, rate, ETA), done or failed',
+        params: jobParams,
+      },
+    },
+    async (request, reply) => {
+      const ctx = recordContext(request, 'records:write')
+      const job = await ownJob(request.params, ctx.viewer!.userId)
+      const stream = new PassThrough()
+      const send = (event: ProgressEvent) => {
+        const { type, ...data } = event
+        stream.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`)
+        if (type === 'done' || type === 'failed') stream.end()
+      }
+      reply
+        .header('content-type', 'text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .header('x-accel-buffering', 'no')
+      if (!progress.isRunning(job.id) && !progress.finished(job.id)) {
+        // Not running here: an earlier run's end is known from the job, or a crashed one from its checkpoint.
+        const run = await readRun(deps.db as unknown as DynamicDb, job.id)
+        if (run?.state === 'running') {
+          send({ type: 'failed', code: 'IMPORT_INTERRUPTED', message: 'The run was interrupted: resume it' })
+          return reply.send(stream)
+        }
+        if (job.result) {
+          send({ type: 'done', result: job.result })
+          return reply.send(stream)
+        }
+      }
+      // Running, finished in this process, or not started yet: replay, then follow until it ends.
+      stream.write(': following\n\n')
+      const unsubscribe = progress.subscribe(job.id, send)
+      stream.on('close', unsubscribe)
+      reply.raw.on('close', () => stream.end())
+      return reply.send(stream)
     },
   )
 
