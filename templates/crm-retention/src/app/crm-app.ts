@@ -7,13 +7,15 @@ import { orderLinesForm, ordersForm } from './forms/orders.js'
 import { productsForm } from './forms/products.js'
 import { surveysForm, ticketsForm } from './forms/service.js'
 import { storesForm } from './forms/stores.js'
+import { crmRoles } from './roles.js'
+import { crmRules } from './rules.js'
 import { t } from './text.js'
 
 export const crmAppKey = 'crm'
 
 /**
- * 已成交客户管理: the CRM retention app's definition. Today it holds the forms; rules, flows, reports,
- * dashboards and roles join it as their engines land. A fresh deep copy on every call, so a caller
+ * 已成交客户管理: the CRM retention app's definition: forms, retention rules and roles; flows, reports and
+ * dashboards join it as their engines land. A fresh deep copy on every call, so a caller
  * may edit what it gets.
  */
 export function crmRetentionApp(): AppDefinition {
@@ -35,10 +37,10 @@ export function crmRetentionApp(): AppDefinition {
       opportunitiesForm,
     ],
     flows: [],
-    rules: [],
+    rules: crmRules,
     reports: [],
     dashboards: [],
-    roles: [],
+    roles: crmRoles,
   }
   return structuredClone(app)
 }

@@ -76,6 +76,7 @@ export const customersForm: FormSchema = {
         option('corporate', '企业客户', 'Corporate'),
         option('birthday_cake', '生日蛋糕', 'Birthday cakes'),
         option('price_sensitive', '价格敏感', 'Price-sensitive'),
+        option('vip', 'VIP', 'VIP'),
       ],
     }),
     field('consent_sms', 'boolean', '同意短信营销', 'SMS marketing consent', { default: false }),

@@ -1,0 +1,86 @@
+import type { FormPermission, RoleDef } from '@trellis/form-engine'
+import { t } from './text.js'
+
+const ownStore = { '==': [{ var: 'store' }, { var: '$user.store' }] }
+const all = ['read', 'create', 'update', 'delete', 'export', 'import'] as const
+const readOnly: FormPermission = { actions: ['read'] }
+
+/**
+ * The template's roles (`$user.store` is the member's store id, set as a user attribute). A store's
+ * staff see their own store's customers, orders, tickets and opportunities; rows of other forms carry no
+ * store and are visible to them as reference data or through their customers.
+ */
+export const crmRoles: RoleDef[] = [
+  {
+    key: 'admin',
+    label: t('管理员', 'Administrator'),
+    forms: Object.fromEntries(
+      [
+        'stores',
+        'customers',
+        'products',
+        'orders',
+        'order_lines',
+        'tickets',
+        'surveys',
+        'tasks',
+        'coupons',
+        'points_ledger',
+        'opportunities',
+      ].map((form) => [form, { actions: [...all] }]),
+    ),
+  },
+  {
+    key: 'store_manager',
+    label: t('店长', 'Store manager'),
+    forms: {
+      stores: { actions: ['read'], scope: { '==': [{ var: 'id' }, { var: '$user.store' }] } },
+      customers: { actions: ['read', 'create', 'update', 'export', 'import'], scope: ownStore },
+      products: readOnly,
+      orders: { actions: ['read', 'create', 'update', 'export'], scope: ownStore },
+      order_lines: { actions: ['read', 'create', 'update'] },
+      tickets: { actions: ['read', 'create', 'update'], scope: ownStore },
+      surveys: readOnly,
+      tasks: { actions: ['read', 'create', 'update'] },
+      coupons: { actions: ['read', 'create', 'update'] },
+      points_ledger: { actions: ['read', 'create'] },
+      opportunities: { actions: ['read', 'create', 'update'], scope: ownStore },
+    },
+  },
+  {
+    key: 'clerk',
+    label: t('店员', 'Clerk'),
+    forms: {
+      stores: { actions: ['read'], scope: { '==': [{ var: 'id' }, { var: '$user.store' }] } },
+      // No export; phones and WeChat ids masked (the issue asks for S-tier customers only: masking is per
+      // field and role today, so the clerk sees every customer's number masked).
+      customers: {
+        actions: ['read', 'create', 'update'],
+        scope: ownStore,
+        masked: ['phone', 'wechat_id'],
+        readOnly: ['tier', 'account_manager', 'store'],
+      },
+      products: readOnly,
+      orders: { actions: ['read', 'create'], scope: ownStore },
+      order_lines: { actions: ['read', 'create'] },
+      tickets: { actions: ['read', 'create'], scope: ownStore },
+      tasks: { actions: ['read', 'update'] },
+      coupons: { actions: ['read', 'update'] },
+      points_ledger: readOnly,
+    },
+  },
+  {
+    key: 'service_agent',
+    label: t('客服', 'Service agent'),
+    forms: {
+      stores: readOnly,
+      customers: { actions: ['read'], masked: ['phone', 'wechat_id'] },
+      orders: readOnly,
+      order_lines: readOnly,
+      products: readOnly,
+      tickets: { actions: ['read', 'create', 'update'] },
+      surveys: { actions: ['read', 'create', 'update'] },
+      tasks: { actions: ['read', 'create', 'update'] },
+    },
+  },
+]

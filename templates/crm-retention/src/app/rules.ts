@@ -1,0 +1,158 @@
+/**
+ * The retention rules of 已成交客户管理, in the rule model of docs/rules.md. Every marketing message asks for
+ * the customer's consent on its channel (`consent_wechat`, `consent_sms`); call-back tasks go to the
+ * customer's account manager. Amounts are yuan as decimal strings.
+ */
+
+const now = { now: [] }
+/** A local date (Asia/Shanghai) `days` from today, for date fields such as a coupon's last valid day. */
+const inDays = (days: number) => ({ date_add: [{ today: [] }, days, 'days'] })
+const customerOf = { var: 'id' }
+
+/** A coupon for the triggering customer, with a random 10-character code (no 0/O/1/I). */
+function coupon(kind: string, value: string, validDays: number, minSpend = '0') {
+  return {
+    type: 'create_record',
+    form: 'coupons',
+    values: {
+      customer: customerOf,
+      kind,
+      value,
+      min_spend: minSpend,
+      issued_at: now,
+      valid_until: inDays(validDays),
+      redeemed: false,
+    },
+    codes: { code: { prefix: kind === 'birthday' ? 'SR' : 'QJ', length: 10 } },
+  }
+}
+
+function message(channel: 'wechat' | 'sms', zh: string, en: string) {
+  return {
+    type: 'notify',
+    channel,
+    to: { var: channel === 'sms' ? 'phone' : 'wechat_id' },
+    body: { 'zh-CN': zh, en },
+    marketing: true,
+    consentField: channel === 'sms' ? 'consent_sms' : 'consent_wechat',
+  }
+}
+
+function callBack(title: string, kind: string) {
+  return {
+    type: 'create_record',
+    form: 'tasks',
+    values: {
+      customer: customerOf,
+      title,
+      kind,
+      assignee: { var: 'account_manager' },
+      due_on: inDays(2),
+      status: 'open',
+      origin: 'rule',
+    },
+  }
+}
+
+/** Days since the last purchase, for the dormancy rules: they fire once per silence, re-armed by a purchase. */
+const afterLastPurchase = (days: number) => ({
+  kind: 'date',
+  form: 'customers',
+  field: 'last_purchase_at',
+  amount: days,
+  unit: 'days',
+})
+
+export const crmRules = [
+  {
+    key: 'first_purchase_tips',
+    name: {
+      'zh-CN': '首购 7 天：使用贴士与复购券',
+      en: 'First purchase + 7 days: tips and a repurchase coupon',
+    },
+    trigger: { kind: 'date', form: 'customers', field: 'first_purchase_at', amount: 7, unit: 'days' },
+    actions: [
+      coupon('repurchase', '10', 30, '50'),
+      message(
+        'wechat',
+        '{{name}}，感谢第一次光临！面包请在 2 天内食用，冷藏后复烤 3 分钟口感最好。送您一张 10 元复购券，30 天内有效。',
+        'Thank you for your first visit, {{name}}! Enjoy bread within 2 days; 3 minutes in the oven revives it. A ¥10 coupon is yours for 30 days.',
+      ),
+    ],
+  },
+  {
+    key: 'birthday_coupon',
+    name: { 'zh-CN': '生日前 3 天：生日券', en: 'Birthday − 3 days: birthday coupon' },
+    trigger: { kind: 'date', form: 'customers', field: 'birthday', amount: -3, unit: 'days', yearly: true },
+    actions: [
+      coupon('birthday', '30', 14, '100'),
+      message(
+        'sms',
+        '{{name}}，生日快乐！送您 30 元生日蛋糕券（满 100 可用），14 天内有效。',
+        'Happy birthday, {{name}}! A ¥30 cake coupon (on ¥100 or more) is yours for 14 days.',
+      ),
+    ],
+  },
+  {
+    key: 'silent_30_call_back',
+    name: { 'zh-CN': 'S/A 级客户 30 天未购：专属顾问回访', en: 'Tier S/A silent 30 days: call-back task' },
+    trigger: afterLastPurchase(30),
+    condition: { in: [{ var: 'tier' }, ['S', 'A']] },
+    actions: [callBack('30 天未到店，电话回访', 'call_back')],
+  },
+  {
+    key: 'silent_60_coupon',
+    name: { 'zh-CN': '60 天未购：老友回归券', en: 'Silent 60 days: welcome-back coupon' },
+    trigger: afterLastPurchase(60),
+    actions: [
+      coupon('win_back', '15', 21, '60'),
+      message(
+        'wechat',
+        '{{name}}，好久不见！新品已上架，送您一张 15 元老友回归券（满 60 可用），21 天内有效。',
+        'We miss you, {{name}}! New bakes are in: a ¥15 welcome-back coupon (on ¥60 or more), valid 21 days.',
+      ),
+    ],
+  },
+  {
+    key: 'vip_threshold',
+    name: { 'zh-CN': '累计消费满 5000：升级 VIP', en: 'Spend passes ¥5,000: VIP upgrade' },
+    trigger: { kind: 'record', form: 'customers', on: ['updated'], fields: ['total_spent'] },
+    condition: {
+      and: [{ '>=': [{ var: 'total_spent' }, 5000] }, { '<': [{ var: '$before.total_spent' }, 5000] }],
+    },
+    actions: [
+      { type: 'add_tags', field: 'tags', tags: ['vip'] },
+      {
+        type: 'create_record',
+        form: 'points_ledger',
+        values: { customer: customerOf, kind: 'bonus', points: 500, occurred_at: now, note: 'VIP 升级礼' },
+      },
+      message(
+        'wechat',
+        '{{name}}，恭喜成为 VIP！已赠送 500 积分，生日月享双倍积分。',
+        'Congratulations {{name}}, you are now a VIP! 500 bonus points are in your account.',
+      ),
+    ],
+  },
+  {
+    key: 'ticket_closed_survey',
+    name: { 'zh-CN': '工单关闭：满意度回访', en: 'Ticket closed: satisfaction survey' },
+    trigger: { kind: 'record', form: 'tickets', on: ['updated'], fields: ['status'] },
+    condition: {
+      and: [{ '==': [{ var: 'status' }, 'closed'] }, { '!=': [{ var: '$before.status' }, 'closed'] }],
+    },
+    actions: [
+      {
+        type: 'notify',
+        // Addressed to the customer's record: the in-app inbox (or an SMS adapter) looks up the number.
+        channel: 'in_app',
+        to: { var: 'customer' },
+        body: {
+          'zh-CN':
+            '您的工单 {{ticket_no}} 已处理完毕。您有多大可能把我们推荐给朋友（0–10 分）？回复数字即可。',
+          en: 'Your ticket {{ticket_no}} is closed. How likely are you to recommend us to a friend (0–10)? Reply with a number.',
+        },
+      },
+    ],
+  },
+]
