@@ -62,6 +62,7 @@ const shop: AppDefinition = {
 describeEachDatabase('flows: tasks respect the record access of the assignee', (ctx) => {
   const api = useApi(ctx)
   let north: { id: string; token: string }
+  let north2: { id: string; token: string }
   let south: { id: string; token: string }
   let northInstance: string
   let southInstance: string
@@ -90,7 +91,8 @@ describeEachDatabase('flows: tasks respect the record access of the assignee', (
     expect((await api.call('POST', '/api/apps/fa/publish', {})).status).toBe(200)
     north = await api.user({ username: 'fa_north', attributes: { store: 'north' } })
     south = await api.user({ username: 'fa_south', attributes: { store: 'south' } })
-    for (const user of [north, south])
+    north2 = await api.user({ username: 'fa_north2', attributes: { store: 'north' } })
+    for (const user of [north, south, north2])
       expect(
         (await api.call('PUT', `/api/apps/fa/members/${user.id}`, { role: 'clerk' })).status,
       ).toBeLessThan(300)
@@ -163,5 +165,84 @@ describeEachDatabase('flows: tasks respect the record access of the assignee', (
     expect(done.status, JSON.stringify(done.body)).toBe(200)
     expect(done.body).toMatchObject({ status: 'completed' })
     expect(done.body.data.tasks.call.form).toEqual({ result: '已回访' })
+  })
+
+  it('reassign and delegate: by the assignee or an admin, to someone who may see the record, in the history', async () => {
+    const instance = await start(await customer({ name: '北二', phone: '13700001111', store: 'north' }))
+    const task = await taskOf(instance)
+    const reassign = (token: string | undefined, body: unknown) =>
+      token
+        ? api.callAs(token, 'POST', `/api/tasks/${task}/reassign`, body)
+        : api.call('POST', `/api/tasks/${task}/reassign`, body)
+    const delegate = (token: string, body: unknown) =>
+      api.callAs(token, 'POST', `/api/tasks/${task}/delegate`, body)
+
+    // Another store's clerk does not see the task at all.
+    const foreign = await reassign(south.token, { to: { kind: 'user', userId: south.id } })
+    expect(foreign.status).toBe(404)
+    expect(foreign.body.code).toBe('TASK_NOT_FOUND')
+    // Nobody may hand it to someone who could not see its record, or to a role the app lacks.
+    const blind = await reassign(undefined, { to: { kind: 'user', userId: south.id } })
+    expect(blind.status).toBe(422)
+    expect(blind.body).toMatchObject({ code: 'TASK_TARGET_NO_ACCESS', path: 'to.userId' })
+    const noRole = await reassign(undefined, { to: { kind: 'role', role: 'boss' } })
+    expect(noRole.status).toBe(422)
+    expect(noRole.body).toMatchObject({ code: 'TASK_TARGET_INVALID', path: 'to.role' })
+
+    // The admin gives it to one clerk; the other clerks lose it.
+    const given = await reassign(undefined, { to: { kind: 'user', userId: north.id }, comment: '老客户' })
+    expect(given.status, JSON.stringify(given.body)).toBe(200)
+    expect(given.body.tasks[0]).toMatchObject({ assignee: { kind: 'user', value: north.id } })
+    const north2Inbox = async () =>
+      (await api.callAs(north2.token, 'GET', '/api/inbox?app=fa')).body.tasks.map((t: { id: string }) => t.id)
+    expect(await north2Inbox()).not.toContain(task)
+
+    // The assignee delegates; the delegate sees it but may not pass it on; the assignee keeps it.
+    const toSouth = await delegate(north.token, { userId: south.id })
+    expect(toSouth.status).toBe(422)
+    expect(toSouth.body.code).toBe('TASK_TARGET_NO_ACCESS')
+    const delegated = await delegate(north.token, { userId: north2.id, comment: '我休假' })
+    expect(delegated.status, JSON.stringify(delegated.body)).toBe(200)
+    expect(delegated.body.tasks[0]).toMatchObject({ delegatedTo: north2.id, delegatedBy: 'fa_north' })
+    expect(await north2Inbox()).toContain(task)
+    expect((await inbox(north.token)).map((t: { id: string }) => t.id)).toContain(task)
+    const passOn = await api.callAs(north2.token, 'POST', `/api/tasks/${task}/reassign`, {
+      to: { kind: 'role', role: 'clerk' },
+    })
+    expect(passOn.status).toBe(403)
+    expect(passOn.body.code).toBe('TASK_NOT_ASSIGNEE')
+
+    const done = await api.callAs(north2.token, 'POST', `/api/tasks/${task}/complete`, { outcome: 'approve' })
+    expect(done.status, JSON.stringify(done.body)).toBe(200)
+    expect(done.body.tasks[0]).toMatchObject({ status: 'completed', completedBy: 'fa_north2' })
+    expect(
+      done.body.steps.map((s: { event: string; actor: string; to?: unknown; comment?: string }) => [
+        s.event,
+        s.actor === 'fa_north' || s.actor === 'fa_north2' ? s.actor : 'admin',
+        s.to ?? null,
+        s.comment ?? null,
+      ]),
+    ).toEqual([
+      ['start', 'admin', null, null],
+      ['task_reassigned', 'admin', { kind: 'user', value: north.id }, '老客户'],
+      ['task_delegated', 'fa_north', north2.id, '我休假'],
+      ['task_completed', 'fa_north2', null, null],
+    ])
+
+    // A closed task cannot change hands.
+    const late = await delegate(north.token, { userId: null })
+    expect(late.status).toBe(409)
+    expect(late.body.code).toBe('TASK_CLOSED')
+  })
+
+  it('the assignee takes a delegated task back', async () => {
+    const instance = await start(await customer({ name: '北三', store: 'north' }))
+    const task = await taskOf(instance)
+    const given = await api.callAs(north.token, 'POST', `/api/tasks/${task}/delegate`, { userId: north2.id })
+    expect(given.status, JSON.stringify(given.body)).toBe(200)
+    const back = await api.callAs(north.token, 'POST', `/api/tasks/${task}/delegate`, { userId: null })
+    expect(back.status, JSON.stringify(back.body)).toBe(200)
+    expect(back.body.tasks[0]).toMatchObject({ delegatedTo: null, delegatedBy: null })
+    expect(back.body.steps.at(-1)).toMatchObject({ event: 'task_delegated', from: north2.id, to: null })
   })
 })

@@ -2,6 +2,7 @@ import type { FlowEvent, Outcome } from '@trellis/flow-engine'
 import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { AccessService } from '../auth/access-service.js'
+import type { UserService } from '../auth/user-service.js'
 import type { Viewer } from '../auth/viewer.js'
 import { systemClock, type Clock } from '../automation/clock.js'
 import type { DynamicDb } from '../db/dynamic.js'
@@ -19,13 +20,16 @@ import {
 } from './instance-store.js'
 import { InstanceRecordAccess, type RecordView } from './record-access.js'
 import { ServiceActions } from './service-actions.js'
-import { inbox, isAssignee, readTask, taskJson, tasksOf, type TaskRow } from './tasks.js'
+import { inbox, isAssignee, isOwner, readTask, taskJson, tasksOf, type TaskRow } from './tasks.js'
 
 export interface StartInput {
   form?: string
   recordId?: string
   variables?: Record<string, unknown>
 }
+
+/** Where a task goes when it is reassigned. */
+export type TaskTarget = { kind: 'user'; userId: string } | { kind: 'role'; role: string }
 
 export interface CompleteInput {
   outcome: Outcome
@@ -54,6 +58,7 @@ export class FlowService {
     private readonly apps: AppService,
     private readonly records: RecordsService,
     private readonly access: AccessService,
+    private readonly users: UserService,
   ) {
     this.actions = new ServiceActions(apps)
     this.starter = new FlowStarter(this.actions)
@@ -149,6 +154,121 @@ export class FlowService {
       return row.id
     })
     return this.detail(instanceId, viewer)
+  }
+
+  /**
+   * Hands an open task to another user or role: the assignee (or an administrator) gives it away, any
+   * delegation ends, and the step is written to the instance's history with the actor and the comment.
+   */
+  async reassignTask(taskId: string, input: { to: TaskTarget; comment?: string }, viewer: Viewer) {
+    const task = await this.requireTaskOwner(taskId, viewer, 'reassign')
+    await this.checkTarget(task, input.to, 'to')
+    const to = input.to.kind === 'user' ? input.to.userId : input.to.role
+    await this.handOver(task, viewer, 'task_reassigned', {
+      set: sql`assignee_kind = ${input.to.kind}, assignee = ${to}, delegated_to = null, delegated_by = null`,
+      detail: {
+        from: { kind: task.assignee_kind, value: task.assignee },
+        to: { kind: input.to.kind, value: to },
+        ...(input.comment === undefined ? {} : { comment: input.comment }),
+      },
+    })
+    return this.detail(task.instance_id, viewer)
+  }
+
+  /**
+   * Lets another user act on the task while the assignee keeps it (both see it; either completes it,
+   * the completion names who did). `userId: null` takes it back. Assignee or administrator only.
+   */
+  async delegateTask(taskId: string, input: { userId: string | null; comment?: string }, viewer: Viewer) {
+    const task = await this.requireTaskOwner(taskId, viewer, 'delegate')
+    if (input.userId !== null) await this.checkTarget(task, { kind: 'user', userId: input.userId }, 'userId')
+    await this.handOver(task, viewer, 'task_delegated', {
+      set: sql`delegated_to = ${input.userId}, delegated_by = ${input.userId === null ? null : viewer.username}`,
+      detail: {
+        from: task.delegated_to,
+        to: input.userId,
+        ...(input.comment === undefined ? {} : { comment: input.comment }),
+      },
+    })
+    return this.detail(task.instance_id, viewer)
+  }
+
+  private async requireTaskOwner(taskId: string, viewer: Viewer, what: string): Promise<TaskRow> {
+    const task = await readTask(this.db, taskId)
+    if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
+    await this.requireTaskRecord(task, viewer)
+    if (!viewer.isAdmin && !(await isOwner(this.db, taskId, viewer)))
+      throw new AppError(
+        403,
+        'TASK_NOT_ASSIGNEE',
+        `Only the assignee or an administrator may ${what} this task`,
+      )
+    if (task.status !== 'open')
+      throw new AppError(409, 'TASK_CLOSED', `Task ${taskId} is already ${task.status}`)
+    return task
+  }
+
+  /** The new assignee must be able to act on it: a member of the app (or admin) who may see its record. */
+  private async checkTarget(task: TaskRow, target: TaskTarget, path: string): Promise<void> {
+    if (target.kind === 'role') {
+      const app = await this.apps.requirePublished(task.app_key)
+      if (!(app.definition.roles ?? []).some((r) => r.key === target.role))
+        throw new AppError(
+          422,
+          'TASK_TARGET_INVALID',
+          `App ${task.app_key} has no role ${target.role}`,
+          `${path}.role`,
+        )
+      return
+    }
+    const userPath = path === 'to' ? 'to.userId' : path
+    const user = await this.users.get(target.userId).catch(() => undefined)
+    if (!user || user.disabled)
+      throw new AppError(422, 'TASK_TARGET_INVALID', `No active user ${target.userId}`, userPath)
+    const viewer: Viewer = {
+      userId: user.id,
+      username: user.username,
+      isAdmin: user.isAdmin,
+      attributes: user.attributes,
+      via: 'token',
+      scopes: 'all',
+    }
+    if (!viewer.isAdmin && !(await this.access.roleOf(task.app_key, viewer)))
+      throw new AppError(
+        422,
+        'TASK_TARGET_INVALID',
+        `${user.username} is not a member of app ${task.app_key}`,
+        userPath,
+      )
+    const instance = await readInstance(this.db, task.instance_id)
+    const view = await this.recordAccess.view(task.app_key, instance.record_form, instance.record_id, viewer)
+    if (view.kind === 'hidden')
+      throw new AppError(
+        422,
+        'TASK_TARGET_NO_ACCESS',
+        `${user.username} may not see the record of this task`,
+        userPath,
+      )
+  }
+
+  /** One transaction: the task row changes only while open, and the step lands in the instance's history. */
+  private async handOver(
+    task: TaskRow,
+    viewer: Viewer,
+    event: 'task_reassigned' | 'task_delegated',
+    change: { set: ReturnType<typeof sql>; detail: Record<string, unknown> },
+  ): Promise<void> {
+    const now = this.clock.now()
+    await this.db.transaction().execute(async (trx) => {
+      const updated = await sql`update trellis.flow_tasks set ${change.set}
+        where id = ${task.id} and status = 'open'`.execute(trx)
+      if (Number(updated.numAffectedRows ?? 0) !== 1)
+        throw new AppError(409, 'TASK_CLOSED', `Task ${task.id} was closed meanwhile`)
+      const detail = { event: { kind: event, taskId: task.task_key, ...change.detail }, effects: [] }
+      await sql`insert into trellis.flow_steps (instance_id, event, actor, at, detail)
+        values (${task.instance_id}, ${event}, ${viewer.username}, ${now.toISOString()}::timestamptz,
+          ${JSON.stringify(detail)}::jsonb)`.execute(trx)
+    })
   }
 
   /** A task naming one of the app's forms gets its data checked (as a partial record) by the form engine. */

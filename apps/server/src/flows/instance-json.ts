@@ -43,6 +43,8 @@ export function instanceJson(row: InstanceRow, tasks?: TaskRow[], steps?: StepRo
             at: new Date(s.at).toISOString(),
             ...(s.detail.event.outcome === undefined ? {} : { outcome: s.detail.event.outcome }),
             ...(s.detail.event.comment === undefined ? {} : { comment: s.detail.event.comment }),
+            ...(s.detail.event.from === undefined ? {} : { from: s.detail.event.from }),
+            ...(s.detail.event.to === undefined ? {} : { to: s.detail.event.to }),
             effects: s.detail.effects.map((e) => e.kind),
           })),
           tasks: tasks.map(taskJson),

@@ -20,6 +20,9 @@ export interface TaskRow {
   comment: string | null
   completed_by: string | null
   cancel_reason: string | null
+  /** A user id: the delegate acts on the task while the assignee keeps it (migration 0010). */
+  delegated_to: string | null
+  delegated_by: string | null
   created_at: Date
   closed_at: Date | null
 }
@@ -35,12 +38,17 @@ export interface InboxTask extends TaskRow {
  * which the engine resolved to a user id), to their role in the task's app, or — for tasks whose
  * assignee could not be resolved — to any platform admin (the admin queue).
  */
-function mine(viewer: Viewer) {
+function assigned(viewer: Viewer) {
   return sql`(
     (t.assignee_kind = 'user' and t.assignee = ${viewer.userId})
     or (t.assignee_kind = 'role' and exists (select 1 from trellis.app_members m
       where m.app_key = t.app_key and m.user_id = ${viewer.userId}::bigint and m.role = t.assignee))
     or (t.assignee_kind = 'unresolved' and ${viewer.isAdmin}::boolean))`
+}
+
+/** Assigned to the viewer, or delegated to them. */
+function mine(viewer: Viewer) {
+  return sql`(${assigned(viewer)} or t.delegated_to = ${viewer.userId})`
 }
 
 const normalize = <T extends TaskRow>(row: T): T => ({
@@ -70,6 +78,13 @@ export async function isAssignee(db: DynamicDb, taskId: string, viewer: Viewer):
   return rows.length > 0
 }
 
+/** The assignee proper (not a delegate): who may reassign or delegate the task. */
+export async function isOwner(db: DynamicDb, taskId: string, viewer: Viewer): Promise<boolean> {
+  const { rows } =
+    await sql`select 1 from trellis.flow_tasks t where t.id = ${taskId} and ${assigned(viewer)}`.execute(db)
+  return rows.length > 0
+}
+
 export async function tasksOf(db: DynamicDb, instanceId: string): Promise<TaskRow[]> {
   const { rows } = await sql<TaskRow>`select * from trellis.flow_tasks where instance_id = ${instanceId}
     order by id`.execute(db)
@@ -93,6 +108,8 @@ export function taskJson(task: TaskRow | InboxTask) {
     comment: task.comment,
     completedBy: task.completed_by,
     cancelReason: task.cancel_reason,
+    delegatedTo: task.delegated_to ?? null,
+    delegatedBy: task.delegated_by ?? null,
     createdAt: new Date(task.created_at).toISOString(),
     closedAt: task.closed_at ? new Date(task.closed_at).toISOString() : null,
     ...('flow_key' in task

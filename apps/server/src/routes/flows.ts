@@ -33,8 +33,8 @@ const write = (request: FastifyRequest) => requireScope(request, 'records:write'
  * publish), instances run on the definition they started with, tasks land in `/api/inbox`.
  */
 export async function registerFlowRoutes(app: FastifyInstance, db: DynamicDb): Promise<FlowService> {
-  const { apps, records, access } = app.trellis
-  const flows = new FlowService(db, apps, records, access)
+  const { apps, records, access, users } = app.trellis
+  const flows = new FlowService(db, apps, records, access, users)
   app.decorate('flows', flows)
   // Record events and rules' start_flow actions reach flows through automation (registered before us).
   if (app.hasDecorator('automation')) app.automation.flows = flows.starter
@@ -253,6 +253,68 @@ export async function registerFlowRoutes(app: FastifyInstance, db: DynamicDb): P
       },
     },
     async (request) => flows.completeTask(request.params.id, request.body, write(request)),
+  )
+
+  app.post<{
+    Params: { id: string }
+    Body: { to: { kind: 'user'; userId: string } | { kind: 'role'; role: string }; comment?: string }
+  }>(
+    '/api/tasks/:id/reassign',
+    {
+      schema: {
+        tags,
+        summary: 'Give an open task to another user or role (the assignee or an administrator)',
+        params: { type: 'object', required: ['id'], properties: { id } },
+        body: {
+          type: 'object',
+          required: ['to'],
+          additionalProperties: false,
+          properties: {
+            to: {
+              oneOf: [
+                {
+                  type: 'object',
+                  required: ['kind', 'userId'],
+                  additionalProperties: false,
+                  properties: { kind: { const: 'user' }, userId: id },
+                },
+                {
+                  type: 'object',
+                  required: ['kind', 'role'],
+                  additionalProperties: false,
+                  properties: { kind: { const: 'role' }, role: key },
+                },
+              ],
+            },
+            comment: { type: 'string', maxLength: 4000 },
+          },
+        },
+        response: withErrors({ 200: anyObject }, [409, 422]),
+      },
+    },
+    async (request) => flows.reassignTask(request.params.id, request.body, write(request)),
+  )
+
+  app.post<{ Params: { id: string }; Body: { userId: string | null; comment?: string } }>(
+    '/api/tasks/:id/delegate',
+    {
+      schema: {
+        tags,
+        summary: 'Let another user act on a task the assignee keeps (userId null takes it back)',
+        params: { type: 'object', required: ['id'], properties: { id } },
+        body: {
+          type: 'object',
+          required: ['userId'],
+          additionalProperties: false,
+          properties: {
+            userId: { anyOf: [id, { type: 'null' }] },
+            comment: { type: 'string', maxLength: 4000 },
+          },
+        },
+        response: withErrors({ 200: anyObject }, [409, 422]),
+      },
+    },
+    async (request) => flows.delegateTask(request.params.id, request.body, write(request)),
   )
 
   return flows
