@@ -23,6 +23,7 @@ export {
   type GridOptions,
 } from './grid/to-grid.js'
 export { type Locale } from './grid/labels.js'
+export { toTable, type PivotTable } from './grid/to-table.js'
 export { toChartOption, chartTypes } from './charts/registry.js'
 export type { ChartSpec, ChartType, EChartsOption } from './charts/chart.js'
 export { drillDown, type DrillCell } from './drill-down.js'

@@ -153,6 +153,20 @@ export class ReportStore {
     await this.dashboard(app, id)
     await sql`delete from trellis.dashboards where app_key = ${app} and id = ${id}`.execute(this.db)
   }
+
+  /** Exports leave an audit entry (who, which form and report, what format, how many cells). */
+  async recordExport(
+    app: string,
+    source: string,
+    report: string | null,
+    actor: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
+      values (${actor}, ${app}, ${source}, ${report ?? ''}, 'export', ${json({ report, ...details })})`.execute(
+      this.db,
+    )
+  }
 }
 
 function conflict(what: string, id: string): AppError {

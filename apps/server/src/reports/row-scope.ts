@@ -40,7 +40,10 @@ export async function pivotAccessFor(
   return pivotAccessOf(server.trellis.access, viewer, app, spec)
 }
 
-/** As pivotAccessFor, for a viewer already authenticated (dashboard widgets, exports). */
+/**
+ * As pivotAccessFor, for a viewer already authenticated (dashboard widgets, exports). With `export`, the role
+ * needs the export permission on the source and on every joined or related form the spec reads.
+ */
 export async function pivotAccessOf(
   access: AccessService,
   viewer: Viewer,
@@ -55,11 +58,11 @@ export async function pivotAccessOf(
   const sourceAccess = accessOf(app.form(source))
   if (sourceAccess.full) return { viewer }
   sourceAccess.require('read')
-  if (action !== 'read') sourceAccess.require(action)
+  sourceAccess.require(action)
   const formAccess = (key: string): FormAccess | undefined =>
     app.hasForm(key) ? accessOf(app.form(key)) : undefined
 
-  checkFields(app, spec, source, formAccess)
+  checkFields(app, spec, source, formAccess, action)
 
   const user = userContext(viewer)
   const formScopes: Record<string, JsonLogic> = {}
@@ -86,11 +89,14 @@ function checkFields(
   spec: PivotSpec,
   source: string,
   formAccess: (key: string) => FormAccess | undefined,
+  action: 'read' | 'export',
 ): void {
   const related = spec.related && typeof spec.related === 'object' ? spec.related : {}
+  // An export needs the export permission on every form whose values it carries, not only the source.
   const readable = (key: string) => {
     const access = formAccess(key)
     access?.require('read')
+    access?.require(action)
     return access
   }
   const checkPath = (ref: string, path: string) => {

@@ -1,8 +1,9 @@
-import { chartTypes, type Locale } from '@trellis/report-engine'
+import { chartTypes, type Locale, type PivotSpec } from '@trellis/report-engine'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requireAdmin, requireScope } from '../auth/authenticate.js'
 import type { Viewer } from '../auth/viewer.js'
 import type { FilterValue } from '../reports/dashboard-filters.js'
+import { attachment, exportTypes, type ExportFormat } from '../reports/export-pivot.js'
 import type { DashboardInput, ReportInput } from '../reports/report-store.js'
 import type { SavedReports } from '../reports/saved-reports.js'
 
@@ -211,6 +212,81 @@ export function registerSavedReportRoutes(app: FastifyInstance, reports: SavedRe
       const published = await member(request, viewer)
       const report = await store.report(published.key, request.params.id)
       return { report, ...(await reports.runReport(published, viewer, report, request.body?.locale)) }
+    },
+  )
+
+  const format = { type: 'string', enum: ['csv', 'xlsx'] } as const
+  const exportLimit = { rateLimit: { max: 20, timeWindow: '1 minute' } }
+
+  app.get<{ Params: Params; Querystring: { format: ExportFormat; locale?: Locale } }>(
+    '/api/apps/:app/reports/:id/export',
+    {
+      config: exportLimit,
+      schema: {
+        tags,
+        summary:
+          "A saved report's pivot table as CSV or XLSX (headers, subtotals, totals; the viewer's access)",
+        params,
+        querystring: {
+          type: 'object',
+          required: ['format'],
+          additionalProperties: false,
+          properties: { format, locale },
+        },
+      },
+    },
+    async (request, reply) => {
+      const viewer = read(request)
+      const published = await member(request, viewer)
+      const report = await store.report(published.key, request.params.id)
+      const { locale: lang = 'zh-CN', format: kind } = request.query
+      const title = report.name[lang] ?? report.name['zh-CN'] ?? report.name.en ?? `report-${report.id}`
+      const file = await reports.exportReport(
+        published,
+        viewer,
+        { id: report.id, name: title, spec: report.spec },
+        kind,
+        lang,
+      )
+      return reply
+        .header('content-type', exportTypes[kind])
+        .header('content-disposition', attachment(title, kind))
+        .send(file.body)
+    },
+  )
+
+  app.post<{ Params: Params; Body: { spec: PivotSpec; format: ExportFormat; locale?: Locale } }>(
+    '/api/apps/:app/pivot/export',
+    {
+      config: exportLimit,
+      schema: {
+        tags,
+        summary: "An ad-hoc pivot's table as CSV or XLSX (headers, subtotals, totals; the viewer's access)",
+        params,
+        body: {
+          type: 'object',
+          required: ['spec', 'format'],
+          additionalProperties: false,
+          properties: { spec, format, locale },
+        },
+      },
+    },
+    async (request, reply) => {
+      const viewer = read(request)
+      const published = await apps.requirePublished(request.params.app)
+      const { spec: pivot, format: kind, locale: lang } = request.body
+      const title = `pivot-${pivot.source}`
+      const file = await reports.exportReport(
+        published,
+        viewer,
+        { id: null, name: title, spec: pivot },
+        kind,
+        lang,
+      )
+      return reply
+        .header('content-type', exportTypes[kind])
+        .header('content-disposition', attachment(title, kind))
+        .send(file.body)
     },
   )
 

@@ -78,5 +78,5 @@ export async function seedShop(api: ReturnType<typeof useApi>, app: string, user
   }
   const user = await api.user({ username, attributes: { store: store.A } })
   await api.call('PUT', `/api/apps/${app}/members/${user.id}`, { role: 'clerk' })
-  return { store, customer, clerk: user.token }
+  return { store, customer, clerk: user.token, clerkId: user.id }
 }
