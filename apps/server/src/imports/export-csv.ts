@@ -10,7 +10,12 @@ export type PageReader = (
   options: ListOptions,
 ) => Promise<{ records: RecordJson[]; nextCursor: string | null }>
 
-function cellValue(value: unknown): unknown {
+export interface ExportOptions {
+  filter?: unknown
+  locale: 'zh-CN' | 'en'
+}
+
+export function cellValue(value: unknown): unknown {
   if (Array.isArray(value)) {
     return value
       .map((item) => (item && typeof item === 'object' && 'name' in item ? String(item.name) : String(item)))
@@ -19,19 +24,20 @@ function cellValue(value: unknown): unknown {
   return value
 }
 
+/** The fields the viewer may see, in form order: the exported columns after `id`. */
+export function exportedFields(form: CompiledForm, access: FormAccess) {
+  return [...form.fields.values()].filter((f) => access.canSeeField(f.key))
+}
+
+export function exportHeaders(form: CompiledForm, access: FormAccess, locale: 'zh-CN' | 'en'): string[] {
+  return ['id', ...exportedFields(form, access).map((f) => f.label[locale] ?? f.label['zh-CN'] ?? f.key)]
+}
+
 /**
- * A form's records as CSV, page by page through the records reader (so scope, hidden and masked fields
- * are exactly what the API shows), memory bounded by one page. Starts with a UTF-8 BOM, which Excel
- * needs to read UTF-8; every cell is neutralized against formula injection.
+ * A form's records page by page through the records reader (so scope, hidden and masked fields are
+ * exactly what the API shows), memory bounded by one page. Shared by the CSV and XLSX exports.
  */
-export async function* exportCsv(
-  form: CompiledForm,
-  access: FormAccess,
-  read: PageReader,
-  options: { filter?: unknown; locale: 'zh-CN' | 'en' },
-): AsyncGenerator<string> {
-  const fields = [...form.fields.values()].filter((f) => access.canSeeField(f.key))
-  yield '\uFEFF' + csvLine(['id', ...fields.map((f) => f.label[options.locale] ?? f.label['zh-CN'] ?? f.key)])
+export async function* exportPages(read: PageReader, options: ExportOptions): AsyncGenerator<RecordJson[]> {
   let cursor: string | undefined
   do {
     const page = await read({
@@ -39,11 +45,28 @@ export async function* exportCsv(
       ...(options.filter !== undefined ? { filter: options.filter } : {}),
       ...(cursor ? { cursor } : {}),
     })
-    let chunk = ''
-    for (const record of page.records) {
-      chunk += csvLine([record.id, ...fields.map((f) => cellValue(record[f.key]))])
-    }
-    if (chunk) yield chunk
+    if (page.records.length) yield page.records
     cursor = page.nextCursor ?? undefined
   } while (cursor)
+}
+
+/**
+ * A form's records as CSV. Starts with a UTF-8 BOM, which Excel needs to read UTF-8; every cell is
+ * neutralized against formula injection.
+ */
+export async function* exportCsv(
+  form: CompiledForm,
+  access: FormAccess,
+  read: PageReader,
+  options: ExportOptions,
+): AsyncGenerator<string> {
+  const fields = exportedFields(form, access)
+  yield '\uFEFF' + csvLine(exportHeaders(form, access, options.locale))
+  for await (const records of exportPages(read, options)) {
+    let chunk = ''
+    for (const record of records) {
+      chunk += csvLine([record.id, ...fields.map((f) => cellValue(record[f.key]))])
+    }
+    yield chunk
+  }
 }

@@ -9,7 +9,8 @@ import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { recordContext } from '../http/actor.js'
 import { AppError } from '../http/errors.js'
-import { exportCsv } from '../imports/export-csv.js'
+import { exportCsv, type PageReader } from '../imports/export-csv.js'
+import { exportXlsx } from '../imports/export-xlsx.js'
 import { inspectFile } from '../imports/inspect-file.js'
 import { ImportStore, type ImportJob } from '../imports/import-store.js'
 import { readRun, type ImportRun } from '../imports/import-checkpoint.js'
@@ -324,6 +325,36 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
     },
   )
 
+  const exportQuery = {
+    type: 'object',
+    properties: {
+      filter: { type: 'string', description: 'JsonLogic condition, as JSON' },
+      locale: { type: 'string', enum: ['zh-CN', 'en'] },
+    },
+  } as const
+  type ExportRequest = FastifyRequest<{
+    Params: FormParams
+    Querystring: { filter?: string; locale?: 'zh-CN' | 'en' }
+  }>
+  /** What both exports need: the viewer's access (checked for `export`), a page reader and the options. */
+  const prepareExport = async (request: ExportRequest) => {
+    const ctx = recordContext(request, 'records:read')
+    const { app: appKey, form: formKey } = request.params
+    const { form, access } = await formAccess(appKey, formKey, ctx)
+    access.require('export')
+    let filter: unknown
+    if (request.query.filter) {
+      try {
+        filter = JSON.parse(request.query.filter)
+      } catch {
+        throw new AppError(400, 'FILTER_INVALID', 'filter is not valid JSON', 'filter')
+      }
+    }
+    const read: PageReader = (options) => deps.records.list(appKey, formKey, options, ctx)
+    return { form, access, read, options: { filter, locale: request.query.locale ?? 'zh-CN' } as const }
+  }
+  const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`
+
   app.get<{ Params: FormParams; Querystring: { filter?: string; locale?: 'zh-CN' | 'en' } }>(
     `${base}/export.csv`,
     {
@@ -331,33 +362,13 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
         tags,
         summary: 'Export the records the viewer may see as CSV (UTF-8 with BOM, formula cells neutralized)',
         params: formParams,
-        querystring: {
-          type: 'object',
-          properties: {
-            filter: { type: 'string', description: 'JsonLogic condition, as JSON' },
-            locale: { type: 'string', enum: ['zh-CN', 'en'] },
-          },
-        },
+        querystring: exportQuery,
       },
     },
     async (request, reply) => {
-      const ctx = recordContext(request, 'records:read')
-      const { app: appKey, form: formKey } = request.params
-      const { form, access } = await formAccess(appKey, formKey, ctx)
-      access.require('export')
-      let filter: unknown
-      if (request.query.filter) {
-        try {
-          filter = JSON.parse(request.query.filter)
-        } catch {
-          throw new AppError(400, 'FILTER_INVALID', 'filter is not valid JSON', 'filter')
-        }
-      }
+      const { form, access, read, options } = await prepareExport(request)
       // The first page is read before answering, so a bad filter is a 400, not a broken download.
-      const lines = exportCsv(form, access, (options) => deps.records.list(appKey, formKey, options, ctx), {
-        filter,
-        locale: request.query.locale ?? 'zh-CN',
-      })
+      const lines = exportCsv(form, access, read, options)
       const head = await lines.next()
       const second = await lines.next()
       async function* all() {
@@ -367,8 +378,28 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       }
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${formKey}.csv`)}`)
+        .header('content-disposition', attachment(`${request.params.form}.csv`))
         .send(Readable.from(all()))
+    },
+  )
+
+  app.get<{ Params: FormParams; Querystring: { filter?: string; locale?: 'zh-CN' | 'en' } }>(
+    `${base}/export.xlsx`,
+    {
+      schema: {
+        tags,
+        summary: 'Export the records the viewer may see as XLSX (typed cells, streamed; same columns as CSV)',
+        params: formParams,
+        querystring: exportQuery,
+      },
+    },
+    async (request, reply) => {
+      const { form, access, read, options } = await prepareExport(request)
+      const stream = await exportXlsx(form, access, read, options)
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', attachment(`${request.params.form}.xlsx`))
+        .send(stream)
     },
   )
 }
