@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   rules: () => import('./rules.js'),
   import: () => import('./import.js'),
   export: () => import('./export.js'),
+  flows: () => import('./flows.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')
