@@ -5,6 +5,10 @@ import { openConfiguredDatabase, startServer } from './server.js'
 import { AppService } from './apps/app-service.js'
 import { describeInstall, installOnFirstStart } from './templates/first-start.js'
 import { installTemplate } from './templates/install-template.js'
+import { importCommand } from './imports/import-command.js'
+import { AccessService } from './auth/access-service.js'
+import type { DynamicDb } from './db/dynamic.js'
+import { AppError } from './http/errors.js'
 
 const program = new Command()
   .name('trellis')
@@ -71,6 +75,61 @@ program
       await database.close()
     }
   })
+
+program
+  .command('import <file>')
+  .description('import a CSV or XLSX file into a form of a published app, with a progress bar and a summary')
+  .requiredOption('--app <app>', 'app key')
+  .requiredOption('--form <form>', 'form key')
+  .option('--key <fields>', 'business keys, comma-separated (e.g. phone): matching rows update records', '')
+  .option('--dry-run', 'do everything, then roll back: exact counts, nothing stored')
+  .option('--events', 'let rules and webhooks react to the imported records (default: history, no events)')
+  .action(
+    async (
+      file: string,
+      options: { app: string; form: string; key: string; dryRun?: boolean; events?: boolean },
+    ) => {
+      const config = loadConfig()
+      const database = await openConfiguredDatabase(config)
+      const tty = process.stderr.isTTY
+      try {
+        await migrateToLatest(database.db)
+        const result = await importCommand(
+          {
+            db: database.db as unknown as DynamicDb,
+            apps: new AppService(database.db),
+            access: new AccessService(database.db),
+            dataDir: config.dataDir,
+          },
+          file,
+          {
+            app: options.app,
+            form: options.form,
+            keys: options.key
+              .split(',')
+              .map((k) => k.trim())
+              .filter(Boolean),
+            dryRun: options.dryRun ?? false,
+            events: options.events ?? false,
+          },
+          {
+            out: (text) => {
+              if (tty) process.stderr.write('\r\x1b[K')
+              process.stdout.write(text)
+            },
+            ...(tty ? { progress: (line: string) => process.stderr.write(`\r\x1b[K${line}`) } : {}),
+          },
+        )
+        if (result.rejected) process.exitCode = 3
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error
+        process.stderr.write(`${error.code}: ${error.message}${error.path ? ` (${error.path})` : ''}\n`)
+        process.exitCode = 1
+      } finally {
+        await database.close()
+      }
+    },
+  )
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
