@@ -101,8 +101,15 @@ const filterValue = {
       additionalProperties: false,
       properties: { from: { type: 'string', maxLength: 40 }, to: { type: 'string', maxLength: 40 } },
     },
-    { type: ['string', 'number', 'boolean', 'null'] },
-    { type: 'array', maxItems: 500, items: { type: ['string', 'number'] } },
+    { type: 'string', maxLength: 200 },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'null' },
+    {
+      type: 'array',
+      maxItems: 500,
+      items: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'number' }] },
+    },
   ],
 } as const
 const anyObject = { type: 'object', additionalProperties: true } as const
