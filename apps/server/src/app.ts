@@ -7,6 +7,7 @@ import { UserService } from './auth/user-service.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { DiskFileStore, type FileStore } from './files/file-store.js'
+import { registerBackpressure } from './http/backpressure.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { errorBodySchema, registerErrorHandling } from './http/errors.js'
@@ -19,6 +20,7 @@ import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes
 import { registerFlowRoutes } from './routes/flows.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerImportRoutes } from './routes/imports.js'
+import { registerIdentityRoutes } from './routes/identity.js'
 import { PrivacyService } from './privacy/privacy-service.js'
 import { registerPrivacyRoutes } from './routes/privacy.js'
 import { registerRecordRoutes } from './routes/records.js'
@@ -34,6 +36,8 @@ export interface AppOptions {
   fileLimits?: FileLimits
   /** Session cookies with the Secure flag (behind HTTPS). */
   secureCookies?: boolean
+  /** Answer 503 with Retry-After once the event loop lags this much (ms); unset or 0: never. */
+  maxEventLoopDelayMs?: number
 }
 
 declare module 'fastify' {
@@ -54,6 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
   app.addSchema(errorBodySchema)
   registerErrorHandling(app)
+  if (options.maxEventLoopDelayMs) await registerBackpressure(app, options.maxEventLoopDelayMs)
   await registerOpenApi(app)
 
   registerSecurityHeaders(app, {
@@ -74,7 +79,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerAuthentication(app, users)
   registerIdempotency(app, db)
 
-  registerHealthRoutes(app, options.database.kind)
+  registerHealthRoutes(app, options.database)
   await registerAuthRoutes(app, users, access, { secureCookies: options.secureCookies ?? false })
   registerAppRoutes(app, apps, access)
   registerRecordRoutes(app, records)
@@ -90,6 +95,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     options.fileLimits ?? defaultFileLimits,
   )
   registerImportRoutes(app, { apps, access, records, db, dataDir: options.config.dataDir })
+  registerIdentityRoutes(app, { apps, access, db })
   await registerDesigner(app, options.config.designerDir)
   return app
 }

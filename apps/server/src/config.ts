@@ -16,6 +16,12 @@ export interface Config {
   adminPassword: string | undefined
   /** Session cookies only over HTTPS; on by default when NODE_ENV=production. */
   secureCookies: boolean
+  /** PostgreSQL connections per process (PGlite has one). */
+  dbPoolSize: number
+  /** Longest a single SQL statement may run (PostgreSQL); 0 = no limit. Reports have their own, shorter guard. */
+  statementTimeoutMs: number
+  /** Event-loop delay beyond which requests get 503 + Retry-After instead of queueing; 0 = never. */
+  maxEventLoopDelayMs: number
 }
 
 const schema = {
@@ -34,6 +40,9 @@ const schema = {
     TRELLIS_DESIGNER_DIR: { type: 'string', minLength: 1 },
     TRELLIS_ADMIN_PASSWORD: { type: 'string', minLength: 8, maxLength: 200 },
     TRELLIS_SECURE_COOKIES: { type: 'string', enum: ['true', 'false', '1', '0'] },
+    TRELLIS_DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
+    TRELLIS_STATEMENT_TIMEOUT_MS: { type: 'integer', minimum: 0, default: 30000 },
+    TRELLIS_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 0, default: 1000 },
     NODE_ENV: { type: 'string' },
   },
 } as const
@@ -48,6 +57,9 @@ interface RawEnv {
   TRELLIS_DESIGNER_DIR?: string
   TRELLIS_ADMIN_PASSWORD?: string
   TRELLIS_SECURE_COOKIES?: string
+  TRELLIS_DB_POOL_SIZE: number
+  TRELLIS_STATEMENT_TIMEOUT_MS: number
+  TRELLIS_MAX_EVENT_LOOP_DELAY_MS: number
   NODE_ENV?: string
 }
 
@@ -83,6 +95,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       raw.TRELLIS_SECURE_COOKIES !== undefined
         ? raw.TRELLIS_SECURE_COOKIES === 'true' || raw.TRELLIS_SECURE_COOKIES === '1'
         : raw.NODE_ENV === 'production',
+    dbPoolSize: raw.TRELLIS_DB_POOL_SIZE,
+    statementTimeoutMs: raw.TRELLIS_STATEMENT_TIMEOUT_MS,
+    maxEventLoopDelayMs: raw.TRELLIS_MAX_EVENT_LOOP_DELAY_MS,
   }
 }
 

@@ -21,7 +21,12 @@ export function defaultDesignerDir(): string {
 }
 
 export function openConfiguredDatabase(config: Config): Promise<Database> {
-  return openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+  return openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    statementTimeoutMs: config.statementTimeoutMs,
+  })
 }
 
 /** Opens the database, migrates, listens, and drains in-flight requests on SIGTERM/SIGINT. */
@@ -33,6 +38,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     database,
     logger: { level: config.logLevel },
     secureCookies: config.secureCookies,
+    maxEventLoopDelayMs: config.maxEventLoopDelayMs,
   })
   const initialAdmin = await app.trellis.users.bootstrapAdmin(config.adminPassword)
   await app.listen({ port: config.port, host: config.host })

@@ -14,7 +14,12 @@ declare module 'fastify' {
 }
 
 /** Routes anyone may call: liveness, login and "who am I". Everything else under /api needs a viewer. */
-const publicRoutes = new Set(['GET /api/health', 'POST /api/auth/login', 'GET /api/auth/me'])
+const publicRoutes = new Set([
+  'GET /api/health',
+  'GET /api/health/ready',
+  'POST /api/auth/login',
+  'GET /api/auth/me',
+])
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 /**

@@ -20,6 +20,8 @@ export interface DatabaseOptions {
   /** PGlite data folder; `undefined` with no url → an in-memory PGlite (tests). */
   dataDir?: string | undefined
   poolSize?: number
+  /** PostgreSQL `statement_timeout` of every pooled connection, in ms; 0 or unset = none. */
+  statementTimeoutMs?: number
 }
 
 // Return NUMERIC and BIGINT as strings (exact money, ids beyond 2^53) and DATE as 'YYYY-MM-DD',
@@ -36,7 +38,11 @@ const pgliteParsers = {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 })
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    })
     // An idle connection the server closes (a PostgreSQL restart, a dropped database) must not crash the
     // process: pg emits it on the pool, and the pool replaces the connection on the next query.
     pool.on('error', () => {})

@@ -36,15 +36,7 @@ export class MigrationError extends Error {
 // Kysely<any> is kysely's own type for a migrator's handle: migrations see no table types.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'trellis_migrations',
-    migrationLockTableName: 'trellis_migrations_lock',
-    // Migrations are numbered by feature and can land in any order across branches.
-    allowUnorderedMigrations: true,
-  })
-  const result: MigrationResultSet = await migrator.migrateToLatest()
+  const result: MigrationResultSet = await migratorOf(db).migrateToLatest()
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown'
     throw new MigrationError(`Migration ${failed} failed: ${(result.error as Error).message}`, {
@@ -52,6 +44,25 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     })
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName)
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see migrateToLatest
+function migratorOf(db: Kysely<any>): Migrator {
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: 'trellis_migrations',
+    migrationLockTableName: 'trellis_migrations_lock',
+    // Migrations are numbered by feature and can land in any order across branches.
+    allowUnorderedMigrations: true,
+  })
+}
+
+/** Names of the platform migrations this build carries that the database has not applied yet. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see migrateToLatest
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const all = await migratorOf(db).getMigrations()
+  return all.filter((migration) => migration.executedAt === undefined).map((migration) => migration.name)
 }
 
 export function listMigrations(): string[] {

@@ -1,9 +1,26 @@
 import type { FastifyInstance } from 'fastify'
-import type { DatabaseKind } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Database } from '../db/database.js'
+import { pendingMigrations } from '../db/migrate.js'
 
-/** Liveness: cheap on purpose (no query), so load balancers can poll it often. */
-export function registerHealthRoutes(app: FastifyInstance, databaseKind: DatabaseKind): void {
-  const body = { status: 'ok', database: databaseKind } as const
+const readiness = {
+  type: 'object',
+  required: ['status', 'database', 'pendingMigrations'],
+  properties: {
+    status: { type: 'string', enum: ['ready', 'unavailable'] },
+    database: { type: 'string', enum: ['pglite', 'postgresql'] },
+    pendingMigrations: { type: 'array', items: { type: 'string' } },
+    reason: { type: 'string' },
+  },
+} as const
+
+/**
+ * Liveness (`/api/health`): cheap on purpose (no query), so load balancers can poll it often.
+ * Readiness (`/api/health/ready`): the database answers and every platform migration is applied, so a
+ * process started before (or during) an upgrade's migration takes no traffic until the schema is right.
+ */
+export function registerHealthRoutes(app: FastifyInstance, database: Database): void {
+  const body = { status: 'ok', database: database.kind } as const
   app.get(
     '/api/health',
     {
@@ -23,5 +40,38 @@ export function registerHealthRoutes(app: FastifyInstance, databaseKind: Databas
       },
     },
     async () => body,
+  )
+
+  app.get(
+    '/api/health/ready',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: database reachable and migrated',
+        response: { 200: readiness, 503: readiness },
+      },
+    },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(database.db)
+        const pending = await pendingMigrations(database.db)
+        if (pending.length) {
+          return reply.status(503).send({
+            status: 'unavailable',
+            database: database.kind,
+            pendingMigrations: pending,
+            reason: 'migrations pending',
+          })
+        }
+        return { status: 'ready', database: database.kind, pendingMigrations: [] }
+      } catch (error) {
+        return reply.status(503).send({
+          status: 'unavailable',
+          database: database.kind,
+          pendingMigrations: [],
+          reason: `database unreachable: ${(error as Error).message}`,
+        })
+      }
+    },
   )
 }
