@@ -163,13 +163,13 @@ export function compilePivot(
     }
   }
 
-  const selects: RawBuilder<unknown>[] = []
+  const keyColumns: RawBuilder<unknown>[] = []
   dims.forEach((_, i) => {
-    selects.push(sql.ref(dimColumn(i)))
-    if (top.has(i)) selects.push(sql.ref(othersColumn(i)))
+    keyColumns.push(sql.ref(dimColumn(i)))
+    if (top.has(i)) keyColumns.push(sql.ref(othersColumn(i)))
   })
+  const selects = [...keyColumns]
   if (dims.length) selects.push(sql`grouping(${sql.join(dims.map((_, i) => sql.ref(dimColumn(i))))}) as g`)
-  measures.forEach((m, i) => selects.push(sql`${m.sql} as ${sql.id(measureColumn(i))}`))
 
   const ctes = [baseCtes(prepared), ...topCtes]
   const cellsSelect = [sql`base.*`, ...dimSelects]
@@ -178,7 +178,22 @@ export function compilePivot(
   const groupBy = dims.length ? sql` group by grouping sets (${sql.join(sets)})` : sql``
   const limit =
     options.maxRows !== undefined ? sql` limit ${Math.max(0, Math.floor(options.maxRows))}` : sql``
-  const query = sql`with ${sql.join(ctes)} select ${sql.join(selects)} from cells${whereSql}${groupBy}${limit}`
+  // Two stages when every measure decomposes: one plain GROUP BY of the leaf cells (which PostgreSQL runs
+  // as a parallel partial aggregate, one hash table), then the grouping sets over those few rows. A single
+  // GROUPING SETS over all records keeps one hash table per set and never runs in parallel.
+  const twoStage = dims.length > 0 && measures.every((m) => m.split)
+  let from = sql`cells${whereSql}`
+  if (twoStage) {
+    const partials = measures.flatMap((m) => m.split!.partials.map((p) => sql`${p.sql} as ${sql.id(p.name)}`))
+    ctes.push(
+      sql`leaf as (select ${sql.join([...keyColumns, ...partials])} from cells${whereSql} group by ${sql.join(keyColumns)})`,
+    )
+    from = sql`leaf`
+  }
+  measures.forEach((m, i) =>
+    selects.push(sql`${twoStage ? m.split!.final : m.sql} as ${sql.id(measureColumn(i))}`),
+  )
+  const query = sql`with ${sql.join(ctes)} select ${sql.join(selects)} from ${from}${groupBy}${limit}`
 
   const compiled = compileSql(query)
   return {

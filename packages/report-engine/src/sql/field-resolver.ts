@@ -357,10 +357,11 @@ export class FieldResolver {
         if (field.type === 'json' || field.type === 'text_array' || field.type === 'boolean')
           fail('type_mismatch', 'A quantile needs an ordered field', `${wpath}.field`)
         // rank() gives equal values the same rank, so ties share a score: 1 + ⌊buckets·(rank−1)/n⌋ over the
-        // records that have a value (empty values get no score).
-        const order = window.descending ? sql`desc` : sql`asc`
-        const part = sql`partition by ${col} is null`
-        const expr = sql`case when ${col} is null then null else 1 + (cast(${buckets} as integer) * (rank() over (${part} order by ${col} ${order}) - 1)) / count(*) over (${part}) end`
+        // records that have a value (empty values get no score). With empty values sorted last, a value's rank
+        // over all records equals its rank among those with a value, and count(field) counts exactly those:
+        // one sort on the field alone, the plan a hand-written query gets (no `partition by field is null`).
+        const order = window.descending ? sql`desc nulls last` : sql`asc nulls last`
+        const expr = sql`case when ${col} is null then null else 1 + (cast(${buckets} as integer) * (rank() over (order by ${col} ${order}) - 1)) / count(${col}) over () end`
         return this.add(
           ref,
           expr,

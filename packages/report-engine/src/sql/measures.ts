@@ -35,6 +35,11 @@ export interface CompiledMeasure {
   meta: MeasureMeta
   /** Aggregate expression over the `cells` layer. */
   sql: RawBuilder<unknown>
+  /**
+   * The same measure in two stages, when it decomposes (all but count_distinct and median): `partials`
+   * aggregate `cells` per leaf cell into `leaf` columns, `final` combines them for every grouping set.
+   */
+  split?: { partials: Array<{ name: string; sql: RawBuilder<unknown> }>; final: RawBuilder<unknown> }
 }
 
 const NUMERIC = new Set(['number', 'decimal'])
@@ -69,7 +74,7 @@ export function compileMeasures(measures: Measure[], resolver: FieldResolver): C
   // Aggregates first, so a ratio may name any of them wherever it stands in the list.
   measures.forEach((m, i) => {
     if ('ratio' in m) return
-    compiled.set(m.key, aggregate(m, `measures.${i}`, resolver))
+    compiled.set(m.key, aggregate(m, `measures.${i}`, resolver, i))
   })
   return measures.map((m, i) => {
     if (!('ratio' in m)) return compiled.get(m.key)!
@@ -90,6 +95,15 @@ export function compileMeasures(measures: Measure[], resolver: FieldResolver): C
         showAs: m.showAs ?? 'value',
       },
       sql: sql`(cast(${a!.sql} as numeric) / nullif(cast(${b!.sql} as numeric), 0))`,
+      // Its numerator and denominator are measures of the list, so their partials are in `leaf` already.
+      ...(a!.split && b!.split
+        ? {
+            split: {
+              partials: [],
+              final: sql`(cast(${a!.split.final} as numeric) / nullif(cast(${b!.split.final} as numeric), 0))`,
+            },
+          }
+        : {}),
     }
   })
 }
@@ -98,18 +112,20 @@ function aggregate(
   m: Extract<Measure, { agg: unknown }>,
   path: string,
   resolver: FieldResolver,
+  index: number,
 ): CompiledMeasure {
   const agg = m.agg
   if (!AGGREGATIONS.includes(agg))
     fail('invalid_aggregation', `Unknown aggregation "${String(agg)}"`, `${path}.agg`)
   let expression: RawBuilder<unknown>
+  let col: RawBuilder<unknown> | undefined
   let fieldMeta: { field?: string; fieldType?: string } = {}
   if (agg === 'count' && m.field === undefined) {
     expression = sql`count(*)`
   } else {
     const field = resolver.resolve(m.field, `${path}.field`)
     fieldMeta = { field: field.ref, fieldType: field.type }
-    const col = sql.ref(field.column)
+    col = sql.ref(field.column)
     const allowed =
       agg === 'count' || agg === 'count_distinct'
         ? field.type !== 'json'
@@ -132,11 +148,15 @@ function aggregate(
         expression = sql`${sql.raw(agg)}(${col})`
     }
   }
+  let filter = (e: RawBuilder<unknown>) => e
   if (m.where !== undefined && m.where !== null) {
     const where = condition(m.where, resolver.scope(m.where, `${path}.where`, true), `${path}.where`)
-    expression = sql`${expression} filter (where ${where})`
+    filter = (e) => sql`${e} filter (where ${where})`
+    expression = filter(expression)
   }
+  const split = splitAggregate(agg, col, filter, index)
   return {
+    ...(split ? { split } : {}),
     meta: {
       key: m.key,
       label: m.label ?? defaultLabels[agg],
@@ -145,5 +165,41 @@ function aggregate(
       showAs: m.showAs ?? 'value',
     },
     sql: expression,
+  }
+}
+
+/** Partial aggregates per leaf cell and how they combine (see CompiledMeasure.split). */
+function splitAggregate(
+  agg: Aggregation,
+  col: RawBuilder<unknown> | undefined,
+  filter: (e: RawBuilder<unknown>) => RawBuilder<unknown>,
+  index: number,
+): CompiledMeasure['split'] {
+  const name = (k: number) => `p${index}_${k}`
+  const ref = (k: number) => sql.ref(name(k))
+  switch (agg) {
+    case 'count':
+      // A count over no leaf cells is 0, as a one-stage count over no rows is.
+      return {
+        partials: [{ name: name(0), sql: filter(col ? sql`count(${col})` : sql`count(*)`) }],
+        final: sql`cast(coalesce(sum(${ref(0)}), 0) as bigint)`,
+      }
+    case 'sum':
+    case 'min':
+    case 'max':
+      return {
+        partials: [{ name: name(0), sql: filter(sql`${sql.raw(agg)}(${col})`) }],
+        final: sql`${sql.raw(agg)}(${ref(0)})`,
+      }
+    case 'avg':
+      return {
+        partials: [
+          { name: name(0), sql: filter(sql`sum(${col})`) },
+          { name: name(1), sql: filter(sql`count(${col})`) },
+        ],
+        final: sql`(sum(${ref(0)}) / nullif(sum(${ref(1)}), 0))`,
+      }
+    default:
+      return undefined
   }
 }
