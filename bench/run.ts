@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   import: () => import('./import.js'),
   export: () => import('./export.js'),
   flows: () => import('./flows.js'),
+  load: () => import('./load.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')
