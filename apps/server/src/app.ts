@@ -21,6 +21,7 @@ import { registerFlowRoutes } from './routes/flows.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerImportRoutes } from './routes/imports.js'
 import { registerIdentityRoutes } from './routes/identity.js'
+import { registerWebhookRoutes } from './routes/webhooks.js'
 import { PrivacyService } from './privacy/privacy-service.js'
 import { registerPrivacyRoutes } from './routes/privacy.js'
 import { registerRecordRoutes } from './routes/records.js'
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   )
   registerImportRoutes(app, { apps, access, records, db, dataDir: options.config.dataDir })
   registerIdentityRoutes(app, { apps, access, db })
+  registerWebhookRoutes(app, { apps, db })
   await registerDesigner(app, options.config.designerDir)
   return app
 }

@@ -9,6 +9,7 @@ import * as flows0008 from './migrations/0008-flows.js'
 import * as reports0009 from './migrations/0009-reports.js'
 import * as flowStarts0010 from './migrations/0010-flow-starts.js'
 import * as importJobs0011 from './migrations/0011-import-jobs.js'
+import * as webhooks0011 from './migrations/0011-webhooks.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0009-reports': reports0009,
   '0010-flow-starts': flowStarts0010,
   '0011-import-jobs': importJobs0011,
+  '0011-webhooks': webhooks0011,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
