@@ -9,18 +9,21 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import type { RecordsService } from '../records/records-service.js'
 import { assertFlowsValid, findFlow } from './flow-definitions.js'
-import { instanceJson, stepsOf } from './instance-json.js'
+import { instanceJson, readDetail } from './instance-json.js'
 import { FlowStarter, refused, startInstance } from './flow-starts.js'
 import {
   advanceInstance,
+  instanceColumns,
+  instanceFrom,
   normalizeInstance,
   readInstance,
   StaleInstanceError,
   type InstanceRow,
+  type StoredInstance,
 } from './instance-store.js'
 import { InstanceRecordAccess, type RecordView } from './record-access.js'
 import { ServiceActions } from './service-actions.js'
-import { inbox, isAssignee, isOwner, readTask, taskJson, tasksOf, type TaskRow } from './tasks.js'
+import { inbox, isOwner, readTask, readTaskWithInstance, taskJson, type TaskRow } from './tasks.js'
 
 export interface StartInput {
   form?: string
@@ -39,6 +42,11 @@ export interface CompleteInput {
 
 /** Optimistic writes that lose a race are retried from a fresh read this many times, then answer 409. */
 const ATTEMPTS = 3
+
+/** Due timers claimed and fired per transaction by `runDueTimers`. */
+const TIMER_BATCH = 50
+
+type DueTimer = StoredInstance & { timer_id: string; timer_key: string; due_at: Date }
 
 /**
  * The server side of flows: instances stored with their definition, effects carried out in the
@@ -73,10 +81,14 @@ export class FlowService {
       throw new AppError(403, 'APP_FORBIDDEN', `You are not a member of app ${app}`)
   }
 
-  private async retrying<T>(work: (trx: DynamicDb) => Promise<T>): Promise<T> {
+  /**
+   * Each attempt reads, advances in memory and writes with one optimistic statement (a transaction is
+   * opened by `advanceInstance` only when service actions run), so a lost race writes nothing.
+   */
+  private async retrying<T>(work: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction().execute(work)
+        return await work(attempt)
       } catch (error) {
         if (!(error instanceof StaleInstanceError)) throw error
         if (attempt >= ATTEMPTS)
@@ -94,66 +106,79 @@ export class FlowService {
     const trigger = (startNode?.config as { trigger?: { form?: string } } | undefined)?.trigger
     const form = input.form ?? trigger?.form
     let record: Record<string, unknown> | undefined
+    let view: RecordView = { kind: 'none' }
     if (input.recordId !== undefined) {
       if (!form) throw new AppError(400, 'FLOW_FORM_REQUIRED', 'Say which form the record belongs to', 'form')
       // Read through the records service, so the viewer's access to the record is enforced.
       record = await this.records.get(appKey, form, input.recordId, {}, { actor: viewer.username, viewer })
+      view = {
+        kind: 'visible',
+        values: record,
+        present: await this.recordAccess.presenter(appKey, form, viewer),
+      }
     }
     const now = this.clock.now()
-    const id = await this.db.transaction().execute(
-      async (trx) =>
-        (await startInstance(
-          trx,
-          {
-            app: appKey,
-            flow,
-            form: record ? form! : null,
-            recordId: record ? String(record.id) : null,
-            ...(record ? { record } : {}),
-            ...(input.variables ? { variables: input.variables } : {}),
-            startedBy: viewer.username,
-            by: viewer.userId,
-          },
-          now,
-          this.actions,
-        ))!,
-    )
-    return this.detail(id, viewer)
+    const id = (await startInstance(
+      this.db,
+      {
+        app: appKey,
+        flow,
+        form: record ? form! : null,
+        recordId: record ? String(record.id) : null,
+        ...(record ? { record } : {}),
+        ...(input.variables ? { variables: input.variables } : {}),
+        startedBy: viewer.username,
+        by: viewer.userId,
+      },
+      now,
+      this.actions,
+    ))!
+    return this.detail(id, viewer, view)
   }
 
   async completeTask(taskId: string, input: CompleteInput, viewer: Viewer) {
     const now = this.clock.now()
-    const task = await readTask(this.db, taskId)
-    if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
-    await this.requireTaskRecord(task, viewer)
-    if (!(await isAssignee(this.db, taskId, viewer)))
-      throw new AppError(403, 'TASK_NOT_ASSIGNEE', 'Only the assignee may complete this task')
+    const found = await readTaskWithInstance(this.db, taskId, viewer)
+    if (!found) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
+    const { task } = found
+    const view = await this.taskRecordView(task, found.instance, viewer)
+    if (!found.mine) throw new AppError(403, 'TASK_NOT_ASSIGNEE', 'Only the assignee may complete this task')
     if (task.form && input.form)
       await this.recordAccess.checkWritable(task.app_key, task.form, input.form, viewer)
     const formData = await this.checkTaskForm(task.app_key, task.form, input.form)
-    const instanceId = await this.retrying(async (trx) => {
-      const current = await readTask(trx, taskId)
-      if (!current || current.status !== 'open')
-        throw new AppError(409, 'TASK_CLOSED', `Task ${taskId} is already ${current?.status ?? 'gone'}`)
-      const row = await readInstance(trx, current.instance_id)
+    await this.retrying(async (attempt) => {
+      const current = attempt === 1 ? found : await readTaskWithInstance(this.db, taskId, viewer)
+      if (!current || current.task.status !== 'open')
+        throw new AppError(409, 'TASK_CLOSED', `Task ${taskId} is already ${current?.task.status ?? 'gone'}`)
       const event: FlowEvent = {
         kind: 'task_completed',
         at: now.toISOString(),
-        taskId: current.task_key,
+        taskId: current.task.task_key,
         outcome: input.outcome,
         ...(input.comment === undefined ? {} : { comment: input.comment }),
         ...(formData === undefined ? {} : { form: formData }),
         by: viewer.userId,
       }
-      const result = await advanceInstance(trx, row, event, viewer.username, now, this.actions)
+      const result = await advanceInstance(
+        this.db,
+        current.instance,
+        event,
+        viewer.username,
+        now,
+        this.actions,
+        {
+          completeTask: {
+            id: taskId,
+            key: current.task.task_key,
+            outcome: input.outcome,
+            comment: input.comment ?? null,
+            by: viewer.username,
+          },
+        },
+      )
       if (result.rejected) throw refused(result.rejected)
-      const closed = await sql`update trellis.flow_tasks set status = 'completed', outcome = ${input.outcome},
-          comment = ${input.comment ?? null}, completed_by = ${viewer.username}, closed_at = ${now.toISOString()}::timestamptz
-        where id = ${taskId} and status = 'open'`.execute(trx)
-      if (Number(closed.numAffectedRows ?? 0) !== 1) throw new StaleInstanceError(`Task ${taskId} moved`)
-      return row.id
     })
-    return this.detail(instanceId, viewer)
+    return this.detail(task.instance_id, viewer, view)
   }
 
   /**
@@ -293,10 +318,10 @@ export class FlowService {
     if (!viewer.isAdmin && first.started_by !== viewer.username)
       throw new AppError(403, 'FLOW_FORBIDDEN', 'Only an administrator or the starter may cancel an instance')
     const now = this.clock.now()
-    await this.retrying(async (trx) => {
-      const row = await readInstance(trx, instanceId)
+    await this.retrying(async (attempt) => {
+      const row = attempt === 1 ? first : await readInstance(this.db, instanceId)
       const result = await advanceInstance(
-        trx,
+        this.db,
         row,
         { kind: 'cancel', at: now.toISOString(), ...(reason ? { reason } : {}), by: viewer.userId },
         viewer.username,
@@ -311,18 +336,34 @@ export class FlowService {
   /** A task bound to a record the viewer may not see does not exist for them (404, as on the records API). */
   private async requireTaskRecord(task: TaskRow, viewer: Viewer): Promise<void> {
     if (viewer.isAdmin) return
-    const instance = await readInstance(this.db, task.instance_id)
-    const view = await this.recordAccess.view(task.app_key, instance.record_form, instance.record_id, viewer)
-    if (view.kind === 'hidden') throw new AppError(404, 'TASK_NOT_FOUND', `No task ${task.id}`)
+    await this.taskRecordView(task, await readInstance(this.db, task.instance_id), viewer)
   }
 
-  async detail(instanceId: string, viewer: Viewer) {
-    const row = await readInstance(this.db, instanceId)
-    await this.requireMember(row.app_key, viewer)
-    const view = await this.recordAccess.view(row.app_key, row.record_form, row.record_id, viewer)
+  /** The task's record as the viewer may see it (undefined for admins); hidden → 404 TASK_NOT_FOUND. */
+  private async taskRecordView(
+    task: TaskRow,
+    instance: Pick<InstanceRow, 'record_form' | 'record_id'>,
+    viewer: Viewer,
+  ): Promise<RecordView | undefined> {
+    if (viewer.isAdmin) return undefined
+    const view = await this.recordAccess.view(task.app_key, instance.record_form, instance.record_id, viewer)
+    if (view.kind === 'hidden') throw new AppError(404, 'TASK_NOT_FOUND', `No task ${task.id}`)
+    return view
+  }
+
+  /**
+   * The instance with its tasks and steps (one read). `known` is the record view the caller has just
+   * checked for this viewer (a visible record also proves membership), so it is not read again.
+   */
+  async detail(instanceId: string, viewer: Viewer, known?: RecordView) {
+    const found = await readDetail(this.db, instanceId)
+    if (!found) throw new AppError(404, 'FLOW_INSTANCE_NOT_FOUND', `No flow instance ${instanceId}`)
+    const { row, tasks, steps } = found
+    if (known?.kind !== 'visible') await this.requireMember(row.app_key, viewer)
+    const view = known ?? (await this.recordAccess.view(row.app_key, row.record_form, row.record_id, viewer))
     if (view.kind === 'hidden')
       throw new AppError(404, 'FLOW_INSTANCE_NOT_FOUND', `No flow instance ${instanceId}`)
-    return instanceJson(presented(row, view), await tasksOf(this.db, row.id), await stepsOf(this.db, row.id))
+    return instanceJson(presented(row, view), tasks, steps)
   }
 
   async list(
@@ -371,11 +412,13 @@ export class FlowService {
   }
 
   /**
-   * Fires every pending timer due at `now`, one transaction each: the row is claimed with
-   * `FOR UPDATE SKIP LOCKED` (so several workers share the work), the instance advanced with
-   * `timer_fired` at the timer's due moment (a late firing never shifts later deadlines), and the row
-   * marked fired — or `refused` when the engine no longer waits for it. A timer whose instance moved
-   * meanwhile stays pending and is picked up again.
+   * Fires every pending timer due at `now`, in batches of up to `TIMER_BATCH`, one transaction each: the
+   * rows are claimed with `FOR UPDATE SKIP LOCKED` (so several workers share the work) together with
+   * their instances, and each instance is advanced with `timer_fired` at the timer's due moment (a late
+   * firing never shifts later deadlines) by one statement that also marks the row fired — or the row is
+   * marked `refused` when the engine no longer waits for it. A timer whose instance moved meanwhile
+   * (another event, or a second timer of it in the same batch) writes nothing, stays pending and is picked
+   * up again.
    */
   async runDueTimers(
     now: Date = this.clock.now(),
@@ -384,38 +427,42 @@ export class FlowService {
     let fired = 0
     let refusedCount = 0
     let stale = 0
-    for (let i = 0; i < limit && stale < ATTEMPTS; i++) {
-      let outcome: 'none' | 'fired' | 'refused'
-      try {
-        outcome = await this.db.transaction().execute(async (trx) => {
-          const { rows } = await sql<{ id: string; instance_id: string; timer_key: string; due_at: Date }>`
-            select id, instance_id, timer_key, due_at from trellis.flow_timers
-            where state = 'pending' and due_at <= ${now.toISOString()}::timestamptz
-            order by due_at, id limit 1 for update skip locked`.execute(trx)
-          const timer = rows[0]
-          if (!timer) return 'none' as const
-          const row = await readInstance(trx, String(timer.instance_id))
-          const result = await advanceInstance(
-            trx,
-            row,
-            { kind: 'timer_fired', at: new Date(timer.due_at).toISOString(), timerId: timer.timer_key },
-            null,
-            now,
-            this.actions,
-          )
-          const state = result.rejected ? 'refused' : 'fired'
-          await sql`update trellis.flow_timers set state = ${state}, fired_at = ${now.toISOString()}::timestamptz
-            where id = ${timer.id}`.execute(trx)
-          return state
-        })
-      } catch (error) {
-        if (!(error instanceof StaleInstanceError)) throw error
-        stale++
-        continue
-      }
-      if (outcome === 'none') break
-      if (outcome === 'fired') fired++
-      else refusedCount++
+    while (fired + refusedCount < limit && stale < ATTEMPTS) {
+      const batch = Math.min(TIMER_BATCH, limit - fired - refusedCount)
+      const outcome = await this.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<DueTimer>`
+          select t.id as timer_id, t.timer_key, t.due_at, ${instanceColumns('i')}
+          from trellis.flow_timers t join trellis.flow_instances i on i.id = t.instance_id
+          where t.state = 'pending' and t.due_at <= ${now.toISOString()}::timestamptz
+          order by t.due_at, t.id limit ${batch} for update of t skip locked`.execute(trx)
+        const counts = { claimed: rows.length, fired: 0, refused: 0, stale: 0 }
+        for (const { timer_id, timer_key, due_at, ...stored } of rows) {
+          const row = await instanceFrom(trx, stored)
+          const event: FlowEvent = {
+            kind: 'timer_fired',
+            at: new Date(due_at).toISOString(),
+            timerId: timer_key,
+          }
+          try {
+            const result = await advanceInstance(trx, row, event, null, now, this.actions, {
+              firedTimer: { id: String(timer_id), key: timer_key },
+            })
+            if (result.rejected) {
+              await sql`update trellis.flow_timers set state = 'refused', fired_at = ${now.toISOString()}::timestamptz
+                where id = ${timer_id}`.execute(trx)
+              counts.refused++
+            } else counts.fired++
+          } catch (error) {
+            if (!(error instanceof StaleInstanceError)) throw error
+            counts.stale++
+          }
+        }
+        return counts
+      })
+      fired += outcome.fired
+      refusedCount += outcome.refused
+      if (outcome.claimed === 0) break
+      if (outcome.fired + outcome.refused === 0) stale++
     }
     return { fired, refused: refusedCount }
   }
@@ -443,7 +490,7 @@ export class FlowService {
 }
 
 /** The instance with its record data (the start snapshot, task form data) as the viewer may see it. */
-function presented(row: InstanceRow, view: RecordView): InstanceRow {
+function presented<T extends Pick<InstanceRow, 'state'>>(row: T, view: RecordView): T {
   if (view.kind !== 'visible' || !row.state) return row
   const data = row.state.data
   const tasks = Object.fromEntries(

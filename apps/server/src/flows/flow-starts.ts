@@ -7,7 +7,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { RecordReader } from '../records/record-reader.js'
 import { findFlow, flowIssues, flowsOf } from './flow-definitions.js'
-import { advanceInstance, insertInstance } from './instance-store.js'
+import { advanceInstance, insertInstance, newInstance } from './instance-store.js'
 import type { ServiceActions } from './service-actions.js'
 
 type RecordEventTrigger = Extract<StartTrigger, { kind: 'record_event' }>
@@ -31,7 +31,8 @@ export interface StartRequest {
 }
 
 /**
- * Inserts an instance and feeds it `start`, in the caller's transaction. With a `startKey` already used
+ * Inserts an instance and feeds it `start`, in the caller's transaction (or, given the database, in as
+ * few statements as the start needs). With a `startKey` already used
  * in the app nothing is written and `null` comes back (one event, one rule run → one instance).
  */
 export async function startInstance(
@@ -40,15 +41,19 @@ export async function startInstance(
   now: Date,
   actions: ServiceActions,
 ): Promise<string | null> {
-  const row = await insertInstance(trx, {
+  const input = {
     app: request.app,
     flow: request.flow,
     recordForm: request.form,
     recordId: request.recordId,
     startedBy: request.startedBy,
-    startKey: request.startKey ?? null,
     now,
-  })
+  }
+  // With a start key the row goes in first, so a used key stops the start before any action runs;
+  // without one the row is inserted by the start's own write.
+  const row = request.startKey
+    ? await insertInstance(trx, { ...input, startKey: request.startKey })
+    : await newInstance(trx, input)
   if (!row) return null
   const result = await advanceInstance(
     trx,
@@ -64,6 +69,7 @@ export async function startInstance(
     request.startedBy,
     now,
     actions,
+    { insert: !request.startKey },
   )
   if (result.rejected) throw refused(result.rejected)
   return row.id

@@ -17,7 +17,8 @@ export type ActionOutcome =
  * Runs a service task's action with the rules' own planner and effect writer, inside the instance's
  * transaction (under a savepoint, so a failing action becomes `action_failed` instead of aborting the
  * state write). Webhooks leave the database and cannot share its transaction: they stay `pending` in
- * `flow_actions` and the instance waits (not delivered yet).
+ * `flow_actions` and the instance waits (not delivered yet). The caller records the action's row (with
+ * `done` or `failed`) in the same write as the state.
  */
 export class ServiceActions {
   channel: NotificationChannel = storedMessages
@@ -61,12 +62,10 @@ export class ServiceActions {
         ...(this.flows ? { flows: this.flows } : {}),
       })
       await sql`release savepoint flow_action`.execute(trx)
-      await mark(trx, row.id, effect.actionId, 'done')
       return { kind: 'action_completed', result: results[0] ?? null }
     } catch (error) {
       await sql`rollback to savepoint flow_action`.execute(trx)
       const e = error as { code?: unknown; message?: unknown }
-      await mark(trx, row.id, effect.actionId, 'failed')
       return {
         kind: 'action_failed',
         error: {
@@ -76,9 +75,4 @@ export class ServiceActions {
       }
     }
   }
-}
-
-async function mark(trx: DynamicDb, instanceId: string, actionKey: string, state: string) {
-  await sql`update trellis.flow_actions set state = ${state}
-    where instance_id = ${instanceId} and action_key = ${actionKey}`.execute(trx)
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { Viewer } from '../auth/viewer.js'
+import { instanceColumns, instanceFrom, type InstanceRow, type StoredInstance } from './instance-store.js'
 
 export interface TaskRow {
   id: string
@@ -70,6 +71,27 @@ export async function readTask(db: DynamicDb, id: string, lock = false): Promise
   const { rows } = await sql<TaskRow>`select * from trellis.flow_tasks where id = ${id}
     ${lock ? sql`for update` : sql``}`.execute(db)
   return rows[0] && normalize(rows[0])
+}
+
+/**
+ * A task with its instance and whether it is the viewer's (assigned or delegated), in one read: what
+ * completing it needs before the engine runs.
+ */
+export async function readTaskWithInstance(
+  db: DynamicDb,
+  id: string,
+  viewer: Viewer,
+): Promise<{ task: TaskRow; instance: InstanceRow; mine: boolean } | undefined> {
+  if (!/^[0-9]{1,18}$/.test(id)) return undefined
+  const { rows } = await sql<StoredInstance & { task: TaskRow; mine: boolean }>`select to_jsonb(t) ||
+      jsonb_build_object('id', t.id::text, 'instance_id', t.instance_id::text) as task,
+      ${mine(viewer)} as mine, ${instanceColumns('i')}
+    from trellis.flow_tasks t join trellis.flow_instances i on i.id = t.instance_id
+    where t.id = ${id}`.execute(db)
+  const found = rows[0]
+  if (!found) return undefined
+  const { task, mine: isMine, ...stored } = found
+  return { task, instance: await instanceFrom(db, stored), mine: Boolean(isMine) }
 }
 
 export async function isAssignee(db: DynamicDb, taskId: string, viewer: Viewer): Promise<boolean> {
