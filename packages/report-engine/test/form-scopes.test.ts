@@ -29,8 +29,6 @@ describe('row scopes of joined and related forms', () => {
       measures: [{ key: 'n', agg: 'sum', field: 'p.n' }],
     }
     const { sql } = compilePivot(spec, schema, { formScopes: { orders: byStore } })
-    expect(sql).toMatch(
-      /where c\.deleted_at is null and \([\s\S]*"c"\."store"[\s\S]*\) group by 1/,
-    )
+    expect(sql).toMatch(/where c\.deleted_at is null and \([\s\S]*"c"\."store"[\s\S]*\) group by 1/)
   })
 })
