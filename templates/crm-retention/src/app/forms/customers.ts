@@ -92,13 +92,16 @@ export const customersForm: FormSchema = {
     field('first_purchase_at', 'rollup', '首次购买', 'First purchase', {
       rollup: { form: 'orders', via: 'customer', aggregate: 'min', field: 'ordered_at', where: paidOnly },
     }),
+    // Indexed: "who bought last / longest ago" is the retention list's usual order and the dormancy rules' scan.
     field('last_purchase_at', 'rollup', '最近购买', 'Last purchase', {
+      indexed: true,
       rollup: { form: 'orders', via: 'customer', aggregate: 'max', field: 'ordered_at', where: paidOnly },
     }),
     field('order_count', 'rollup', '购买次数', 'Orders', {
       rollup: { form: 'orders', via: 'customer', aggregate: 'count', where: paidOnly },
     }),
     field('total_spent', 'rollup', '累计消费', 'Total spent', {
+      indexed: true,
       rollup: { form: 'orders', via: 'customer', aggregate: 'sum', field: 'amount', where: paidOnly },
     }),
     // An `avg` rollup rather than a formula total/count: it is recomputed with the orders themselves.
