@@ -71,10 +71,13 @@ const monthByStore: PivotSpec = {
   totals: { rows: true, columns: true, subtotals: true },
 }
 
-const handPivot = `select date_trunc('month', ordered_on)::date as month, store, grouping(date_trunc('month', ordered_on)::date, store) as g,
-    count(*), sum(amount), avg(amount)
-  from app_pivotbench.orders where deleted_at is null
-  group by grouping sets ((1, 2), (1), (2), ())`
+// The best hand-written form found: aggregate the leaf cells first (a parallel partial aggregate), then the
+// grouping sets over those rows. The plain `group by grouping sets` over all orders is 2–3× slower.
+const handPivot = `with leaf as (
+    select date_trunc('month', ordered_on)::date as month, store, count(*) as n, sum(amount) as s, count(amount) as c
+    from app_pivotbench.orders where deleted_at is null group by 1, 2)
+  select month, store, grouping(month, store) as g, sum(n), sum(s), sum(s) / nullif(sum(c), 0)
+  from leaf group by grouping sets ((1, 2), (1), (2), ())`
 
 const handRfm = `with c as (
     select customer, max(ordered_on) as last, count(*) as n, sum(amount) as m
