@@ -7,7 +7,10 @@ import { UserService } from './auth/user-service.js'
 import type { Config } from './config.js'
 import type { Database } from './db/database.js'
 import { DiskFileStore, type FileStore } from './files/file-store.js'
+import { queuedMessages } from './automation/notification-channel.js'
 import { registerBackpressure } from './http/backpressure.js'
+import { MessageDispatcher } from './messages/dispatcher.js'
+import type { MessageTransport } from './messages/transports.js'
 import { registerSecurityHeaders } from './http/security-headers.js'
 import { registerIdempotency } from './http/idempotency.js'
 import { errorBodySchema, registerErrorHandling } from './http/errors.js'
@@ -39,11 +42,15 @@ export interface AppOptions {
   secureCookies?: boolean
   /** Answer 503 with Retry-After once the event loop lags this much (ms); unset or 0: never. */
   maxEventLoopDelayMs?: number
+  /** Gateways by channel (`transportsFrom(config.messaging)`); none: rule messages are only stored. */
+  messageTransports?: ReadonlyMap<string, MessageTransport>
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     trellis: { apps: AppService; records: RecordsService; users: UserService; access: AccessService }
+    /** Sends queued rule messages through the configured gateways; started by `startServer`. */
+    messages: MessageDispatcher
   }
 }
 
@@ -86,7 +93,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerRecordRoutes(app, records)
   registerPrivacyRoutes(app, db, new PrivacyService(db, apps), records)
   registerReportRoutes(app, apps, records, options.database)
-  registerRuleRoutes(app, db)
+  const transports = options.messageTransports ?? new Map<string, MessageTransport>()
+  registerRuleRoutes(app, db, transports.size ? { channel: queuedMessages([...transports.keys()]) } : {})
+  const messages = new MessageDispatcher(db as never, transports, () => app.automation.clock.now())
+  app.decorate('messages', messages)
+  app.addHook('onClose', () => messages.stop())
   await registerFlowRoutes(app, db)
   registerTemplateRoutes(app, { apps, db })
   await registerFileRoutes(

@@ -1,5 +1,6 @@
 import { envSchema } from 'env-schema'
 import path from 'node:path'
+import type { MessagingSettings } from './messages/transports.js'
 
 /** Everything the server reads from the environment, validated once at start. */
 export interface Config {
@@ -22,6 +23,8 @@ export interface Config {
   statementTimeoutMs: number
   /** Event-loop delay beyond which requests get 503 + Retry-After instead of queueing; 0 = never. */
   maxEventLoopDelayMs: number
+  /** Gateways that send rule messages (email over SMTP, SMS and WeChat over HTTP); unset: messages are stored. */
+  messaging: MessagingSettings
 }
 
 const schema = {
@@ -43,6 +46,11 @@ const schema = {
     TRELLIS_DB_POOL_SIZE: { type: 'integer', minimum: 1, maximum: 1000, default: 10 },
     TRELLIS_STATEMENT_TIMEOUT_MS: { type: 'integer', minimum: 0, default: 30000 },
     TRELLIS_MAX_EVENT_LOOP_DELAY_MS: { type: 'integer', minimum: 0, default: 1000 },
+    TRELLIS_SMTP_URL: { type: 'string', pattern: '^smtps?://' },
+    TRELLIS_SMTP_FROM: { type: 'string', minLength: 3 },
+    TRELLIS_SMS_URL: { type: 'string', pattern: '^https?://' },
+    TRELLIS_WECHAT_URL: { type: 'string', pattern: '^https?://' },
+    TRELLIS_MESSAGE_SECRET: { type: 'string', minLength: 16 },
     NODE_ENV: { type: 'string' },
   },
 } as const
@@ -60,6 +68,11 @@ interface RawEnv {
   TRELLIS_DB_POOL_SIZE: number
   TRELLIS_STATEMENT_TIMEOUT_MS: number
   TRELLIS_MAX_EVENT_LOOP_DELAY_MS: number
+  TRELLIS_SMTP_URL?: string
+  TRELLIS_SMTP_FROM?: string
+  TRELLIS_SMS_URL?: string
+  TRELLIS_WECHAT_URL?: string
+  TRELLIS_MESSAGE_SECRET?: string
   NODE_ENV?: string
 }
 
@@ -98,6 +111,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: raw.TRELLIS_DB_POOL_SIZE,
     statementTimeoutMs: raw.TRELLIS_STATEMENT_TIMEOUT_MS,
     maxEventLoopDelayMs: raw.TRELLIS_MAX_EVENT_LOOP_DELAY_MS,
+    messaging: {
+      smtpUrl: raw.TRELLIS_SMTP_URL,
+      smtpFrom: raw.TRELLIS_SMTP_FROM,
+      smsUrl: raw.TRELLIS_SMS_URL,
+      wechatUrl: raw.TRELLIS_WECHAT_URL,
+      secret: raw.TRELLIS_MESSAGE_SECRET,
+    },
   }
 }
 

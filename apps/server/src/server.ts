@@ -5,6 +5,7 @@ import { buildApp } from './app.js'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
+import { transportsFrom } from './messages/transports.js'
 
 export interface RunningServer {
   url: string
@@ -39,11 +40,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     logger: { level: config.logLevel },
     secureCookies: config.secureCookies,
     maxEventLoopDelayMs: config.maxEventLoopDelayMs,
+    messageTransports: transportsFrom(config.messaging),
   })
   const initialAdmin = await app.trellis.users.bootstrapAdmin(config.adminPassword)
   await app.listen({ port: config.port, host: config.host })
   app.automation.start((err) => app.log.error({ err }, 'automation round failed'))
   app.flows.startTimerLoop((err) => app.log.error({ err }, 'flow timers round failed'))
+  app.messages.start((err) => app.log.error({ err }, 'message delivery round failed'))
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

@@ -10,6 +10,7 @@ import * as reports0009 from './migrations/0009-reports.js'
 import * as flowStarts0010 from './migrations/0010-flow-starts.js'
 import * as importJobs0011 from './migrations/0011-import-jobs.js'
 import * as webhooks0011 from './migrations/0011-webhooks.js'
+import * as messageDelivery0013 from './migrations/0013-message-delivery.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0010-flow-starts': flowStarts0010,
   '0011-import-jobs': importJobs0011,
   '0011-webhooks': webhooks0011,
+  '0013-message-delivery': messageDelivery0013,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

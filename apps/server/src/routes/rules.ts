@@ -1,7 +1,7 @@
 import { actionModules, triggerSchemas } from '@trellis/rule-engine'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { requireAdmin } from '../auth/authenticate.js'
-import { Automation, automationOptionsFromEnv } from '../automation/automation.js'
+import { Automation, automationOptionsFromEnv, type AutomationOptions } from '../automation/automation.js'
 import type { JobState } from '../automation/job-store.js'
 import type { DynamicDb } from '../db/dynamic.js'
 
@@ -70,8 +70,12 @@ const iso = (value: Date | string) => new Date(value).toISOString()
  * The automation service is created here and decorated as `app.automation`; its worker is started by
  * `startServer`, never by `buildApp`, so tests drive it with `drain()` after moving its clock.
  */
-export function registerRuleRoutes(app: FastifyInstance, db: DynamicDb): Automation {
-  const automation = new Automation(db, app.trellis.apps, automationOptionsFromEnv())
+export function registerRuleRoutes(
+  app: FastifyInstance,
+  db: DynamicDb,
+  options: Pick<AutomationOptions, 'channel'> = {},
+): Automation {
+  const automation = new Automation(db, app.trellis.apps, { ...automationOptionsFromEnv(), ...options })
   app.decorate('automation', automation)
   app.addHook('onClose', () => automation.stop())
   const tags = ['rules']

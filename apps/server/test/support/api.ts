@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- test responses are checked by assertions, not types */
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll } from 'vitest'
-import { buildApp } from '../../src/app.js'
+import { buildApp, type AppOptions } from '../../src/app.js'
 import { tokenScopes } from '../../src/auth/user-service.js'
 import type { Database } from '../../src/db/database.js'
 import { tmpDataDir } from './tmp.js'
@@ -34,13 +34,18 @@ export interface Api {
 }
 
 /** A Trellis instance over the test database, driven through `inject` (no open port), logged in as admin. */
-export function useApi(ctx: { readonly database: Database }): Api {
+export function useApi(
+  ctx: { readonly database: Database },
+  /** More build options (e.g. message transports), prepared before the app is built. */
+  extra: () => Promise<Partial<AppOptions>> = async () => ({}),
+): Api {
   let app: FastifyInstance | undefined
   let adminToken = ''
   beforeAll(async () => {
     app = await buildApp({
       config: { designerDir: undefined, timeZone: 'Asia/Shanghai', dataDir: tmpDataDir() },
       database: ctx.database,
+      ...(await extra()),
     })
     const admin = await app.trellis.users.create({
       username: `admin_${Date.now()}`,
