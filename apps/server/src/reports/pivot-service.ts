@@ -100,7 +100,12 @@ export class PivotService {
         maxRows: this.limits.maxCells + 1,
       }),
     )
-    const rows = await runGuarded<Record<string, unknown>>(this.db, compiled, this.limits.statementTimeoutMs)
+    const rows = await runGuarded<Record<string, unknown>>(
+      this.db,
+      compiled,
+      this.limits.statementTimeoutMs,
+      this.limits.workMemMb,
+    )
     if (rows.length > this.limits.maxCells)
       throw new AppError(
         422,
@@ -129,6 +134,7 @@ export class PivotService {
       this.db,
       compiled,
       this.limits.statementTimeoutMs,
+      this.limits.workMemMb,
     )
     const count = rows.length ? Number(rows[0]!.total) : 0
     let records: RecordJson[] = []
