@@ -13,8 +13,22 @@ export function findFlow(definition: AppDefinition, key: string): FlowDefinition
   return flow
 }
 
+type RootedIssue = FlowIssue & { flow: string }
+
+/** Issues per definition object: a published definition is checked once, not at every start. */
+const checked = new WeakMap<AppDefinition, RootedIssue[]>()
+
 /** Every issue of every flow, with paths rooted at the app definition (`flows.<index>.…`). */
-export function flowIssues(definition: AppDefinition): Array<FlowIssue & { flow: string }> {
+export function flowIssues(definition: AppDefinition): RootedIssue[] {
+  let issues = checked.get(definition)
+  if (!issues) {
+    issues = issuesOf(definition)
+    checked.set(definition, issues)
+  }
+  return issues
+}
+
+function issuesOf(definition: AppDefinition): RootedIssue[] {
   return flowsOf(definition).flatMap((flow, index) => {
     let issues: FlowIssue[]
     try {

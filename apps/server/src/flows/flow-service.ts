@@ -74,11 +74,12 @@ export class FlowService {
     this.recordAccess = new InstanceRecordAccess(apps, records, access)
   }
 
-  /** Admins, and members of the app under any role. */
-  private async requireMember(app: string, viewer: Viewer): Promise<void> {
-    if (viewer.isAdmin) return
-    if (!(await this.access.roleOf(app, viewer)))
-      throw new AppError(403, 'APP_FORBIDDEN', `You are not a member of app ${app}`)
+  /** Admins, and members of the app under any role: returns the member's role (undefined for admins). */
+  private async requireMember(app: string, viewer: Viewer): Promise<string | undefined> {
+    if (viewer.isAdmin) return undefined
+    const role = await this.access.roleOf(app, viewer)
+    if (!role) throw new AppError(403, 'APP_FORBIDDEN', `You are not a member of app ${app}`)
+    return role
   }
 
   /**
@@ -98,7 +99,7 @@ export class FlowService {
   }
 
   async start(appKey: string, flowKey: string, input: StartInput, viewer: Viewer) {
-    await this.requireMember(appKey, viewer)
+    const role = await this.requireMember(appKey, viewer)
     const app = await this.apps.requirePublished(appKey)
     const flow = findFlow(app.definition, flowKey)
     assertFlowsValid(app.definition, flowKey)
@@ -114,7 +115,7 @@ export class FlowService {
       view = {
         kind: 'visible',
         values: record,
-        present: await this.recordAccess.presenter(appKey, form, viewer),
+        present: this.recordAccess.presenterFor(app, form, role, viewer),
       }
     }
     const now = this.clock.now()

@@ -1,5 +1,7 @@
 import type { AppService } from '../apps/app-service.js'
+import type { PublishedApp } from '../apps/published-app.js'
 import type { AccessService } from '../auth/access-service.js'
+import { FormAccess } from '../auth/access.js'
 import type { Viewer } from '../auth/viewer.js'
 import { AppError } from '../http/errors.js'
 import type { RecordsService } from '../records/records-service.js'
@@ -54,6 +56,18 @@ export class InstanceRecordAccess {
     const app = await this.apps.requirePublished(appKey)
     if (!app.hasForm(form)) return (values) => values
     const access = (await this.access.resolver(app, viewer))(app.form(form))
+    return (values) => access.present(values)
+  }
+
+  /** The same presenter for a member whose role is already known (no membership read). */
+  presenterFor(
+    app: PublishedApp,
+    form: string,
+    role: string | undefined,
+    viewer: Viewer,
+  ): (values: Values) => Values {
+    if (viewer.isAdmin || role === undefined || !app.hasForm(form)) return (values) => values
+    const access = FormAccess.forRole(app, app.form(form), role, viewer)
     return (values) => access.present(values)
   }
 
