@@ -219,6 +219,47 @@ export class FlowService {
     return this.detail(task.instance_id, viewer)
   }
 
+  /**
+   * Takes a task from a role queue (or, for an administrator, the queue of unresolved assignees): it
+   * becomes the viewer's own, leaves the other members' inboxes, and the step lands in the history. Two
+   * members claiming at once: one wins, the other gets `409 TASK_CLAIMED`. Giving it back to the queue is
+   * a reassignment to the role.
+   */
+  async claimTask(taskId: string, viewer: Viewer) {
+    const task = await readTask(this.db, taskId)
+    if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
+    await this.requireTaskRecord(task, viewer)
+    if (task.status !== 'open')
+      throw new AppError(409, 'TASK_CLOSED', `Task ${taskId} is already ${task.status}`)
+    if (task.assignee_kind === 'user') {
+      if (task.assignee === viewer.userId) return this.detail(task.instance_id, viewer)
+      throw new AppError(409, 'TASK_CLAIMED', `Task ${taskId} is already assigned to a user`)
+    }
+    if (!(await isOwner(this.db, taskId, viewer))) {
+      // Someone may have claimed it between our two reads: that is a lost race, not a missing right.
+      const current = await readTask(this.db, taskId)
+      if (current && (current.assignee_kind !== task.assignee_kind || current.assignee !== task.assignee))
+        throw new AppError(409, 'TASK_CLAIMED', `Task ${taskId} was taken by someone else meanwhile`)
+      throw new AppError(
+        403,
+        'TASK_NOT_ASSIGNEE',
+        task.assignee_kind === 'role'
+          ? `Only a member of role ${task.assignee} may claim this task`
+          : 'Only an administrator may claim this task',
+      )
+    }
+    await this.handOver(task, viewer, 'task_claimed', {
+      set: sql`assignee_kind = 'user', assignee = ${viewer.userId}, delegated_to = null, delegated_by = null`,
+      // Still in the queue it was claimed from: a concurrent claim (or reassignment) makes this one lose.
+      where: sql`and assignee_kind = ${task.assignee_kind} and assignee is not distinct from ${task.assignee}`,
+      detail: {
+        from: { kind: task.assignee_kind, value: task.assignee },
+        to: { kind: 'user', value: viewer.userId },
+      },
+    })
+    return this.detail(task.instance_id, viewer)
+  }
+
   private async requireTaskOwner(taskId: string, viewer: Viewer, what: string): Promise<TaskRow> {
     const task = await readTask(this.db, taskId)
     if (!task) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
@@ -281,15 +322,19 @@ export class FlowService {
   private async handOver(
     task: TaskRow,
     viewer: Viewer,
-    event: 'task_reassigned' | 'task_delegated',
-    change: { set: ReturnType<typeof sql>; detail: Record<string, unknown> },
+    event: 'task_reassigned' | 'task_delegated' | 'task_claimed',
+    change: { set: ReturnType<typeof sql>; where?: ReturnType<typeof sql>; detail: Record<string, unknown> },
   ): Promise<void> {
     const now = this.clock.now()
     await this.db.transaction().execute(async (trx) => {
       const updated = await sql`update trellis.flow_tasks set ${change.set}
-        where id = ${task.id} and status = 'open'`.execute(trx)
-      if (Number(updated.numAffectedRows ?? 0) !== 1)
+        where id = ${task.id} and status = 'open' ${change.where ?? sql``}`.execute(trx)
+      if (Number(updated.numAffectedRows ?? 0) !== 1) {
+        const now = await readTask(trx, task.id)
+        if (now?.status === 'open')
+          throw new AppError(409, 'TASK_CLAIMED', `Task ${task.id} was taken by someone else meanwhile`)
         throw new AppError(409, 'TASK_CLOSED', `Task ${task.id} was closed meanwhile`)
+      }
       const detail = { event: { kind: event, taskId: task.task_key, ...change.detail }, effects: [] }
       await sql`insert into trellis.flow_steps (instance_id, event, actor, at, detail)
         values (${task.instance_id}, ${event}, ${viewer.username}, ${now.toISOString()}::timestamptz,

@@ -295,6 +295,19 @@ export async function registerFlowRoutes(app: FastifyInstance, db: DynamicDb): P
     async (request) => flows.reassignTask(request.params.id, request.body, write(request)),
   )
 
+  app.post<{ Params: { id: string } }>(
+    '/api/tasks/:id/claim',
+    {
+      schema: {
+        tags,
+        summary: 'Take a task from my role queue (it becomes mine; others no longer see it)',
+        params: { type: 'object', required: ['id'], properties: { id } },
+        response: withErrors({ 200: anyObject }, [409]),
+      },
+    },
+    async (request) => flows.claimTask(request.params.id, write(request)),
+  )
+
   app.post<{ Params: { id: string }; Body: { userId: string | null; comment?: string } }>(
     '/api/tasks/:id/delegate',
     {
