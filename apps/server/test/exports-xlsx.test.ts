@@ -109,6 +109,20 @@ describeEachDatabase('export to XLSX', (ctx) => {
     expect(vip.rows[1]).toContain('本店客户')
   })
 
+  it('records who exported what in the audit log, for CSV and XLSX alike', async () => {
+    const filter = { '==': [{ var: 'tier' }, 'vip'] }
+    await exportXlsx(api, undefined, `?filter=${encodeURIComponent(JSON.stringify(filter))}`)
+    expect((await api.call('GET', `${base}/customers/export.csv`)).status).toBe(200)
+    const res = await api.call('GET', '/api/audit?app=shop&form=customers&action=export')
+    expect(res.status).toBe(200)
+    // Newest first: the two exports just made.
+    expect(res.body.entries.slice(0, 2).map((e: { after: unknown }) => e.after)).toEqual([
+      { format: 'csv', filter: null },
+      { format: 'xlsx', filter },
+    ])
+    expect(res.body.entries[0].actor).toMatch(/^admin_/)
+  })
+
   it('a clerk gets only their rows, without hidden fields, with masked phones; no export action, no file', async () => {
     const mine = await exportXlsx(api, clerk)
     expect(mine.status).toBe(200)

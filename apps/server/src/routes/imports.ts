@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -337,7 +338,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
     Querystring: { filter?: string; locale?: 'zh-CN' | 'en' }
   }>
   /** What both exports need: the viewer's access (checked for `export`), a page reader and the options. */
-  const prepareExport = async (request: ExportRequest) => {
+  const prepareExport = async (request: ExportRequest, format: 'csv' | 'xlsx') => {
     const ctx = recordContext(request, 'records:read')
     const { app: appKey, form: formKey } = request.params
     const { form, access } = await formAccess(appKey, formKey, ctx)
@@ -350,6 +351,10 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
         throw new AppError(400, 'FILTER_INVALID', 'filter is not valid JSON', 'filter')
       }
     }
+    // Who took which records out, and how: exports are audited like writes (record `*`: the whole selection).
+    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
+      values (${ctx.actor}, ${appKey}, ${formKey}, '*', 'export',
+        ${JSON.stringify({ format, filter: filter ?? null })}::jsonb)`.execute(deps.db)
     const read: PageReader = (options) => deps.records.list(appKey, formKey, options, ctx)
     return { form, access, read, options: { filter, locale: request.query.locale ?? 'zh-CN' } as const }
   }
@@ -366,7 +371,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       },
     },
     async (request, reply) => {
-      const { form, access, read, options } = await prepareExport(request)
+      const { form, access, read, options } = await prepareExport(request, 'csv')
       // The first page is read before answering, so a bad filter is a 400, not a broken download.
       const lines = exportCsv(form, access, read, options)
       const head = await lines.next()
@@ -394,7 +399,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       },
     },
     async (request, reply) => {
-      const { form, access, read, options } = await prepareExport(request)
+      const { form, access, read, options } = await prepareExport(request, 'xlsx')
       const stream = await exportXlsx(form, access, read, options)
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')

@@ -91,7 +91,7 @@ export function registerPrivacyRoutes(
       const { rows } = await sql<
         Record<string, unknown>
       >`select id::text, at, actor, app_key, form_key, record_id, action, before, after
-        from trellis.audit_log where ${sql.join(where, sql` and `)} order by id desc limit ${q.limit ?? 100}`.execute(
+        from trellis.audit_log as a where ${sql.join(where, sql` and `)} order by a.id desc limit ${q.limit ?? 100}`.execute(
         db,
       )
       return { entries: rows.map((r) => ({ ...r, at: new Date(r.at as string).toISOString() })) }
