@@ -43,9 +43,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       max: options.poolSize ?? 10,
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     })
-    // An idle connection the server closes (a PostgreSQL restart, a dropped database) must not crash the
-    // process: pg emits it on the pool, and the pool replaces the connection on the next query.
+    // A connection the server closes (a PostgreSQL restart, a dropped database) must not crash the process.
+    // pg emits the error on the pool for idle connections and on the client itself for checked-out ones
+    // (between the statements of a transaction, say): a client with no listener would throw it as an
+    // uncaught exception. The statement in flight, if any, fails on its own; a broken client is not
+    // queryable and is dropped by the pool when released, so the next query gets a fresh connection.
     pool.on('error', () => {})
+    pool.on('connect', (client) => client.on('error', () => {}))
     const db = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) })
     return { kind: 'postgresql', db, close: () => db.destroy() }
   }
