@@ -77,14 +77,18 @@ describeEachDatabase('backpressure', (ctx) => {
       // busy
     }
     await new Promise((resolve) => setTimeout(resolve, 0))
-    const [busy, live] = await Promise.all([
+    const [busy, live, ready] = await Promise.all([
       app.inject({ method: 'GET', url: '/api/apps' }),
       app.inject({ method: 'GET', url: '/api/health' }),
+      app.inject({ method: 'GET', url: '/api/health/ready' }),
     ])
     expect(busy.statusCode).toBe(503)
     expect(busy.headers['retry-after']).toBe('5')
     expect(busy.json()).toMatchObject({ code: 'SERVER_BUSY' })
     expect(live.statusCode).toBe(200)
+    // Readiness says busy too (so a load balancer sends nothing for a while), in the error body.
+    expect(ready.statusCode).toBe(503)
+    expect(ready.json()).toMatchObject({ code: 'SERVER_BUSY' })
   })
 })
 

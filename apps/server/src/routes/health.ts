@@ -48,7 +48,8 @@ export function registerHealthRoutes(app: FastifyInstance, database: Database): 
       schema: {
         tags: ['system'],
         summary: 'Readiness: database reachable and migrated',
-        response: { 200: readiness, 503: readiness },
+        // 503 bodies are either this shape or, under backpressure, the usual { code, message } error.
+        response: { 200: readiness },
       },
     },
     async (_request, reply) => {
