@@ -2,17 +2,39 @@
 // Plain Node (no dependencies): these run before anything is installed.
 import { spawn, spawnSync } from 'node:child_process'
 import net from 'node:net'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
 
 export const root = new URL('../..', import.meta.url).pathname
 
 const pinned = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).packageManager // "pnpm@10.x.y"
 
-/** pnpm from PATH when it is major 10, otherwise the pinned version through npx (corepack is not relied on). */
+let pnpmReady = false
+
+/**
+ * pnpm from PATH when it is major 10; otherwise the pinned version is installed with npm into `.tools/`
+ * (corepack is not relied on) and put on PATH for this process and everything it starts — turbo, for one,
+ * looks pnpm up on PATH itself.
+ */
 export function pnpmCommand() {
-  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' })
-  if (probe.status === 0 && probe.stdout.trim().startsWith('10.')) return ['pnpm']
-  return ['npx', '--yes', pinned]
+  if (!pnpmReady) {
+    const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' })
+    if (!(probe.status === 0 && probe.stdout.trim().startsWith('10.'))) {
+      const tools = `${root}.tools`
+      if (!existsSync(`${tools}/node_modules/.bin/pnpm`)) {
+        say(`fetching ${pinned} (no pnpm 10 on PATH)…`)
+        const installed = spawnSync(
+          'npm',
+          ['install', '--prefix', tools, '--no-fund', '--no-audit', '--no-package-lock', '--loglevel=error', pinned],
+          { stdio: 'inherit' },
+        )
+        if (installed.status !== 0) throw new Error(`could not install ${pinned} with npm`)
+      }
+      process.env.PATH = `${tools}/node_modules/.bin${path.delimiter}${process.env.PATH}`
+    }
+    pnpmReady = true
+  }
+  return ['pnpm']
 }
 
 export function say(line) {
