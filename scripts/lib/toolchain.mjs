@@ -25,7 +25,16 @@ export function pnpmCommand() {
         say(`fetching ${pinned} (no pnpm 10 on PATH)…`)
         const installed = spawnSync(
           'npm',
-          ['install', '--prefix', tools, '--no-fund', '--no-audit', '--no-package-lock', '--loglevel=error', pinned],
+          [
+            'install',
+            '--prefix',
+            tools,
+            '--no-fund',
+            '--no-audit',
+            '--no-package-lock',
+            '--loglevel=error',
+            pinned,
+          ],
           { stdio: 'inherit' },
         )
         if (installed.status !== 0) throw new Error(`could not install ${pinned} with npm`)

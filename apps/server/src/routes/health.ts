@@ -48,8 +48,8 @@ export function registerHealthRoutes(app: FastifyInstance, database: Database): 
       schema: {
         tags: ['system'],
         summary: 'Readiness: database reachable and migrated',
-        // 503 bodies are either this shape or, under backpressure, the usual { code, message } error.
-        response: { 200: readiness },
+        // A 503 body is this shape, or under backpressure the usual { code, message } error: any object.
+        response: { 200: readiness, 503: { type: 'object', additionalProperties: true } },
       },
     },
     async (_request, reply) => {
