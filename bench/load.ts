@@ -250,7 +250,14 @@ export async function run(): Promise<Comparison[]> {
         true,
         `${mix}; baseline: the 1,500 req/s goal; errors: ${single.errors}`,
       ),
-      compare('load-1-process-p50', 'ms', single.p50, 100, false, 'baseline: the 100 ms p99 goal'),
+      compare(
+        'load-1-process-p50',
+        'ms',
+        single.p50,
+        100,
+        false,
+        'baseline: 100 ms, the p99 goal, for scale',
+      ),
       compare('load-1-process-p99', 'ms', single.p99, 100, false, `baseline: the 100 ms p99 goal; ${cpu}`),
       compare(
         'load-2-processes',
