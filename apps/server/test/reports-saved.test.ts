@@ -207,6 +207,20 @@ describeEachDatabase('saved reports and dashboards', (ctx) => {
     expect((await api.call('GET', `${url}/dashboards/${id}`)).body.code).toBe('DASHBOARD_NOT_FOUND')
   })
 
+  it('lists to a member only the reports over forms they may read', async () => {
+    const storesReport = await api.call('POST', `${url}/reports`, {
+      name: { 'zh-CN': '门店数', en: 'Stores' },
+      spec: { source: 'stores', measures: [{ key: 'n', agg: 'count' }] },
+    })
+    expect(storesReport.status, JSON.stringify(storesReport.body)).toBe(201)
+    const names = (reports: Array<{ name: { en: string } }>) => reports.map((r) => r.name.en)
+    expect(names((await api.call('GET', `${url}/reports`)).body.reports)).toContain('Stores')
+    const listed = await api.callAs(clerk, 'GET', `${url}/reports`)
+    expect(listed.status).toBe(200)
+    expect(names(listed.body.reports)).not.toContain('Stores')
+    expect(names(listed.body.reports)).toContain('Revenue by tier')
+  })
+
   it('a masked field bound to a dashboard filter is refused for the clerk, not narrowed on', async () => {
     const tier = (await api.call('POST', `${url}/reports`, { name, spec: revenueByTier })).body.id
     const created = await api.call('POST', `${url}/dashboards`, {

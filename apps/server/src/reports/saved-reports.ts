@@ -47,6 +47,19 @@ export class SavedReports {
     await this.access.resolver(app, viewer)
   }
 
+  /** The saved reports over a form this viewer may read: the others' names and specs stay unlisted. */
+  async visibleReports(app: PublishedApp, viewer: Viewer): Promise<SavedReport[]> {
+    const accessOf = await this.access.resolver(app, viewer)
+    const all = await this.store.listReports(app.key)
+    return all.filter((report) => {
+      try {
+        return accessOf(app.form(report.spec.source)).can('read')
+      } catch {
+        return false // a form no longer in the published app
+      }
+    })
+  }
+
   checkReport(app: PublishedApp, input: ReportInput): void {
     this.pivots.check(app, input.spec)
   }

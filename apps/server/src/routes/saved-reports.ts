@@ -137,8 +137,9 @@ export function registerSavedReportRoutes(app: FastifyInstance, reports: SavedRe
     '/api/apps/:app/reports',
     { schema: { tags, summary: 'Saved reports of an app', params, response: { 200: list('reports') } } },
     async (request) => {
-      await member(request, read(request))
-      return { reports: await store.listReports(request.params.app) }
+      const viewer = read(request)
+      const published = await member(request, viewer)
+      return { reports: await reports.visibleReports(published, viewer) }
     },
   )
 
