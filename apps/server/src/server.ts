@@ -47,6 +47,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   app.automation.start((err) => app.log.error({ err }, 'automation round failed'))
   app.flows.startTimerLoop((err) => app.log.error({ err }, 'flow timers round failed'))
   app.messages.start((err) => app.log.error({ err }, 'message delivery round failed'))
+  app.webhooks.start((err) => app.log.error({ err }, 'webhook delivery round failed'))
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host

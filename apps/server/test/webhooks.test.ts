@@ -31,8 +31,7 @@ describeEachDatabase('outbound webhooks', (ctx) => {
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
-    await api.app.ready()
-    await api.app.webhooks.stop() // the test drives deliveries itself
+    // buildApp starts no background loop: the test drives deliveries itself with runOnce.
     await api.call('POST', '/api/apps', shopApp())
     await api.call('POST', '/api/apps/shop/publish', {})
   })

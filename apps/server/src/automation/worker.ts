@@ -5,6 +5,7 @@ import { consumeOutbox } from './outbox-consumer.js'
 import { CatalogSnapshot, type RuleCatalog } from './rule-catalog.js'
 import { runJob, type JobResult, type RunnerDeps } from './rule-runner.js'
 import { scheduleDue } from './scheduler.js'
+import { PollLoop } from './poll-loop.js'
 
 export interface WorkerOptions {
   /** Jobs claimed per round. */
@@ -41,9 +42,7 @@ export interface TickReport {
  */
 export class AutomationWorker {
   readonly id = `worker-${randomUUID().slice(0, 8)}`
-  private running = false
-  private loop: Promise<void> | undefined
-  private wake: (() => void) | undefined
+  private readonly poller: PollLoop
 
   constructor(
     private readonly db: DynamicDb,
@@ -51,7 +50,12 @@ export class AutomationWorker {
     private readonly catalog: RuleCatalog,
     private readonly deps: RunnerDeps,
     readonly options: WorkerOptions = defaultWorkerOptions,
-  ) {}
+  ) {
+    this.poller = new PollLoop(async () => {
+      const r = await this.runDue()
+      return r.events > 0 || Object.values(r.ran).some((n) => n > 0)
+    }, options.pollMs)
+  }
 
   async schedule(): Promise<number> {
     const snapshot = new CatalogSnapshot(this.catalog)
@@ -109,34 +113,11 @@ export class AutomationWorker {
   }
 
   start(onError: (error: unknown) => void = () => {}): void {
-    if (this.running) return
-    this.running = true
-    this.loop = (async () => {
-      while (this.running) {
-        let busy = false
-        try {
-          const r = await this.runDue()
-          busy = r.events > 0 || Object.values(r.ran).some((n) => n > 0)
-        } catch (error) {
-          onError(error)
-        }
-        // Busy: go again at once; idle: sleep until the poll interval or stop().
-        if (!busy && this.running)
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.options.pollMs)
-            this.wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-      }
-    })()
+    this.poller.start(onError)
   }
 
   /** Stops after the current round; a job interrupted by process death is re-claimed when its lease lapses. */
-  async stop(): Promise<void> {
-    this.running = false
-    this.wake?.()
-    await this.loop
+  stop(): Promise<void> {
+    return this.poller.stop()
   }
 }

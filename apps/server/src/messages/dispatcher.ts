@@ -1,4 +1,5 @@
 import { sql } from 'kysely'
+import { PollLoop } from '../automation/poll-loop.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { MessageTransport, OutboundMessage } from './transports.js'
 
@@ -36,16 +37,19 @@ export function retryDelayMs(attempt: number): number {
  * and before recording resends after the lease, with the same Message-ID / Idempotency-Key.
  */
 export class MessageDispatcher {
-  private running = false
-  private loop: Promise<void> | undefined
-  private wake: (() => void) | undefined
+  private readonly poller: PollLoop
 
   constructor(
     private readonly db: DynamicDb,
     private readonly transports: ReadonlyMap<string, MessageTransport>,
     private readonly now: () => Date,
     private readonly options: DispatcherOptions = defaultDispatcherOptions,
-  ) {}
+  ) {
+    this.poller = new PollLoop(async () => {
+      const r = await this.runDue()
+      return r.sent + r.retried + r.failed > 0
+    }, options.pollMs)
+  }
 
   get channels(): string[] {
     return [...this.transports.keys()]
@@ -94,34 +98,12 @@ export class MessageDispatcher {
     return result
   }
 
-  /** The background loop of a running server: a round every `pollMs`, at once again while busy. */
+  /** The background loop of a running server (nothing to do without a transport). */
   start(onError: (error: unknown) => void = () => {}): void {
-    if (this.running || !this.transports.size) return
-    this.running = true
-    this.loop = (async () => {
-      while (this.running) {
-        let busy = false
-        try {
-          const r = await this.runDue()
-          busy = r.sent + r.retried + r.failed > 0
-        } catch (error) {
-          onError(error)
-        }
-        if (!busy && this.running)
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, this.options.pollMs)
-            this.wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-      }
-    })()
+    if (this.transports.size) this.poller.start(onError)
   }
 
-  async stop(): Promise<void> {
-    this.running = false
-    this.wake?.()
-    await this.loop
+  stop(): Promise<void> {
+    return this.poller.stop()
   }
 }

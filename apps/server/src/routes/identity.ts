@@ -6,21 +6,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { recordContext } from '../http/actor.js'
 import { findDuplicates, mergeRecords } from '../imports/identity.js'
-
-const formParams = {
-  type: 'object',
-  required: ['app', 'form'],
-  properties: {
-    app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
-    form: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-  },
-} as const
-const recordParams = {
-  type: 'object',
-  required: ['app', 'form', 'id'],
-  properties: { ...formParams.properties, id: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } },
-} as const
-const anyObject = { type: 'object', additionalProperties: true } as const
+import { anyObject, formParams, recordParams } from './schemas.js'
 
 type FormParams = { app: string; form: string }
 interface MergeBody {

@@ -18,15 +18,8 @@ import { readRun, type ImportRun } from '../imports/import-checkpoint.js'
 import { ImportProgress, type ProgressEvent } from '../imports/import-progress.js'
 import { runImport, type RunOptions } from '../imports/run-import.js'
 import type { RecordsService } from '../records/records-service.js'
+import { anyObject, formParams } from './schemas.js'
 
-const formParams = {
-  type: 'object',
-  required: ['app', 'form'],
-  properties: {
-    app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
-    form: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' },
-  },
-} as const
 const jobParams = {
   type: 'object',
   required: ['app', 'form', 'id'],
@@ -66,7 +59,6 @@ const runBody = {
     },
   },
 } as const
-const anyObject = { type: 'object', additionalProperties: true } as const
 
 type FormParams = { app: string; form: string }
 type JobParams = FormParams & { id: string }

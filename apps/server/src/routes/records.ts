@@ -4,18 +4,7 @@ import { AppError } from '../http/errors.js'
 import type { ListOptions } from '../records/record-reader.js'
 import { maxPageSize } from '../records/record-reader.js'
 import { maxBulk, type BulkUpdateItem, type RecordsService } from '../records/records-service.js'
-
-const key = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const
-const formParams = {
-  type: 'object',
-  required: ['app', 'form'],
-  properties: { app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' }, form: key },
-} as const
-const recordParams = {
-  type: 'object',
-  required: ['app', 'form', 'id'],
-  properties: { ...formParams.properties, id: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } },
-} as const
+import { formKey as key, formParams, recordParams } from './schemas.js'
 
 /** Records are open objects here: the form engine validates them against the published form. */
 const record = { type: 'object', additionalProperties: true } as const

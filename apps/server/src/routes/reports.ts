@@ -8,27 +8,9 @@ import { ReportStore } from '../reports/report-store.js'
 import { pivotAccessFor } from '../reports/row-scope.js'
 import { SavedReports } from '../reports/saved-reports.js'
 import { registerSavedReportRoutes } from './saved-reports.js'
+import { appParams, locale, pivotSpec } from './schemas.js'
 
-const appParams = {
-  type: 'object',
-  required: ['app'],
-  properties: { app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } },
-} as const
-
-// The spec's structure is checked by the report engine against the app's forms (with dotted paths in the
-// error); here only its outer shape.
-const spec = {
-  type: 'object',
-  required: ['source', 'measures'],
-  properties: {
-    source: { type: 'string' },
-    measures: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object' } },
-    rows: { type: 'array', maxItems: 20, items: { type: 'object' } },
-    columns: { type: 'array', maxItems: 20, items: { type: 'object' } },
-  },
-  additionalProperties: true,
-} as const
-const locale = { type: 'string', enum: ['zh-CN', 'en'] } as const
+const spec = pivotSpec
 const headerCell = {
   type: 'object',
   required: ['value'],

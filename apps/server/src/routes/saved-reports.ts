@@ -6,14 +6,15 @@ import type { FilterValue } from '../reports/dashboard-filters.js'
 import { attachment, exportTypes, type ExportFormat } from '../reports/export-pivot.js'
 import type { DashboardInput, ReportInput } from '../reports/report-store.js'
 import type { SavedReports } from '../reports/saved-reports.js'
+import { anyObject, appKey, formKey, locale, pivotSpec } from './schemas.js'
 
 const tags = ['reports']
-const key = { type: 'string', pattern: '^[a-z][a-z0-9_]{0,62}$' } as const
+const key = formKey
 const params = {
   type: 'object',
   required: ['app'],
   properties: {
-    app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' },
+    app: appKey,
     id: { type: 'string', pattern: '^[0-9]{1,18}$' },
   },
 } as const
@@ -26,18 +27,7 @@ const name = {
     en: { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const
-// The spec's structure is checked by the report engine against the app's forms when saved.
-const spec = {
-  type: 'object',
-  required: ['source', 'measures'],
-  properties: {
-    source: { type: 'string' },
-    measures: { type: 'array', minItems: 1, maxItems: 20, items: { type: 'object' } },
-    rows: { type: 'array', maxItems: 20, items: { type: 'object' } },
-    columns: { type: 'array', maxItems: 20, items: { type: 'object' } },
-  },
-  additionalProperties: true,
-} as const
+const spec = pivotSpec
 const chart = {
   type: 'object',
   required: ['type'],
@@ -93,7 +83,6 @@ const dashboardBody = {
   },
 } as const
 const version = { version: { type: 'integer', minimum: 1 } } as const
-const locale = { type: 'string', enum: ['zh-CN', 'en'] } as const
 const filterValue = {
   anyOf: [
     {
@@ -112,7 +101,6 @@ const filterValue = {
     },
   ],
 } as const
-const anyObject = { type: 'object', additionalProperties: true } as const
 const list = (what: string) =>
   ({ type: 'object', properties: { [what]: { type: 'array', items: anyObject } } }) as const
 

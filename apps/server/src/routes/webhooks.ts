@@ -7,6 +7,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { AppError } from '../http/errors.js'
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js'
+import { anyObject, appParams, recordId } from './schemas.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -15,28 +16,21 @@ declare module 'fastify' {
   }
 }
 
-const appParams = {
-  type: 'object',
-  required: ['app'],
-  properties: { app: { type: 'string', pattern: '^[a-z][a-z0-9_]{0,39}$' } },
-} as const
 const hookParams = {
   type: 'object',
   required: ['app', 'id'],
-  properties: { ...appParams.properties, id: { type: 'string', pattern: '^[1-9][0-9]{0,18}$' } },
+  properties: { ...appParams.properties, id: recordId },
 } as const
 const topics = ['record.created', 'record.updated', 'record.deleted', 'record.restored'] as const
-const anyObject = { type: 'object', additionalProperties: true } as const
 
 /** Outbound webhooks of an app (admins): subscribe a URL to record events, read its delivery log. */
 export function registerWebhookRoutes(
   app: FastifyInstance,
-  deps: { apps: AppService; db: Kysely<PlatformTables>; deliver?: boolean },
+  deps: { apps: AppService; db: Kysely<PlatformTables> },
 ): void {
   const db = deps.db as unknown as DynamicDb
   const dispatcher = new WebhookDispatcher(db)
   app.decorate('webhooks', dispatcher)
-  if (deps.deliver !== false) app.addHook('onReady', async () => dispatcher.start())
   app.addHook('onClose', async () => dispatcher.stop())
   const tags = ['webhooks']
 

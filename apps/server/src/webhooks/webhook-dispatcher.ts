@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
+import { PollLoop } from '../automation/poll-loop.js'
 
 /** Attempts before a delivery is given up (`failed`); the waits between them double from 10 s to 1 h. */
 export const maxAttempts = 8
@@ -35,8 +36,11 @@ type Send = (
  * answer and retrying failures with backoff.
  */
 export class WebhookDispatcher {
-  private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
+  private readonly poller = new PollLoop(async () => {
+    await this.runOnce()
+    return false
+  }, 2000)
 
   constructor(
     private readonly db: DynamicDb,
@@ -47,14 +51,13 @@ export class WebhookDispatcher {
     },
   ) {}
 
-  start(intervalMs = 2000): void {
-    this.timer ??= setInterval(() => void this.runOnce().catch(() => {}), intervalMs)
-    this.timer.unref()
+  /** The background loop of a running server (started by `startServer`, like the rule worker). */
+  start(onError: (error: unknown) => void = () => {}): void {
+    this.poller.start(onError)
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = undefined
+    await this.poller.stop()
     await this.running
   }
 
