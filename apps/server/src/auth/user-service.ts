@@ -1,8 +1,9 @@
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { PlatformTables } from '../db/tables.js'
 import { AppError } from '../http/errors.js'
 import { decoyHash, digest, hashPassword, newSecret, passwordPolicy, verifyPassword } from './secrets.js'
 import type { Viewer } from './viewer.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
 
 export interface UserJson {
   id: string
@@ -388,10 +389,14 @@ export class UserService {
     details: Record<string, unknown>,
     actor?: string | null,
   ): Promise<void> {
-    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
-      values (${actor ?? userId}, '_platform', 'users', ${userId ?? ''}, ${action}, ${JSON.stringify(details)}::jsonb)`.execute(
-      this.db,
-    )
+    await writeAuditEntry(this.db, {
+      actor: actor ?? userId,
+      app: '_platform',
+      form: 'users',
+      record: userId ?? '',
+      action,
+      after: details,
+    })
   }
 }
 

@@ -5,6 +5,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { rowToJson, type RecordJson } from '../records/record-json.js'
 import { RecordWriter, type WriteContext } from '../records/record-store.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
 
 /** Field types records can be matched on. Text is compared without case, spaces and punctuation. */
 const matchable = new Set(['text', 'long_text', 'phone', 'email', 'number', 'date', 'select', 'url'])
@@ -158,11 +159,15 @@ export async function mergeRecords(
     const updated = Object.keys(changes).length
       ? await writer.update(trx, input.survivorId, Number(current.version), changes, ctx, 'values.')
       : access.present(rowToJson(current, form))
-    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
-      values (${ctx.actor}, ${app.key}, ${form.schema.key}, ${input.survivorId}, 'merge', ${JSON.stringify(loser)}::jsonb,
-        ${JSON.stringify({ merged: input.loserId, moved, filled, chosen: Object.keys(input.values ?? {}) })}::jsonb)`.execute(
-      trx,
-    )
+    await writeAuditEntry(trx, {
+      actor: ctx.actor,
+      app: app.key,
+      form: form.schema.key,
+      record: input.survivorId,
+      action: 'merge',
+      before: loser,
+      after: { merged: input.loserId, moved, filled, chosen: Object.keys(input.values ?? {}) },
+    })
     return { survivor: updated as RecordJson, moved, filled }
   })
 }

@@ -24,6 +24,7 @@ import {
 } from './import-checkpoint.js'
 import { writingProgress, type ProgressEvent } from './import-progress.js'
 import { rejectUniqueConflicts } from './unique-in-file.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
 
 export interface RunOptions {
   /** Column index (as a string) → field key; unmapped columns are skipped. */
@@ -239,16 +240,22 @@ export async function runImport(
     }
     const journalImport = async (trx: DynamicDb) => {
       // One audit entry for the whole import, in the same transaction as its (last) rows.
-      await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
-          values (${ctx.actor}, ${app.key}, ${form.schema.key}, '*', 'import', null, ${JSON.stringify({
-            source: `import:${job.id}`,
-            file: job.name,
-            keys: options.keys,
-            events,
-            ...(control.resume ? { resumedFrom: control.resume.entriesDone } : {}),
-            ...result,
-            rejections: result.rejections.slice(0, 20),
-          })}::jsonb)`.execute(trx)
+      await writeAuditEntry(trx, {
+        actor: ctx.actor,
+        app: app.key,
+        form: form.schema.key,
+        record: '*',
+        action: 'import',
+        after: {
+          source: `import:${job.id}`,
+          file: job.name,
+          keys: options.keys,
+          events,
+          ...(control.resume ? { resumedFrom: control.resume.entriesDone } : {}),
+          ...result,
+          rejections: result.rejections.slice(0, 20),
+        },
+      })
     }
     const startedAt = Date.now()
     let offsetDone = control.resume?.entriesDone ?? 0

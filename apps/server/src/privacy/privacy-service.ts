@@ -7,6 +7,7 @@ import type { PlatformTables } from '../db/tables.js'
 import { AppError } from '../http/errors.js'
 import { rowToJson, type RecordJson, type Row } from '../records/record-json.js'
 import { assertId } from '../records/record-store.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
 
 export const consentChannels = ['sms', 'email', 'wechat', 'phone'] as const
 export type ConsentChannel = (typeof consentChannels)[number]
@@ -205,9 +206,6 @@ export class PrivacyService {
     details: unknown,
     db: DynamicDb = this.dyn,
   ) {
-    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
-      values (${actor}, ${appKey}, ${formKey}, ${id}, ${action}, ${JSON.stringify(details)}::jsonb)`.execute(
-      db,
-    )
+    await writeAuditEntry(db, { actor, app: appKey, form: formKey, record: id, action, after: details })
   }
 }

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import type { DashboardFilter, DashboardWidget, LocalizedName } from './dashboard-filters.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
 
 export interface SavedReport {
   id: string
@@ -162,10 +163,14 @@ export class ReportStore {
     actor: string,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
-      values (${actor}, ${app}, ${source}, ${report ?? ''}, 'export', ${json({ report, ...details })})`.execute(
-      this.db,
-    )
+    await writeAuditEntry(this.db, {
+      actor,
+      app,
+      form: source,
+      record: report ?? '',
+      action: 'export',
+      after: { report, ...details },
+    })
   }
 }
 

@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -19,6 +18,7 @@ import { ImportProgress, type ProgressEvent } from '../imports/import-progress.j
 import { runImport, type RunOptions } from '../imports/run-import.js'
 import type { RecordsService } from '../records/records-service.js'
 import { anyObject, formParams } from './schemas.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
 
 const jobParams = {
   type: 'object',
@@ -344,9 +344,14 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       }
     }
     // Who took which records out, and how: exports are audited like writes (record `*`: the whole selection).
-    await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
-      values (${ctx.actor}, ${appKey}, ${formKey}, '*', 'export',
-        ${JSON.stringify({ format, filter: filter ?? null })}::jsonb)`.execute(deps.db)
+    await writeAuditEntry(deps.db, {
+      actor: ctx.actor,
+      app: appKey,
+      form: formKey,
+      record: '*',
+      action: 'export',
+      after: { format, filter: filter ?? null },
+    })
     const read: PageReader = (options) => deps.records.list(appKey, formKey, options, ctx)
     return { form, access, read, options: { filter, locale: request.query.locale ?? 'zh-CN' } as const }
   }
