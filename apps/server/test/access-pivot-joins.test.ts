@@ -1,35 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- grids are checked by assertions */
-import type { AppDefinition } from '@trellis/form-engine'
 import type { PivotSpec } from '@trellis/report-engine'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
-import { shopApp } from './support/shop-app.js'
+import { byStore, storeClerkApp } from './support/report-shop.js'
 
-/** Orders carry the store they were placed in; a clerk sees their store's orders and customers only. */
-function appWithStoreClerk(): AppDefinition {
-  const app = shopApp('jshop')
-  app.forms
-    .find((f) => f.key === 'orders')!
-    .fields.push({
-      key: 'store',
-      type: 'relation',
-      label: { 'zh-CN': '门店', en: 'Store' },
-      relation: { form: 'stores' },
-    })
-  const byStore = { '==': [{ var: 'store' }, { var: '$user.store' }] }
-  app.roles = [
-    {
-      key: 'clerk',
-      label: { 'zh-CN': '店员', en: 'Clerk' },
-      forms: {
-        customers: { actions: ['read'], scope: byStore, hidden: ['note'], masked: ['phone'] },
-        orders: { actions: ['read'], scope: byStore, hidden: ['quantity'] },
-      },
-    },
-  ]
-  return app
-}
+/** A clerk sees their store's orders (without quantities) and customers only. */
+const appWithStoreClerk = () =>
+  storeClerkApp('jshop', { actions: ['read'], scope: byStore, hidden: ['quantity'] })
 
 const base = '/api/apps/jshop/forms'
 

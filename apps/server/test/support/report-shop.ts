@@ -1,12 +1,17 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- grids are checked by assertions */
-import type { AppDefinition } from '@trellis/form-engine'
+import type { AppDefinition, FormPermission } from '@trellis/form-engine'
 import type { PivotSpec } from '@trellis/report-engine'
 import { expect } from 'vitest'
 import type { useApi } from './api.js'
 import { shopApp } from './shop-app.js'
 
+export const byStore = { '==': [{ var: 'store' }, { var: '$user.store' }] }
+
 /** Orders carry their store; a clerk sees their store's orders and customers, phones masked, no stores form. */
-export function storeClerkApp(key: string): AppDefinition {
+export function storeClerkApp(
+  key: string,
+  orders: FormPermission = { actions: ['read', 'export'], scope: byStore },
+): AppDefinition {
   const app = shopApp(key)
   app.forms
     .find((f) => f.key === 'orders')!
@@ -16,14 +21,13 @@ export function storeClerkApp(key: string): AppDefinition {
       label: { 'zh-CN': '门店', en: 'Store' },
       relation: { form: 'stores' },
     })
-  const byStore = { '==': [{ var: 'store' }, { var: '$user.store' }] }
   app.roles = [
     {
       key: 'clerk',
       label: { 'zh-CN': '店员', en: 'Clerk' },
       forms: {
         customers: { actions: ['read'], scope: byStore, hidden: ['note'], masked: ['phone'] },
-        orders: { actions: ['read', 'export'], scope: byStore },
+        orders,
       },
     },
   ]
