@@ -6,6 +6,7 @@ export default defineProject({
   test: {
     name: 'designer',
     include: ['test/**/*.test.ts?(x)'],
+    globalSetup: ['test/support/global-setup.ts'],
     // Component tests opt into jsdom per file; the browser test builds the designer and boots PGlite.
     testTimeout: 60_000,
     hookTimeout: 180_000,

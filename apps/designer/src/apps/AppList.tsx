@@ -12,7 +12,8 @@ import { CreateAppDialog } from './CreateAppDialog'
 
 type Load = { state: 'loading' } | { state: 'ok'; apps: AppSummary[] } | { state: 'error'; message: string }
 
-export function AppList() {
+/** Administrators open an app's builder; members open its workspace, the only part of it they may use. */
+export function AppList({ isAdmin }: { isAdmin: boolean }) {
   const { t, i18n } = useTranslation()
   const [load, setLoad] = useState<Load>({ state: 'loading' })
   const [creating, setCreating] = useState(false)
@@ -33,9 +34,11 @@ export function AppList() {
           <h1>{t('apps.heading')}</h1>
           <p className={styles.subtitle}>{t('apps.subtitle')}</p>
         </div>
-        <Button variant="primary" onClick={() => setCreating(true)}>
-          {t('apps.create')}
-        </Button>
+        {isAdmin && (
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            {t('apps.create')}
+          </Button>
+        )}
       </div>
 
       {load.state === 'loading' && <Notice>{t('apps.loading')}</Notice>}
@@ -55,13 +58,14 @@ export function AppList() {
       {apps.length > 0 && (
         <ul className={styles.grid} aria-label={t('apps.heading')}>
           {apps.map((app) => (
-            <li key={app.key}>
+            <li key={app.key} className={styles.item}>
               <a
                 className={styles.card}
-                href={`/apps/${app.key}/forms`}
+                href={isAdmin ? `/apps/${app.key}/forms` : `/w/${app.key}`}
                 onClick={(event) => {
                   event.preventDefault()
-                  navigate({ page: 'builder', app: app.key, tab: 'forms' })
+                  if (isAdmin) navigate({ page: 'builder', app: app.key, tab: 'forms' })
+                  else navigate({ page: 'workspace', app: app.key, view: 'records', rest: [] })
                 }}
               >
                 <span className={styles.cardTitle}>{localized(app.name, i18n.language) || app.key}</span>
@@ -77,6 +81,19 @@ export function AppList() {
                   {t('apps.updated', { date: new Date(app.updatedAt).toLocaleString(i18n.language) })}
                 </span>
               </a>
+              {isAdmin && app.publishedVersion !== null && (
+                <a
+                  className={styles.open}
+                  href={`/w/${app.key}`}
+                  data-open-app={app.key}
+                  onClick={(event) => {
+                    event.preventDefault()
+                    navigate({ page: 'workspace', app: app.key, view: 'records', rest: [] })
+                  }}
+                >
+                  {t('apps.open')} →
+                </a>
+              )}
             </li>
           ))}
         </ul>

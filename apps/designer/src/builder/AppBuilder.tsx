@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { Suspense, useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { FormDesigner } from '../forms/FormDesigner'
 import { isDirty } from '../forms/state/designer-reducer'
@@ -9,8 +9,10 @@ import { Badge } from '../ui/Badge'
 import { Button } from '../ui/Button'
 import { Notice } from '../ui/Notice'
 import styles from './builder.module.css'
-import { ComingSoon } from './ComingSoon'
+import type { AppSection } from '../forms/state/designer-reducer'
 import { PublishDialog } from './PublishDialog'
+import { TAB_PANELS } from './tab-panels'
+import type { BuilderTabProps } from './builder-tab'
 import { useAppDesigner } from './use-app-designer'
 
 function isTextTarget(target: EventTarget | null): boolean {
@@ -26,6 +28,11 @@ export function AppBuilder({ appKey, tab }: { appKey: string; tab: string }) {
     useAppDesigner(appKey)
   const [publishing, setPublishing] = useState(false)
   const dirty = isDirty(designer)
+  const setSection = useCallback(
+    (section: AppSection, value: unknown[], group?: string) =>
+      dispatch({ type: 'set-section', section, value, ...(group ? { group } : {}) }),
+    [dispatch],
+  )
   const { past, future, present } = designer.doc
 
   // Ctrl/⌘+Z and Ctrl/⌘+Shift+Z (or Ctrl+Y) outside text boxes, which keep their own undo.
@@ -143,7 +150,14 @@ export function AppBuilder({ appKey, tab }: { appKey: string; tab: string }) {
         {tab === 'forms' ? (
           <FormDesigner state={designer} dispatch={dispatch} issues={issues ?? []} />
         ) : (
-          <ComingSoon tab={tab} />
+          <TabPanel
+            tab={tab}
+            appKey={appKey}
+            app={present.app}
+            publishedVersion={summary?.publishedVersion ?? null}
+            setSection={setSection}
+            dispatch={dispatch}
+          />
         )}
       </div>
 
@@ -156,5 +170,22 @@ export function AppBuilder({ appKey, tab }: { appKey: string; tab: string }) {
         onInvalid={(found) => setIssues(placeIssues(present.app, found))}
       />
     </div>
+  )
+}
+
+function TabPanel({ tab, ...props }: { tab: string } & BuilderTabProps) {
+  const { t } = useTranslation()
+  const Panel = TAB_PANELS[tab]
+  if (!Panel) return null
+  return (
+    <Suspense
+      fallback={
+        <div className={styles.centered}>
+          <Notice>{t('builder.loading')}</Notice>
+        </div>
+      }
+    >
+      <Panel {...props} />
+    </Suspense>
   )
 }

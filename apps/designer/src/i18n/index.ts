@@ -1,7 +1,6 @@
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
-import en from './en.json'
-import zhCN from './zh-CN.json'
+import { mergeCatalogs, type Catalog } from './merge-catalogs'
 
 export const LANGUAGES = ['zh-CN', 'en'] as const
 export type Language = (typeof LANGUAGES)[number]
@@ -11,6 +10,12 @@ function storedLanguage(): Language {
   const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem(STORAGE_KEY)
   return stored === 'en' ? 'en' : 'zh-CN'
 }
+
+// Each feature folder keeps its own strings beside its code (`src/flows/i18n/zh-CN.json`, …), under its own
+// top-level key; the shell's live here. All of them are bundled: the whole catalog is a few KB gzipped.
+const catalogs = import.meta.glob<Catalog>('../**/i18n/*.json', { eager: true, import: 'default' })
+const zhCN = mergeCatalogs(catalogs, 'zh-CN')
+const en = mergeCatalogs(catalogs, 'en')
 
 // zh-CN first: most of our users run shops in China; English is the second language.
 void i18next.use(initReactI18next).init({

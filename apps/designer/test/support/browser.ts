@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { buildApp, migrateToLatest, openDatabase, type Database } from '@trellis/server'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { build } from 'vite'
+import { inject } from 'vitest'
 
 /** Debian's Chromium (`apt-get install chromium`, done by .ci/run); never a browser downloaded by playwright. */
 export const CHROMIUM = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium'
@@ -23,6 +24,12 @@ export const ADMIN = { username: 'admin', password: 'designer-test-password' }
 const designerRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const resultsDir = path.join(designerRoot, 'test-results')
 
+export interface RigOptions {
+  /** Install the CRM retention template with this many demo customers (as the quick start does). */
+  crm?: { size: number }
+  viewport?: { width: number; height: number }
+}
+
 export interface BrowserRig {
   url: string
   page: Page
@@ -32,25 +39,70 @@ export interface BrowserRig {
 }
 
 /**
- * A real server on an in-memory PGlite serving a fresh production build of the designer (Vite's JS API,
+ * The production build of the designer, made once per test run: the first browser test file to ask builds it
+ * (Vite's JS API, into the folder vitest's global setup chose, so the checked-out dist/ is never touched); the
+ * others wait for its marker. A lock directory, because each test file runs in its own worker.
+ */
+async function designerBuild(): Promise<string> {
+  const root = inject('designerBuildRoot')
+  const outDir = path.join(root, 'dist')
+  const done = path.join(root, 'built')
+  const failed = path.join(root, 'failed')
+  let owner = false
+  try {
+    fs.mkdirSync(path.join(root, 'lock'))
+    owner = true
+  } catch {
+    // another worker is building
+  }
+  if (owner) {
+    // vitest sets NODE_ENV=test, which would make Vite bundle React's development build; ship what users get.
+    const nodeEnv = process.env.NODE_ENV
+    process.env.NODE_ENV = 'production'
+    try {
+      await build({
+        root: designerRoot,
+        mode: 'production',
+        logLevel: 'warn',
+        build: { outDir, emptyOutDir: true },
+      })
+      fs.writeFileSync(done, '')
+    } catch (error) {
+      fs.writeFileSync(failed, String(error))
+      throw error
+    } finally {
+      process.env.NODE_ENV = nodeEnv
+    }
+    return outDir
+  }
+  for (;;) {
+    if (fs.existsSync(done)) return outDir
+    if (fs.existsSync(failed)) throw new Error(`designer build failed: ${fs.readFileSync(failed, 'utf8')}`)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+/** The CRM template and its demo data, installed the way an admin would: through the API. */
+async function installCrm(app: Awaited<ReturnType<typeof buildApp>>, crm: { size: number }): Promise<void> {
+  const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: ADMIN })
+  const csrf = (login.json() as { csrfToken: string }).csrfToken
+  const cookie = login.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+  const installed = await app.inject({
+    method: 'POST',
+    url: '/api/templates/crm-retention/install',
+    headers: { cookie, 'x-csrf-token': csrf },
+    payload: { demo: true, size: crm.size },
+  })
+  if (installed.statusCode !== 201) throw new Error(`CRM install failed: ${installed.body}`)
+}
+
+/**
+ * A real server on an in-memory PGlite serving the production build of the designer (Vite's JS API,
  * into a temporary folder, so the checked-out dist/ is never touched), and one Chromium page on it.
  */
-export async function startRig(): Promise<BrowserRig> {
+export async function startRig(options: RigOptions = {}): Promise<BrowserRig> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-designer-'))
-  const outDir = path.join(tmp, 'dist')
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build; ship what users get.
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await build({
-      root: designerRoot,
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    })
-  } finally {
-    process.env.NODE_ENV = nodeEnv
-  }
+  const outDir = await designerBuild()
 
   let database: Database | undefined
   let app: Awaited<ReturnType<typeof buildApp>> | undefined
@@ -63,12 +115,15 @@ export async function startRig(): Promise<BrowserRig> {
       database,
     })
     await app.trellis.users.create({ ...ADMIN, isAdmin: true })
+    if (options.crm) await installCrm(app, options.crm)
     await app.listen({ port: 0, host: '127.0.0.1' })
     const address = app.server.address()
     const port = typeof address === 'object' && address ? address.port : 0
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
-    const context: BrowserContext = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+    const context: BrowserContext = await browser.newContext({
+      viewport: options.viewport ?? { width: 1440, height: 900 },
+    })
     const page = await context.newPage()
     page.setDefaultTimeout(10_000)
     const consoleErrors: string[] = []

@@ -118,6 +118,16 @@ export class FormAccess {
     return { fields }
   }
 
+  /** What the viewer may do, for a client to shape its screens (the server enforces it regardless). */
+  describe(): { actions: FormAction[]; readOnly: string[]; masked: string[] } {
+    const all: FormAction[] = ['read', 'create', 'update', 'delete', 'export', 'import']
+    return {
+      actions: all.filter((action) => this.can(action)),
+      readOnly: [...this.readOnly],
+      masked: [...this.masked],
+    }
+  }
+
   canSeeField(key: string): boolean {
     return this.full || !this.hidden.has(key)
   }

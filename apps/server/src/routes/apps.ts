@@ -140,6 +140,48 @@ export function registerAppRoutes(app: FastifyInstance, apps: AppService, access
   )
 
   app.get<{ Params: { app: string } }>(
+    '/api/apps/:app/published',
+    {
+      schema: {
+        tags,
+        summary: "The published app as the viewer may see it: the workspace's forms, fields and permissions",
+        description:
+          'Forms the viewer may neither read nor create are left out, hidden fields are removed, and each ' +
+          "form carries the viewer's `access` (actions, read-only and masked fields). Roles, rules and flows " +
+          'are only shown to administrators.',
+        params: appParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              version: { type: 'integer' },
+              role: { type: ['string', 'null'] },
+              isAdmin: { type: 'boolean' },
+              definition: { type: 'object', additionalProperties: true },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const viewer = requireViewer(request)
+      const published = await apps.requirePublished(request.params.app)
+      const accessOf = await access.resolver(published, viewer)
+      const role = viewer.isAdmin ? null : ((await access.roleOf(published.key, viewer)) ?? null)
+      const { roles, rules, flows, ...rest } = published.definition
+      const forms = published.definition.forms.flatMap((form) => {
+        if (form.archived) return []
+        const formAccess = accessOf(published.form(form.key))
+        if (!formAccess.can('read') && !formAccess.can('create')) return []
+        const fields = form.fields.filter((field) => !field.archived && formAccess.canSeeField(field.key))
+        return [{ ...form, fields, access: formAccess.describe() }]
+      })
+      const definition = viewer.isAdmin ? { ...rest, roles, rules, flows, forms } : { ...rest, forms }
+      return { version: published.version, role, isAdmin: viewer.isAdmin, definition }
+    },
+  )
+
+  app.get<{ Params: { app: string } }>(
     '/api/apps/:app/draft',
     {
       onRequest,

@@ -36,8 +36,12 @@ export type DesignerAction =
   | { type: 'set-label'; field: string; lang: string; text: string }
   | { type: 'rename-key'; field: string; key: string }
   | { type: 'set-span'; field: string; span: number }
+  | { type: 'set-section'; section: AppSection; value: unknown[]; group?: string }
   | { type: 'undo' }
   | { type: 'redo' }
+
+/** The parts of an app other builders than the form designer edit, each as a whole list. */
+export type AppSection = 'flows' | 'rules' | 'reports' | 'dashboards' | 'roles'
 
 export const fieldPath = (form: string, field: string) => `${form}.${field}`
 
@@ -145,6 +149,10 @@ export function designerReducer(state: DesignerState, action: DesignerAction): D
       return { ...state, doc: undo(state.doc) }
     case 'redo':
       return { ...state, doc: redo(state.doc) }
+
+    case 'set-section':
+      // One undo step per edit; `group` merges a run of keystrokes in one text box into one step.
+      return edit({ ...doc, app: { ...doc.app, [action.section]: action.value } }, action.group)
 
     case 'add-form': {
       if (
