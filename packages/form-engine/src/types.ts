@@ -88,12 +88,24 @@ export interface FieldDef {
   attachment?: { maxFiles?: number; maxBytes?: number; accept?: string[] }
   visibleWhen?: JsonLogic
   requiredWhen?: JsonLogic
+  /**
+   * select: the options are the ordered stages of a pipeline. `noSkip` refuses an update that moves forward
+   * past the next stage (`field.stage_skipped`); `exits` are options outside the order (lost), reachable
+   * from any stage; `enteredAt` names a datetime field stamped with the time whenever the stage changes.
+   */
+  pipeline?: PipelineDef
   /** Personal data: masked, exported and erased on request. */
   pii?: boolean
   /** Set by a migration when the field is removed: the column is kept (renamed) and can be restored. */
   archived?: boolean
   /** Set with `archived`: the column's name while archived (see `applyArchives`). */
   archivedColumn?: string
+}
+
+export interface PipelineDef {
+  noSkip?: boolean
+  exits?: string[]
+  enteredAt?: string
 }
 
 export interface FormSchema {

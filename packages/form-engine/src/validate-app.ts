@@ -1,3 +1,4 @@
+import { pipelineIssues } from './pipeline.js'
 import { checkCondition, type ConditionTarget } from './conditions.js'
 import { appIssue, type AppIssue } from './errors.js'
 import { findFieldType, validateFieldConfig } from './fields/registry.js'
@@ -153,6 +154,8 @@ export function validateApp(app: AppDefinition): AppIssue[] {
       if (field.type === 'formula') checkLogic(issues, field.formula, scope, `${path}.formula`)
       checkLogic(issues, field.visibleWhen, scope, `${path}.visibleWhen`)
       checkLogic(issues, field.requiredWhen, scope, `${path}.requiredWhen`)
+      for (const issue of pipelineIssues(form, field, path))
+        issues.push(appIssue(issue.path, issue.code, issue.params))
     })
   })
   issues.push(...validateRoles(app, forms))

@@ -6,6 +6,7 @@ import { fieldStates } from './field-states.js'
 import { findFieldType } from './fields/registry.js'
 import { activeFields, toJsonSchema } from './json-schema.js'
 import { isSystemKey } from './identifiers.js'
+import { applyPipelines } from './pipeline.js'
 import type { FieldDef, FormSchema } from './types.js'
 
 export interface ValidateOptions {
@@ -15,6 +16,8 @@ export interface ValidateOptions {
   context?: ConditionContext
   /** update: the stored record, so that requiredWhen sees the merged record and can demand a missing field. */
   existing?: Record<string, unknown>
+  /** When a pipeline stage changes, its `enteredAt` field gets this time (default: the clock). */
+  now?: Date
 }
 
 export type ValidationResult =
@@ -138,6 +141,13 @@ function compile(form: FormSchema): RecordValidator {
       }
     }
 
+    applyPipelines(
+      fields.values(),
+      value,
+      options.mode === 'update' ? options.existing : undefined,
+      options.now ?? new Date(),
+      errors,
+    )
     const merged = { ...(options.mode === 'update' ? options.existing : undefined), ...value }
     const states = fieldStates(form, merged, options.context)
     const failed = new Set(errors.map((error) => error.path.split('.')[0]))

@@ -22,9 +22,23 @@ export const opportunitiesForm: FormSchema = {
     field('company', 'text', '公司', 'Company'),
     relation('store', 'stores', '门店', 'Store', { indexed: true }),
     field('owner', 'user', '负责人', 'Owner', { indexed: true }),
-    field('stage', 'select', '阶段', 'Stage', { options: pipelineStages, required: true, default: 'lead' }),
+    // Stages are taken in order (lost from any of them); the time a stage was entered is stamped on change.
+    field('stage', 'select', '阶段', 'Stage', {
+      options: pipelineStages,
+      required: true,
+      default: 'lead',
+      pipeline: { noSkip: true, exits: ['lost'], enteredAt: 'stage_changed_at' },
+    }),
     field('stage_changed_at', 'datetime', '进入当前阶段', 'In stage since'),
     field('amount', 'currency', '预计金额', 'Expected amount', { min: 0 }),
+    // Set by the quotation approval flow (报价审批) when the opportunity enters 报价谈判.
+    field('quote_status', 'select', '报价审批', 'Quote approval', {
+      options: [
+        option('pending', '待审批', 'Pending'),
+        option('approved', '已批准', 'Approved'),
+        option('rejected', '已驳回', 'Rejected'),
+      ],
+    }),
     field('expected_close', 'date', '预计成交日期', 'Expected close'),
     field('closed_at', 'datetime', '结束时间', 'Closed at'),
     field('lost_reason', 'text', '输单原因', 'Lost reason', {
