@@ -28,6 +28,8 @@ import { registerWebhookRoutes } from './routes/webhooks.js'
 import { PrivacyService } from './privacy/privacy-service.js'
 import { registerPrivacyRoutes } from './routes/privacy.js'
 import { registerRecordRoutes } from './routes/records.js'
+import { registerRecordTimelineRoutes } from './routes/record-timeline.js'
+import { registerSavedViewRoutes } from './routes/saved-views.js'
 import { registerReportRoutes } from './routes/reports.js'
 import { registerRuleRoutes } from './routes/rules.js'
 import { registerTemplateRoutes } from './routes/templates.js'
@@ -91,6 +93,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerAuthRoutes(app, users, access, { secureCookies: options.secureCookies ?? false })
   registerAppRoutes(app, apps, access)
   registerRecordRoutes(app, records)
+  registerRecordTimelineRoutes(app, { apps, access, db })
+  registerSavedViewRoutes(app, { apps, access, db })
   registerPrivacyRoutes(app, db, new PrivacyService(db, apps), records)
   registerReportRoutes(app, apps, records, options.database)
   const transports = options.messageTransports ?? new Map<string, MessageTransport>()

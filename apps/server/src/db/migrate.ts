@@ -11,6 +11,7 @@ import * as flowStarts0010 from './migrations/0010-flow-starts.js'
 import * as importJobs0011 from './migrations/0011-import-jobs.js'
 import * as webhooks0011 from './migrations/0011-webhooks.js'
 import * as messageDelivery0013 from './migrations/0013-message-delivery.js'
+import * as savedViews0014 from './migrations/0014-saved-views.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0011-import-jobs': importJobs0011,
   '0011-webhooks': webhooks0011,
   '0013-message-delivery': messageDelivery0013,
+  '0014-saved-views': savedViews0014,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
