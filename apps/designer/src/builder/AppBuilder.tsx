@@ -155,6 +155,7 @@ export function AppBuilder({ appKey, tab }: { appKey: string; tab: string }) {
             appKey={appKey}
             app={present.app}
             publishedVersion={summary?.publishedVersion ?? null}
+            savedApp={designer.saved}
             setSection={setSection}
             dispatch={dispatch}
           />

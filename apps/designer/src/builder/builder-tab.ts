@@ -10,6 +10,8 @@ export interface BuilderTabProps {
   appKey: string
   app: AppDefinition
   publishedVersion: number | null
+  /** The definition as last loaded or saved: a new object after each save (the flow tab re-reads the server's issues then). */
+  savedApp?: AppDefinition
   setSection(section: AppSection, value: unknown[], group?: string): void
   dispatch(action: DesignerAction): void
 }
