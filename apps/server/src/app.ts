@@ -23,6 +23,8 @@ import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes
 import { registerFlowRoutes } from './routes/flows.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerImportRoutes } from './routes/imports.js'
+import { registerMessageRoutes } from './routes/messages.js'
+import { registerNotificationRoutes } from './routes/notifications.js'
 import { registerIdentityRoutes } from './routes/identity.js'
 import { registerWebhookRoutes } from './routes/webhooks.js'
 import { PrivacyService } from './privacy/privacy-service.js'
@@ -103,6 +105,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('messages', messages)
   app.addHook('onClose', () => messages.stop())
   await registerFlowRoutes(app, db)
+  registerMessageRoutes(app, db as never)
+  registerNotificationRoutes(app, db as never)
   registerTemplateRoutes(app, { apps, db })
   await registerFileRoutes(
     app,
