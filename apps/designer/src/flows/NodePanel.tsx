@@ -1,0 +1,438 @@
+import type { AppDefinition } from '@trellis/form-engine'
+import type { Assignee, FlowIssue, FlowNode, Outcome, StartTrigger } from '@trellis/flow-engine'
+import { useTranslation } from 'react-i18next'
+import { JsonEditor } from '../forms/JsonEditor'
+import { localized } from '../i18n'
+import { Button } from '../ui/Button'
+import { Field } from '../ui/Field'
+import { Checkbox, Select, TextInput } from '../ui/inputs'
+import { IssueList } from './IssueList'
+import { TimeSpecEditor } from './TimeSpecEditor'
+import { defaultAction, flowsOf, type DesignedFlow } from './state/flow-doc'
+import { setConfig, updateNode } from './state/flow-edits'
+import { ACTION_TYPES } from './state/palette'
+import styles from './flows.module.css'
+
+const OUTCOMES: Outcome[] = ['approve', 'reject', 'return']
+
+export interface NodePanelProps {
+  app: AppDefinition
+  flow: DesignedFlow
+  node: FlowNode
+  issues: FlowIssue[]
+  onEdit: (flow: DesignedFlow, group?: string) => void
+  onDelete: () => void
+}
+
+/** The form a node reads its record from: the start's trigger form, else the task's own form. */
+function recordForm(flow: DesignedFlow, node: FlowNode): string | undefined {
+  const start = flow.nodes.find((n) => n.kind === 'start')
+  const trigger = start?.kind === 'start' ? start.config.trigger : undefined
+  if (trigger?.kind === 'record_event') return trigger.form
+  return node.kind === 'user_task' ? node.config.form : undefined
+}
+
+export function NodePanel({ app, flow, node, issues, onEdit, onDelete }: NodePanelProps) {
+  const { t, i18n } = useTranslation()
+  const forms = app.forms.filter((form) => !form.archived)
+  const set = (key: string, value: unknown, group?: string) =>
+    onEdit(setConfig(flow, node.id, key, value), group)
+  const fieldsOf = (formKey: string | undefined) =>
+    forms.find((form) => form.key === formKey)?.fields.filter((field) => !field.archived) ?? []
+
+  return (
+    <div className={styles.panel} data-testid="node-panel">
+      <div className={styles.panelHead}>
+        <h2 className={styles.panelTitle}>{t(`flows.kind.${node.kind}`)}</h2>
+        <code className={styles.panelId}>{node.id}</code>
+      </div>
+      <IssueList issues={issues} />
+      <Field label={t('flows.node.name')}>
+        {({ id }) => (
+          <TextInput
+            id={id}
+            value={node.name ?? ''}
+            onChange={(event) =>
+              onEdit(updateNode(flow, node.id, { name: event.target.value }), `name:${node.id}`)
+            }
+          />
+        )}
+      </Field>
+
+      {node.kind === 'start' && (
+        <StartTrigger
+          trigger={node.config.trigger}
+          forms={forms.map((form) => ({ key: form.key, label: localized(form.label, i18n.language) }))}
+          onChange={(trigger, group) => set('trigger', trigger, group)}
+        />
+      )}
+
+      {node.kind === 'user_task' && (
+        <>
+          <AssigneeEditor
+            app={app}
+            value={node.config.assignee}
+            fields={fieldsOf(recordForm(flow, node)).map((f) => ({
+              key: f.key,
+              label: localized(f.label, i18n.language),
+            }))}
+            onChange={(assignee, group) => set('assignee', assignee, group)}
+          />
+          <Field label={t('flows.task.form')} hint={t('flows.task.formHint')}>
+            {({ id, describedBy }) => (
+              <Select
+                id={id}
+                aria-describedby={describedBy}
+                value={node.config.form ?? ''}
+                onChange={(event) => set('form', event.target.value || undefined)}
+              >
+                <option value="">{t('flows.none')}</option>
+                {forms.map((form) => (
+                  <option key={form.key} value={form.key}>
+                    {localized(form.label, i18n.language)}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <fieldset className={styles.fieldset}>
+            <legend>{t('flows.task.outcomes')}</legend>
+            {OUTCOMES.map((outcome) => {
+              const current = node.config.outcomes ?? OUTCOMES
+              return (
+                <Checkbox
+                  key={outcome}
+                  label={t(`flows.outcome.${outcome}`)}
+                  checked={current.includes(outcome)}
+                  onChange={(event) => {
+                    const next = OUTCOMES.filter((o) =>
+                      o === outcome ? event.target.checked : current.includes(o),
+                    )
+                    set('outcomes', next.length === OUTCOMES.length ? undefined : next)
+                  }}
+                />
+              )
+            })}
+          </fieldset>
+          <Checkbox
+            label={t('flows.task.hasDue')}
+            checked={node.config.due !== undefined}
+            onChange={(event) =>
+              set('due', event.target.checked ? { kind: 'duration', duration: 'P3D' } : undefined)
+            }
+          />
+          {node.config.due && (
+            <TimeSpecEditor
+              label={t('flows.task.due')}
+              value={node.config.due}
+              group={`due:${node.id}`}
+              onChange={(due, group) => set('due', due, group)}
+            />
+          )}
+        </>
+      )}
+
+      {node.kind === 'timer' && (
+        <TimeSpecEditor
+          label={t('flows.timer.when')}
+          value={node.config.timer}
+          group={`timer:${node.id}`}
+          onChange={(timer, group) => set('timer', timer, group)}
+        />
+      )}
+
+      {node.kind === 'service_task' && (
+        <>
+          <Field label={t('flows.action.type')}>
+            {({ id }) => (
+              <Select
+                id={id}
+                value={node.config.action.type}
+                onChange={(event) => set('action', defaultAction(event.target.value))}
+              >
+                {ACTION_TYPES.map((type) => (
+                  <option key={type} value={type}>
+                    {t(`flows.action.types.${type}`)}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          {node.config.action.type === 'start_flow' && (
+            <Field label={t('flows.action.flow')}>
+              {({ id }) => (
+                <Select
+                  id={id}
+                  value={String(node.config.action.flow ?? '')}
+                  onChange={(event) => set('action', { ...node.config.action, flow: event.target.value })}
+                >
+                  <option value="">{t('flows.none')}</option>
+                  {flowsOf(app.flows)
+                    .filter((other) => other.key !== flow.key)
+                    .map((other) => (
+                      <option key={other.key} value={other.key}>
+                        {other.name || other.key}
+                      </option>
+                    ))}
+                </Select>
+              )}
+            </Field>
+          )}
+          <JsonEditor
+            label={t('flows.action.config')}
+            hint={t('flows.action.configHint')}
+            value={node.config.action}
+            onChange={(action) =>
+              action && typeof action === 'object' && !Array.isArray(action)
+                ? set('action', action, `action:${node.id}`)
+                : undefined
+            }
+          />
+        </>
+      )}
+
+      {node.kind === 'end' && (
+        <>
+          <Field label={t('flows.end.result')} hint={t('flows.end.resultHint')}>
+            {({ id, describedBy }) => (
+              <TextInput
+                id={id}
+                aria-describedby={describedBy}
+                value={node.config.result ?? ''}
+                onChange={(event) => set('result', event.target.value || undefined, `result:${node.id}`)}
+              />
+            )}
+          </Field>
+          <Checkbox
+            label={t('flows.end.terminate')}
+            checked={node.config.terminate ?? false}
+            onChange={(event) => set('terminate', event.target.checked || undefined)}
+          />
+        </>
+      )}
+
+      {(node.kind === 'exclusive_gateway' || node.kind === 'parallel_gateway') && (
+        <p className={styles.help}>{t(`flows.gateway.${node.kind}`)}</p>
+      )}
+
+      <Button variant="danger" size="small" onClick={onDelete}>
+        {t('flows.node.delete')}
+      </Button>
+    </div>
+  )
+}
+
+function StartTrigger({
+  trigger,
+  forms,
+  onChange,
+}: {
+  trigger: StartTrigger
+  forms: { key: string; label: string }[]
+  onChange: (trigger: StartTrigger, group?: string) => void
+}) {
+  const { t } = useTranslation()
+  return (
+    <>
+      <Field label={t('flows.start.trigger')}>
+        {({ id }) => (
+          <Select
+            id={id}
+            value={trigger.kind}
+            onChange={(event) => {
+              const kind = event.target.value
+              onChange(
+                kind === 'record_event'
+                  ? { kind, form: forms[0]?.key ?? '', event: 'created' }
+                  : kind === 'rule'
+                    ? { kind }
+                    : { kind: 'manual' },
+              )
+            }}
+          >
+            {(['manual', 'record_event', 'rule'] as const).map((kind) => (
+              <option key={kind} value={kind}>
+                {t(`flows.start.${kind}`)}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      {trigger.kind === 'record_event' && (
+        <>
+          <Field label={t('flows.start.form')}>
+            {({ id }) => (
+              <Select
+                id={id}
+                value={trigger.form}
+                onChange={(event) => onChange({ ...trigger, form: event.target.value })}
+              >
+                {forms.map((form) => (
+                  <option key={form.key} value={form.key}>
+                    {form.label}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <Field label={t('flows.start.event')}>
+            {({ id }) => (
+              <Select
+                id={id}
+                value={trigger.event}
+                onChange={(event) =>
+                  onChange({ ...trigger, event: event.target.value as 'created' | 'updated' | 'deleted' })
+                }
+              >
+                {(['created', 'updated', 'deleted'] as const).map((kind) => (
+                  <option key={kind} value={kind}>
+                    {t(`flows.start.events.${kind}`)}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+          <JsonEditor
+            label={t('flows.start.condition')}
+            value={trigger.condition}
+            onChange={(condition) => {
+              const { condition: _old, ...rest } = trigger
+              onChange(condition === undefined ? rest : { ...rest, condition }, 'trigger:condition')
+            }}
+          />
+        </>
+      )}
+      {trigger.kind === 'rule' && (
+        <Field label={t('flows.start.ruleKey')} hint={t('flows.start.ruleHint')}>
+          {({ id, describedBy }) => (
+            <TextInput
+              id={id}
+              aria-describedby={describedBy}
+              value={trigger.rule ?? ''}
+              onChange={(event) =>
+                onChange(
+                  event.target.value ? { kind: 'rule', rule: event.target.value } : { kind: 'rule' },
+                  'trigger:rule',
+                )
+              }
+            />
+          )}
+        </Field>
+      )}
+    </>
+  )
+}
+
+function AssigneeEditor({
+  app,
+  value,
+  fields,
+  onChange,
+}: {
+  app: AppDefinition
+  value: Assignee | undefined
+  fields: { key: string; label: string }[]
+  onChange: (assignee: Assignee | undefined, group?: string) => void
+}) {
+  const { t, i18n } = useTranslation()
+  const roles = app.roles ?? []
+  return (
+    <>
+      <Field label={t('flows.assignee.kind')}>
+        {({ id }) => (
+          <Select
+            id={id}
+            value={value?.kind ?? ''}
+            onChange={(event) => {
+              const kind = event.target.value
+              onChange(
+                kind === 'user'
+                  ? { kind, userId: '' }
+                  : kind === 'role'
+                    ? { kind, role: roles[0]?.key ?? '' }
+                    : kind === 'field'
+                      ? { kind, field: fields[0]?.key ?? '' }
+                      : undefined,
+              )
+            }}
+          >
+            <option value="">{t('flows.assignee.none')}</option>
+            <option value="user">{t('flows.assignee.user')}</option>
+            <option value="role">{t('flows.assignee.role')}</option>
+            <option value="field">{t('flows.assignee.field')}</option>
+          </Select>
+        )}
+      </Field>
+      {value?.kind === 'user' && (
+        <Field label={t('flows.assignee.userId')} hint={t('flows.assignee.userIdHint')}>
+          {({ id, describedBy }) => (
+            <TextInput
+              id={id}
+              aria-describedby={describedBy}
+              value={value.userId}
+              onChange={(event) => onChange({ kind: 'user', userId: event.target.value }, 'assignee:user')}
+            />
+          )}
+        </Field>
+      )}
+      {value?.kind === 'role' && (
+        <Field label={t('flows.assignee.roleKey')}>
+          {({ id }) =>
+            roles.length > 0 ? (
+              <Select
+                id={id}
+                value={value.role}
+                onChange={(event) => onChange({ kind: 'role', role: event.target.value })}
+              >
+                {!roles.some((role) => role.key === value.role) && (
+                  <option value={value.role}>{value.role}</option>
+                )}
+                {roles.map((role) => (
+                  <option key={role.key} value={role.key}>
+                    {localized(role.label, i18n.language) || role.key}
+                  </option>
+                ))}
+              </Select>
+            ) : (
+              <TextInput
+                id={id}
+                value={value.role}
+                onChange={(event) => onChange({ kind: 'role', role: event.target.value }, 'assignee:role')}
+              />
+            )
+          }
+        </Field>
+      )}
+      {value?.kind === 'field' && (
+        <Field label={t('flows.assignee.fieldKey')} hint={t('flows.assignee.fieldHint')}>
+          {({ id, describedBy }) =>
+            fields.length > 0 ? (
+              <Select
+                id={id}
+                aria-describedby={describedBy}
+                value={value.field}
+                onChange={(event) => onChange({ kind: 'field', field: event.target.value })}
+              >
+                {!fields.some((field) => field.key === value.field) && (
+                  <option value={value.field}>{value.field}</option>
+                )}
+                {fields.map((field) => (
+                  <option key={field.key} value={field.key}>
+                    {field.label}
+                  </option>
+                ))}
+              </Select>
+            ) : (
+              <TextInput
+                id={id}
+                aria-describedby={describedBy}
+                value={value.field}
+                onChange={(event) => onChange({ kind: 'field', field: event.target.value }, 'assignee:field')}
+              />
+            )
+          }
+        </Field>
+      )}
+    </>
+  )
+}
