@@ -31,11 +31,29 @@ describeEachDatabase('imports: outbox events', (ctx) => {
     expect(res.body).toMatchObject({ inserted: 2 })
     expect(await events('record.created', '+8613800000001')).toBe(0)
     expect(await events('record.created', '+8613800000002')).toBe(0)
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from trellis.audit_log
-      where form_key = 'customers' and action = 'create' and after->>'phone' like '+86138000000%'`.execute(
-      ctx.database.db,
+    // Audited as one batch entry naming the job and the new ids, which each record's history finds.
+    const { rows } = await sql<{
+      after: { source: string; ids: string[] }
+    }>`select after from trellis.audit_log
+      where form_key = 'customers' and action = 'import.created' order by id`.execute(ctx.database.db)
+    expect(rows).toHaveLength(1)
+    expect(rows[0]!.after.source).toBe(`import:${up.id}`)
+    const listed = await api.call(
+      'GET',
+      `${base}/customers/records?filter=${encodeURIComponent(
+        JSON.stringify({ starts_with: [{ var: 'phone' }, '+86138000000'] }),
+      )}`,
     )
-    expect(rows[0]!.n).toBe(2)
+    const ids = (listed.body.records as Array<{ id: string }>).map((r) => r.id).sort()
+    expect([...rows[0]!.after.ids].sort()).toEqual(ids)
+    const history = await api.call('GET', `/api/audit?app=shop&form=customers&record=${ids[0]}`)
+    expect(history.body.entries.map((e: { action: string }) => e.action)).toEqual(['import.created'])
+    const anyForm = await api.call('GET', `/api/audit?record=${ids[1]}`)
+    expect(anyForm.body.entries.map((e: { action: string }) => e.action)).toContain('import.created')
+    // The person's own data export names the import that created them, and no one else of that batch.
+    const exported = await api.call('GET', `${base}/customers/records/${ids[0]}/subject-export`)
+    const created = exported.body.audit.filter((e: { action: string }) => e.action === 'import.created')
+    expect(created.map((e: { after: { ids: string[] } }) => e.after.ids)).toEqual([[ids[0]]])
 
     // Updating those records by import stays silent too.
     const again = await uploadCsv(api, 'customers', '姓名,联系电话,备注\n甲,13800000001,补充\n')

@@ -12,6 +12,7 @@ import * as importJobs0011 from './migrations/0011-import-jobs.js'
 import * as webhooks0011 from './migrations/0011-webhooks.js'
 import * as messageDelivery0013 from './migrations/0013-message-delivery.js'
 import * as savedViews0014 from './migrations/0014-saved-views.js'
+import * as auditImport0016 from './migrations/0016-audit-import-batches.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0011-webhooks': webhooks0011,
   '0013-message-delivery': messageDelivery0013,
   '0014-saved-views': savedViews0014,
+  '0016-audit-import-batches': auditImport0016,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

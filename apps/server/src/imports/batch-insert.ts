@@ -8,13 +8,23 @@ import type { Row } from '../records/record-json.js'
 import { autoNumberSequence } from '../records/record-store.js'
 import { initialRollupValue, refreshRollupsFor } from '../records/rollups.js'
 import { columnArray } from './column-arrays.js'
+import { importCreatedAction } from '../audit/record-audit.js'
+import { writeAuditEntry } from '../audit/audit-entry.js'
+
+/** Where a batch comes from, for its audit: an import job. */
+export interface BatchSource {
+  job: string
+}
 
 /**
  * Inserts validated records with one statement per batch: every column is one array parameter expanded
- * by `unnest` (values never touch the SQL text), and the same statement writes one audit entry and one
- * `record.created` outbox event per record (`mutateWithJournal`), exactly as single creates do (the event
- * is left out when `events` is false). Ids
- * come from the table's identity; auto-numbers are drawn from their sequence in one round trip.
+ * by `unnest` (values never touch the SQL text). With `events`, the same statement writes one audit entry
+ * and one `record.created` outbox event per record (`mutateWithJournal`), exactly as single creates do.
+ * Without events (an import of history, the default), the batch is audited by ONE entry,
+ * `import.created`, naming the job and the new ids: the record's values are the row itself and the
+ * job's stored file, and a per-record entry with a JSON copy of each row cost more than the insert itself
+ * (docs/import-export.md). Ids come from the table's identity; auto-numbers are drawn from their sequence
+ * in one round trip. Returns the inserted rows only when rollups must be refreshed from them.
  */
 export async function insertBatch(
   trx: DynamicDb,
@@ -23,6 +33,7 @@ export async function insertBatch(
   records: Array<Record<string, unknown>>,
   actor: string | null,
   events = true,
+  source?: BatchSource,
 ): Promise<Row[]> {
   if (!records.length) return []
   const fields = [...form.fields.values()].filter((f) => {
@@ -51,10 +62,36 @@ export async function insertBatch(
   )
   const aliases = arrays.map((_, i) => sql.ref(`c${i}`))
   const table = sql.table(`${app.schema}.${form.plan.table}`)
-  const insert = sql`insert into ${table} (created_by, updated_by, ${sql.join(specs.map((s) => sql.ref(s.column)))})
+  const feedsRollups = app.rollupsFedBy(form.schema.key).length > 0
+  const insertInto = sql`insert into ${table} (created_by, updated_by, ${sql.join(specs.map((s) => sql.ref(s.column)))})
     select ${actor}, ${actor}, ${sql.join(arrays.map((a, i) => a.read(sql.ref(`u.c${i}`))))}
-    from unnest(${sql.join(arrays.map((a) => a.param))}) as u(${sql.join(aliases)})
-    returning *`
+    from unnest(${sql.join(arrays.map((a) => a.param))}) as u(${sql.join(aliases)})`
+  if (!events && source) {
+    let rows: Row[]
+    try {
+      // The ids come back as one array (one value to parse, not a row per record) unless rollups need rows.
+      rows = feedsRollups
+        ? (await sql<Row>`${insertInto} returning *`.execute(trx)).rows
+        : ((
+            await sql<{ ids: string[] | null }>`with r as (${insertInto} returning id)
+              select array_agg(id::text order by id) as ids from r`.execute(trx)
+          ).rows[0]!.ids?.map((id) => ({ id })) ?? [])
+    } catch (error) {
+      throw translateDbError(error, form, app)
+    }
+    await writeAuditEntry(trx, {
+      actor,
+      app: app.key,
+      form: form.schema.key,
+      record: '*',
+      action: importCreatedAction,
+      after: { source: `import:${source.job}`, ids: rows.map((row) => String(row.id)) },
+    })
+    if (feedsRollups)
+      for (const row of rows) await refreshRollupsFor(trx, app, form.schema.key, undefined, row)
+    return feedsRollups ? rows : []
+  }
+  const insert = sql`${insertInto} returning *`
   let rows: Row[]
   try {
     rows = await mutateWithJournal(trx, insert, {
@@ -69,7 +106,7 @@ export async function insertBatch(
   } catch (error) {
     throw translateDbError(error, form, app)
   }
-  if (app.rollupsFedBy(form.schema.key).length) {
+  if (feedsRollups) {
     for (const row of rows) await refreshRollupsFor(trx, app, form.schema.key, undefined, row)
   }
   return rows

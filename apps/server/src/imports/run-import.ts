@@ -223,7 +223,7 @@ export async function runImport(
         }
       }
       try {
-        await insertBatch(trx, app, form, inserts, ctx.actor, events)
+        await insertBatch(trx, app, form, inserts, ctx.actor, events, { job: job.id })
         await updateBatch(trx, app, form, updates, ctx.actor, events)
       } catch (error) {
         if (error instanceof AppError && error.statusCode < 500) {

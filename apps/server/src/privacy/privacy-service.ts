@@ -1,4 +1,5 @@
 import { reverseRelations } from '@trellis/form-engine'
+import { auditOfRecords, importCreatedAction } from '../audit/record-audit.js'
 import { sql, type Kysely } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
@@ -69,7 +70,7 @@ export class PrivacyService {
       Record<string, unknown>
     >`select id::text, at, actor, form_key, record_id, action, before, after
       from trellis.audit_log where app_key = ${appKey} and (${sql.join(
-        ids.map(([form, recordIds]) => sql`(form_key = ${form} and record_id = any(${recordIds}::text[]))`),
+        ids.map(([form, recordIds]) => auditOfRecords(form, recordIds)),
         sql` or `,
       )}) order by id`.execute(this.db)
     const result = {
@@ -83,7 +84,15 @@ export class PrivacyService {
         ]),
       ),
       consents: await this.consentHistory(appKey, formKey, id),
-      audit: audit.rows,
+      // An import batch's entry lists everyone that batch created: the subject is shown only their own id.
+      audit: audit.rows.map((entry) => {
+        if (entry.action !== importCreatedAction) return entry
+        const after = entry.after as { ids: string[] }
+        const mine = new Set(
+          ids.filter(([form]) => form === entry.form_key).flatMap(([, recordIds]) => recordIds),
+        )
+        return { ...entry, after: { ...after, ids: after.ids.filter((recordId) => mine.has(recordId)) } }
+      }),
     }
     await this.note(appKey, formKey, id, 'subject_export', actor, { forms: ids.map(([form]) => form) })
     return result

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { auditOfRecords, importCreatedAction } from '../audit/record-audit.js'
 import { sql, type Kysely } from 'kysely'
 import { requireAdmin } from '../auth/authenticate.js'
 import type { PlatformTables } from '../db/tables.js'
@@ -83,7 +84,13 @@ export function registerPrivacyRoutes(
       if (q.actor) where.push(sql`actor = ${q.actor}`)
       if (q.app) where.push(sql`app_key = ${q.app}`)
       if (q.form) where.push(sql`form_key = ${q.form}`)
-      if (q.record) where.push(sql`record_id = ${q.record}`)
+      // A record's entries include the import batch that created it (its id in `after.ids`).
+      if (q.record)
+        where.push(
+          q.form
+            ? auditOfRecords(q.form, [q.record])
+            : sql`(record_id = ${q.record} or (action = ${sql.lit(importCreatedAction)} and (after -> 'ids') ? ${q.record}))`,
+        )
       if (q.action) where.push(sql`action = ${q.action}`)
       if (q.from) where.push(sql`at >= ${q.from}::timestamptz`)
       if (q.to) where.push(sql`at < ${q.to}::timestamptz`)
