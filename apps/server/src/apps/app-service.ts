@@ -219,10 +219,17 @@ export class AppService {
   }
 
   /** The published app, compiled (validators, scopes, column plans), for the records API. */
-  async requirePublished(key: string): Promise<PublishedApp> {
+  /**
+   * @param db pass the caller's transaction when it holds one: on PGlite (one connection) a check through
+   *   `this.db` would wait for that transaction forever.
+   */
+  async requirePublished(
+    key: string,
+    db: Kysely<PlatformTables> | Transaction<PlatformTables> = this.db,
+  ): Promise<PublishedApp> {
     const fresh = this.published.get(key)
     if (fresh && Date.now() - (this.checkedAt.get(key) ?? 0) < this.freshnessMs) return fresh
-    const row = await this.db
+    const row = await db
       .selectFrom('trellis.apps')
       .select('published_version')
       .where('key', '=', key)
@@ -234,7 +241,7 @@ export class AppService {
     const cached = this.published.get(key)
     this.checkedAt.set(key, Date.now())
     if (cached && cached.version === row.published_version) return cached
-    const version = await this.db
+    const version = await db
       .selectFrom('trellis.app_versions')
       .select('definition')
       .where('app_key', '=', key)

@@ -1,11 +1,12 @@
 import type { RunActionEffect } from '@trellis/flow-engine'
 import { planActions, type Rule } from '@trellis/rule-engine'
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import { applyEffects } from '../automation/effects.js'
 import type { FlowStarts } from '../automation/flow-starts.js'
 import { storedMessages, type NotificationChannel } from '../automation/notification-channel.js'
 import type { DynamicDb } from '../db/dynamic.js'
+import type { PlatformTables } from '../db/tables.js'
 import { RecordReader } from '../records/record-reader.js'
 import type { InstanceRow } from './instance-store.js'
 
@@ -37,7 +38,8 @@ export class ServiceActions {
     if (action.type === 'call_webhook') return undefined
     await sql`savepoint flow_action`.execute(trx)
     try {
-      const app = await this.apps.requirePublished(row.app_key)
+      // Through the transaction: a freshness check on another connection deadlocks PGlite's single one.
+      const app = await this.apps.requirePublished(row.app_key, trx as unknown as Kysely<PlatformTables>)
       const form = row.record_form ?? undefined
       const record =
         form && row.record_id

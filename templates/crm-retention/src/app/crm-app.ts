@@ -7,6 +7,7 @@ import { orderLinesForm, ordersForm } from './forms/orders.js'
 import { productsForm } from './forms/products.js'
 import { surveysForm, ticketsForm } from './forms/service.js'
 import { storesForm } from './forms/stores.js'
+import { crmFlows } from './flows/index.js'
 import { crmRoles } from './roles.js'
 import { crmRules } from './rules.js'
 import { t } from './text.js'
@@ -14,9 +15,9 @@ import { t } from './text.js'
 export const crmAppKey = 'crm'
 
 /**
- * 已成交客户管理: the CRM retention app's definition: forms, retention rules and roles; flows, reports and
- * dashboards join it as their engines land. A fresh deep copy on every call, so a caller
- * may edit what it gets.
+ * 已成交客户管理: the CRM retention app's definition: forms, flows, retention rules and roles (saved reports
+ * and dashboards live outside the definition: see `reports/`). A fresh deep copy on every call, so a
+ * caller may edit what it gets.
  */
 export function crmRetentionApp(): AppDefinition {
   const app: AppDefinition = {
@@ -36,7 +37,7 @@ export function crmRetentionApp(): AppDefinition {
       pointsLedgerForm,
       opportunitiesForm,
     ],
-    flows: [],
+    flows: crmFlows,
     rules: crmRules,
     reports: [],
     dashboards: [],

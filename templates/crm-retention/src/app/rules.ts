@@ -114,6 +114,22 @@ export const crmRules = [
     ],
   },
   {
+    key: 'silent_90_win_back',
+    name: { 'zh-CN': '90 天未购：进入流失挽回旅程', en: 'Silent 90 days: start the win-back journey' },
+    trigger: afterLastPurchase(90),
+    // A customer already marked churned by an earlier journey is not chased again until they buy.
+    condition: { '!=': [{ var: 'lifecycle' }, 'churned'] },
+    actions: [{ type: 'start_flow', flow: 'win_back' }],
+  },
+  {
+    key: 'purchase_reactivates',
+    name: { 'zh-CN': '再次购买：恢复为活跃客户', en: 'A purchase makes the customer active again' },
+    // The win-back journey reads `lifecycle` before each step: active ends it, so a purchase stops it.
+    trigger: { kind: 'record', form: 'customers', on: ['updated'], fields: ['last_purchase_at'] },
+    condition: { in: [{ var: 'lifecycle' }, ['dormant', 'churned']] },
+    actions: [{ type: 'set_fields', values: { lifecycle: 'active' } }],
+  },
+  {
     key: 'vip_threshold',
     name: { 'zh-CN': '累计消费满 5000：升级 VIP', en: 'Spend passes ¥5,000: VIP upgrade' },
     trigger: { kind: 'record', form: 'customers', on: ['updated'], fields: ['total_spent'] },
@@ -133,6 +149,31 @@ export const crmRules = [
         'Congratulations {{name}}, you are now a VIP! 500 bonus points are in your account.',
       ),
     ],
+  },
+  {
+    key: 'points_expiry_reminder',
+    name: { 'zh-CN': '积分 30 天内到期：提醒', en: 'Points expiring within 30 days: reminder' },
+    // One reminder per earning entry, 30 days before it expires; an account notice in the customer's
+    // inbox rather than marketing, so it needs no marketing consent.
+    trigger: { kind: 'date', form: 'points_ledger', field: 'expires_on', amount: -30, unit: 'days' },
+    condition: { '>': [{ var: 'points' }, 0] },
+    actions: [
+      {
+        type: 'notify',
+        channel: 'in_app',
+        to: { var: 'customer' },
+        body: {
+          'zh-CN': '您有 {{points}} 积分将于 {{expires_on}} 到期，欢迎到店或在小程序兑换。',
+          en: '{{points}} of your points expire on {{expires_on}}: redeem them in store or in the mini program.',
+        },
+      },
+    ],
+  },
+  {
+    key: 'stage_changed_at',
+    name: { 'zh-CN': '商机换阶段：记录时间', en: 'Opportunity changes stage: stamp the time' },
+    trigger: { kind: 'record', form: 'opportunities', on: ['updated'], fields: ['stage'] },
+    actions: [{ type: 'set_fields', values: { stage_changed_at: now } }],
   },
   {
     key: 'ticket_closed_survey',
