@@ -33,6 +33,11 @@ export function setCsrfToken(token: string | undefined): void {
   csrfToken = token
 }
 
+/** For the few requests that cannot go through `request` (multipart uploads). */
+export function getCsrfToken(): string | undefined {
+  return csrfToken
+}
+
 /** Called when the server answers 401: the session expired or was revoked, so the shell shows the login. */
 export function onUnauthenticated(listener: () => void): () => void {
   unauthenticatedListeners.add(listener)
