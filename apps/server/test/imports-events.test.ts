@@ -54,6 +54,14 @@ describeEachDatabase('imports: outbox events', (ctx) => {
     const exported = await api.call('GET', `${base}/customers/records/${ids[0]}/subject-export`)
     const created = exported.body.audit.filter((e: { action: string }) => e.action === 'import.created')
     expect(created.map((e: { after: { ids: string[] } }) => e.after.ids)).toEqual([[ids[0]]])
+    const timeline = await api.call('GET', `${base}/customers/records/${ids[0]}/timeline`)
+    expect(timeline.status).toBe(200)
+    expect(timeline.body.audit).toContainEqual(
+      expect.objectContaining({
+        action: 'import.created',
+        after: { source: `import:${up.id}`, ids: [ids[0]] },
+      }),
+    )
 
     // Updating those records by import stays silent too.
     const again = await uploadCsv(api, 'customers', '姓名,联系电话,备注\n甲,13800000001,补充\n')

@@ -1,5 +1,6 @@
 import { reverseRelations } from '@trellis/form-engine'
 import type { FastifyInstance } from 'fastify'
+import { auditOfRecords, importCreatedAction } from '../audit/record-audit.js'
 import { sql, type Kysely } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
@@ -150,13 +151,17 @@ async function timeline(
   // Audit snapshots are the full record: shown through the same hidden/masked rules as the record itself.
   const audit = sql<Record<string, unknown>>`select id::text, at, actor, action, before, after
       from trellis.audit_log
-      where app_key = ${appKey} and form_key = ${formKey} and record_id = ${id}
+      where app_key = ${appKey} and ${auditOfRecords(formKey, [id])}
       order by at desc, id desc limit ${limit}`
     .execute(db)
     .then(({ rows }) =>
       rows.map((a) => {
         const before = (a.before as Record<string, unknown> | null) ?? null
-        const after = (a.after as Record<string, unknown> | null) ?? null
+        // An import batch's entry lists every record it created; this record is shown only itself.
+        const after =
+          a.action === importCreatedAction
+            ? { ...(a.after as Record<string, unknown>), ids: [id] }
+            : ((a.after as Record<string, unknown> | null) ?? null)
         const changed =
           before && after
             ? Object.keys(after).filter(
