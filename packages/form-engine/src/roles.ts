@@ -51,6 +51,14 @@ function checkPermission(
         issues.push(appIssue(`${path}.${list}.${i}`, 'config.unknown_field', { field: String(key) }))
     })
   }
+  for (const [key, condition] of Object.entries(permission.maskedWhen ?? {})) {
+    if (!live.has(key))
+      issues.push(appIssue(`${path}.maskedWhen.${key}`, 'config.unknown_field', { field: key }))
+    for (const issue of checkCondition(condition, toConditionScope(form, { app }), 'js')) {
+      const at = `${path}.maskedWhen.${key}`
+      issues.push({ ...issue, path: issue.path ? `${at}.${issue.path}` : at })
+    }
+  }
   if (permission.scope !== undefined) {
     for (const issue of checkCondition(permission.scope, toConditionScope(form, { app }), 'sql')) {
       issues.push({ ...issue, path: issue.path ? `${path}.scope.${issue.path}` : `${path}.scope` })

@@ -147,6 +147,11 @@ export interface FormPermission {
   readOnly?: string[]
   /** Shown masked (`138****8000`), not filterable or sortable. */
   masked?: string[]
+  /**
+   * Fields masked only on records where the JsonLogic condition holds (`{ phone: { '==': [{ var: 'tier' }, 'S'] } }`):
+   * never filterable or sortable, and masked whenever the condition cannot be decided (its fields absent).
+   */
+  maskedWhen?: Record<string, JsonLogic>
 }
 
 /** An app role; users are assigned roles per app. Platform admins bypass roles. */

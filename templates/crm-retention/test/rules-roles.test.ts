@@ -28,11 +28,17 @@ describe('the CRM template rules and roles', () => {
     for (const role of app.roles!) expect(role.label['zh-CN'] && role.label.en, role.key).toBeTruthy()
   })
 
-  it('has the four roles of the issue, whose permissions the app validation accepts', () => {
-    expect(app.roles!.map((role) => role.key)).toEqual(['admin', 'store_manager', 'clerk', 'service_agent'])
+  it('has the four roles of the issue and finance (quote approval), whose permissions the app validation accepts', () => {
+    expect(app.roles!.map((role) => role.key)).toEqual([
+      'admin',
+      'store_manager',
+      'clerk',
+      'finance',
+      'service_agent',
+    ])
     expect(validateApp(app)).toEqual([])
     const clerk = app.roles!.find((role) => role.key === 'clerk')!
     expect(clerk.forms.customers!.actions).not.toContain('export')
-    expect(clerk.forms.customers!.masked).toContain('phone')
+    expect(Object.keys(clerk.forms.customers!.maskedWhen!)).toEqual(['phone', 'wechat_id'])
   })
 })

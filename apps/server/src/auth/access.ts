@@ -3,7 +3,7 @@ import { compileCondition, conditionToSql, type SqlScope } from '@trellis/rule-e
 import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import { AppError } from '../http/errors.js'
-import { maskValue } from './masking.js'
+import { maskValue, type ConditionalMask, conditionalMasks } from './masking.js'
 import { userContext, type Viewer } from './viewer.js'
 
 /**
@@ -21,6 +21,8 @@ export class FormAccess {
     private readonly readOnly: ReadonlySet<string>,
     private readonly masked: ReadonlySet<string>,
     private readonly user: Record<string, unknown>,
+    /** Fields masked only on records where their condition holds (`maskedWhen`). */
+    private readonly maskedWhen: ReadonlyMap<string, ConditionalMask> = new Map(),
   ) {}
 
   static full(form: CompiledForm): FormAccess {
@@ -40,6 +42,7 @@ export class FormAccess {
       new Set(permission?.readOnly ?? []),
       new Set(permission?.masked ?? []),
       userContext(viewer),
+      conditionalMasks(permission?.maskedWhen),
     )
   }
 
@@ -111,9 +114,7 @@ export class FormAccess {
   filterScope(): SqlScope {
     if (this.full) return this.form.scope
     const fields = Object.fromEntries(
-      Object.entries(this.form.scope.fields).filter(
-        ([key]) => !this.hidden.has(key) && !this.masked.has(key),
-      ),
+      Object.entries(this.form.scope.fields).filter(([key]) => this.canSortOrFilter(key)),
     )
     return { fields }
   }
@@ -124,7 +125,8 @@ export class FormAccess {
     return {
       actions: all.filter((action) => this.can(action)),
       readOnly: [...this.readOnly],
-      masked: [...this.masked],
+      // A conditionally masked field is listed too: some of its values reach this viewer masked.
+      masked: [...new Set([...this.masked, ...this.maskedWhen.keys()])],
     }
   }
 
@@ -133,7 +135,8 @@ export class FormAccess {
   }
 
   canSortOrFilter(key: string): boolean {
-    return this.full || (!this.hidden.has(key) && !this.masked.has(key))
+    // Conditionally masked fields too: a filter on the phone would tell an S-tier customer's number.
+    return this.full || (!this.hidden.has(key) && !this.masked.has(key) && !this.maskedWhen.has(key))
   }
 
   /** Refuses writes to hidden or read-only fields, naming the first one. */
@@ -146,13 +149,19 @@ export class FormAccess {
     }
   }
 
-  /** A record as this viewer may see it: hidden fields removed, masked fields masked. */
+  /**
+   * A record as this viewer may see it: hidden fields removed, masked fields masked, conditionally masked
+   * fields masked where their condition holds on the record — or cannot be decided because the values it
+   * reads are not all in `record` (a partial selection, task form data), so a narrower read never unmasks.
+   */
   present<T extends Record<string, unknown>>(record: T): T {
-    if (this.full || (this.hidden.size === 0 && this.masked.size === 0)) return record
+    if (this.full || (this.hidden.size === 0 && this.masked.size === 0 && this.maskedWhen.size === 0))
+      return record
     const out: Record<string, unknown> = {}
     for (const [key, value] of Object.entries(record)) {
       if (this.hidden.has(key)) continue
-      out[key] = this.masked.has(key) ? maskValue(value, this.form.fields.get(key)?.type) : value
+      const masked = this.masked.has(key) || this.maskedWhen.get(key)?.applies(record, this.user) === true
+      out[key] = masked ? maskValue(value, this.form.fields.get(key)?.type) : value
     }
     return out as T
   }

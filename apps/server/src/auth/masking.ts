@@ -1,3 +1,5 @@
+import { compileCondition } from '@trellis/rule-engine'
+
 /**
  * Masks personal data for roles that may know a record exists but not its contact details:
  * `+8613800138000` → `138****8000`, `wang@example.com` → `w***@example.com`, other text → `王**`.
@@ -17,4 +19,50 @@ export function maskValue(value: unknown, type: string | undefined): unknown {
   }
   const chars = [...text]
   return chars.length <= 1 ? '*' : `${chars[0]}${'*'.repeat(Math.min(chars.length - 1, 6))}`
+}
+
+/** A `maskedWhen` condition, compiled once per role, with the fields it reads. */
+export interface ConditionalMask {
+  /** True when the field is to be masked on this record (also when the condition's fields are absent). */
+  applies(record: Record<string, unknown>, user: Record<string, unknown>): boolean
+}
+
+/** The `var` names a condition reads (`$user.*` excepted: those come from the viewer). */
+function varsOf(node: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) for (const item of node) varsOf(item, out)
+  else if (node && typeof node === 'object') {
+    for (const [op, arg] of Object.entries(node)) {
+      if (op === 'var') {
+        const name = Array.isArray(arg) ? arg[0] : arg
+        if (typeof name === 'string' && name !== '' && !name.startsWith('$user.'))
+          out.add(name.split('.')[0]!)
+      } else varsOf(arg, out)
+    }
+  }
+  return out
+}
+
+const compiled = new WeakMap<object, ReadonlyMap<string, ConditionalMask>>()
+
+export function conditionalMasks(
+  maskedWhen: Record<string, unknown> | undefined,
+): ReadonlyMap<string, ConditionalMask> {
+  if (!maskedWhen) return new Map()
+  const cached = compiled.get(maskedWhen)
+  if (cached) return cached
+  const masks = new Map<string, ConditionalMask>()
+  for (const [field, condition] of Object.entries(maskedWhen)) {
+    const test = compileCondition(condition)
+    const reads = [...varsOf(condition)]
+    masks.set(field, {
+      applies(record, user) {
+        // Fail closed: a record without the values the condition reads is masked.
+        if (reads.some((name) => !(name in record))) return true
+        const value = test(record, { user })
+        return Array.isArray(value) ? value.length > 0 : Boolean(value)
+      },
+    })
+  }
+  compiled.set(maskedWhen, masks)
+  return masks
 }
