@@ -44,10 +44,11 @@ describe('report builder reducer', () => {
       { type: 'drop', field: field('status'), zone: 'filters' },
     )
     expect(state.rows.map((d) => d.field)).toEqual(['store.name'])
+    // Filters are conditions, added through the condition builder's rules (addCondition), not list items.
+    expect(state.filter).toBeUndefined()
     expect(state.columns).toMatchObject([{ field: 'ordered_at', bucket: 'month' }])
     expect(state.measures).toMatchObject([{ field: 'amount', agg: 'sum' }, { agg: 'count' }])
     expect(state.measures[1]!.field).toBeUndefined()
-    expect(state.filters).toMatchObject([{ field: 'status', op: '==', value: '' }])
   })
 
   it('refuses a field already grouped by, and a record count as a dimension', () => {
@@ -111,13 +112,9 @@ describe('the spec the builder produces', () => {
       { type: 'drop', field: field('store.name'), zone: 'rows' },
       { type: 'drop', field: field('ordered_at'), zone: 'columns' },
       { type: 'drop', field: field('amount'), zone: 'measures' },
-      { type: 'drop', field: field('status'), zone: 'filters' },
-      { type: 'drop', field: field('amount'), zone: 'filters' },
-      { type: 'drop', field: field('channel'), zone: 'filters' },
+      { type: 'addCondition', condition: { '==': [{ var: 'status' }, 'paid'] } },
+      { type: 'addCondition', condition: { '>=': [{ var: 'amount' }, 100] } },
     )
-    state = builderReducer(state, { type: 'filter', index: 0, patch: { value: 'paid' } })
-    state = builderReducer(state, { type: 'filter', index: 1, patch: { op: '>=', value: '100' } })
-    // The third filter has no value yet: it is left out rather than matching nothing.
     const measureKey = `m${state.measures[0]!.id}`
     expect(toSpec(state, fields)).toEqual({
       source: 'orders',
@@ -137,22 +134,24 @@ describe('the spec the builder produces', () => {
     expect(toChart(state)).toEqual({ type: 'bar', measure: measureKey })
   })
 
-  it('counts records when no measure is chosen, and writes empty / not empty filters', () => {
+  it('counts records when no measure is chosen, and takes the filter the condition builder writes', () => {
     let state = run(
       { type: 'drop', field: field('channel'), zone: 'rows' },
-      { type: 'drop', field: field('coupon_code'), zone: 'filters' },
+      { type: 'addCondition', condition: { '==': [{ var: 'coupon_code' }, 'X'] } },
       { type: 'totals', on: false },
     )
-    state = builderReducer(state, { type: 'filter', index: 0, patch: { op: 'not_empty' } })
+    // The condition builder rewrites the whole filter; clearing it removes the filter from the spec.
+    state = builderReducer(state, { type: 'filter', filter: { '!=': [{ var: 'coupon_code' }, null] } })
     expect(toSpec(state)).toEqual({
       source: 'orders',
       rows: [{ field: 'channel' }],
       measures: [{ key: 'count', agg: 'count', label: { 'zh-CN': '记录数', en: 'Records' } }],
       filter: { '!=': [{ var: 'coupon_code' }, null] },
     })
+    expect(toSpec(builderReducer(state, { type: 'filter', filter: undefined }))!.filter).toBeUndefined()
   })
 
-  it('loads a saved report back, keeping what it cannot edit and saying when it drops something', () => {
+  it('loads a saved report back, keeping its filter and what it cannot edit, and saying when it drops something', () => {
     const report: SavedReport = {
       id: '7',
       app: 'crm',
@@ -182,9 +181,7 @@ describe('the spec the builder produces', () => {
     const spec = toSpec(state, fields)!
     expect(spec.rows).toEqual([{ field: 'ordered_at', bucket: 'week' }])
     expect(spec.top).toEqual([{ dimension: 'columns.0', n: 5 }])
-    expect(spec.filter).toEqual({
-      and: [{ or: [{ '==': [{ var: 'channel' }, 'store'] }, false] }, { '==': [{ var: 'status' }, 'paid'] }],
-    })
+    expect(spec.filter).toEqual(report.spec.filter)
     expect(spec.measures).toMatchObject([{ agg: 'avg', field: 'amount' }])
 
     const ratio = fromSpec(

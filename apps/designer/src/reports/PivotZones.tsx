@@ -3,14 +3,12 @@ import type { Aggregation, DateBucket } from '@trellis/report-engine'
 import type { Dispatch, ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button } from '../ui/Button'
-import { Select, TextInput } from '../ui/inputs'
+import { Select } from '../ui/inputs'
 import {
   aggregationsFor,
   DATE_BUCKETS,
-  FILTER_OPERATORS,
   type BuilderAction,
   type BuilderState,
-  type FilterOperator,
   type Zone,
 } from './state/builder-reducer'
 import styles from './reports.module.css'
@@ -83,11 +81,13 @@ function DropZone({
   zone,
   title,
   empty,
+  wide,
   children,
 }: {
   zone: Zone
   title: string
   empty: boolean
+  wide?: boolean
   children: ReactNode
 }) {
   const { t } = useTranslation()
@@ -95,13 +95,15 @@ function DropZone({
   return (
     <section
       ref={setNodeRef}
-      className={styles.zone}
+      className={wide ? `${styles.zone} ${styles.wideZone}` : styles.zone}
       data-zone={zone}
       data-over={isOver || undefined}
       aria-label={title}
     >
       <h3 className={styles.zoneTitle}>{title}</h3>
-      {empty ? (
+      {wide ? (
+        children
+      ) : empty ? (
         <p className={styles.zoneEmpty}>{t('reports.zones.empty')}</p>
       ) : (
         <ul className={styles.chips}>{children}</ul>
@@ -115,10 +117,13 @@ export function PivotZones({
   state,
   dispatch,
   labelOf,
+  filters,
 }: {
   state: BuilderState
   dispatch: Dispatch<BuilderAction>
   labelOf: (ref: string) => string
+  /** The filter editor, shown in the filters zone (fields dropped there add a condition to it). */
+  filters: ReactNode
 }) {
   const { t } = useTranslation()
   const dimensions = (zone: 'rows' | 'columns') =>
@@ -186,41 +191,8 @@ export function PivotZones({
           )
         })}
       </DropZone>
-      <DropZone zone="filters" title={t('reports.zones.filters')} empty={!state.filters.length}>
-        {state.filters.map((f, index) => (
-          <Chip
-            key={f.id}
-            zone="filters"
-            index={index}
-            id={f.id}
-            label={labelOf(f.field)}
-            onRemove={() => dispatch({ type: 'remove', zone: 'filters', index })}
-          >
-            <Select
-              className={styles.chipSelect}
-              aria-label={t('reports.filter.operator', { name: labelOf(f.field) })}
-              value={f.op}
-              onChange={(e) =>
-                dispatch({ type: 'filter', index, patch: { op: e.target.value as FilterOperator } })
-              }
-            >
-              {FILTER_OPERATORS.map((op) => (
-                <option key={op} value={op}>
-                  {t(`reports.filter.ops.${op}`)}
-                </option>
-              ))}
-            </Select>
-            {f.op !== 'empty' && f.op !== 'not_empty' && (
-              <TextInput
-                className={styles.chipValue}
-                aria-label={t('reports.filter.value', { name: labelOf(f.field) })}
-                type={f.use === 'number' ? 'number' : f.use === 'date' ? 'date' : 'text'}
-                value={f.value}
-                onChange={(e) => dispatch({ type: 'filter', index, patch: { value: e.target.value } })}
-              />
-            )}
-          </Chip>
-        ))}
+      <DropZone zone="filters" title={t('reports.zones.filters')} empty={false} wide>
+        {filters}
       </DropZone>
     </div>
   )

@@ -1,8 +1,13 @@
 import { DndContext } from '@dnd-kit/core'
+import type { AppDefinition, JsonLogic } from '@trellis/form-engine'
 import type { ChartType } from '@trellis/report-engine'
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ApiError } from '../api/client'
+import { ConditionBuilder } from '../conditions/ConditionBuilder'
+import { conditionFields as kindedFields } from '../conditions/field-kinds'
+import { rowToLogic } from '../conditions/logic-rows'
+import { newRow } from '../conditions/rows-edit'
 import { reportsApi, type DrillResult, type LocalizedName, type SavedReport } from '../api/reports'
 import { workspaceApi, type PublishedView } from '../api/workspace'
 import type { BuilderTabProps } from '../builder/builder-tab'
@@ -21,8 +26,8 @@ import { PivotZones } from './PivotZones'
 import { ReportPalette } from './ReportPalette'
 import styles from './reports.module.css'
 import { SaveReportDialog } from './SaveReportDialog'
-import { builderReducer, initialBuilderState } from './state/builder-reducer'
-import { paletteFields } from './state/palette-fields'
+import { builderReducer, initialBuilderState, type DroppedField } from './state/builder-reducer'
+import { conditionDefs, paletteFields } from './state/palette-fields'
 import { toChart, toSpec } from './state/to-spec'
 import { usePivotPreview } from './use-pivot-preview'
 import { useDragDrop } from './use-drag-drop'
@@ -59,7 +64,6 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
   const [drill, setDrill] = useState<{ result: DrillResult; title: string } | null>(null)
   const [saving, setSaving] = useState<{ busy: boolean; error: string | null } | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
-  const dnd = useDragDrop(dispatch)
 
   const refresh = useCallback(
     () =>
@@ -96,6 +100,16 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
     },
     [fields, i18n.language],
   )
+  const conditionFields = useMemo(() => conditionDefs(fields), [fields])
+  const addCondition = useCallback(
+    (field: DroppedField) => {
+      const kinded = kindedFields(conditionFields, published ?? undefined)
+      const target = kinded.find((k) => k.field.key === field.ref)
+      if (target) dispatch({ type: 'addCondition', condition: rowToLogic(newRow(kinded, target), kinded) })
+    },
+    [conditionFields, published],
+  )
+  const dnd = useDragDrop(dispatch, addCondition)
   const spec = useMemo(() => toSpec(state, fields), [state, fields])
   const chart = useMemo(() => toChart(state), [state])
   const preview = usePivotPreview(appKey, spec, locale)
@@ -175,7 +189,12 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
               </option>
             ))}
           </Select>
-          <ReportPalette fields={fields} onAdd={(field, zone) => dispatch({ type: 'drop', field, zone })} />
+          <ReportPalette
+            fields={fields}
+            onAdd={(field, zone) =>
+              zone === 'filters' ? addCondition(field) : dispatch({ type: 'drop', field, zone })
+            }
+          />
         </aside>
         <main className={styles.center}>
           <div className={styles.toolbar}>
@@ -233,7 +252,20 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
           {loadError && <Notice tone="danger">{loadError}</Notice>}
           {notice && <Notice>{notice}</Notice>}
           {state.lossy && <Notice tone="warning">{t('reports.lossy')}</Notice>}
-          <PivotZones state={state} dispatch={dispatch} labelOf={labelOf} />
+          <PivotZones
+            state={state}
+            dispatch={dispatch}
+            labelOf={labelOf}
+            filters={
+              <ConditionBuilder
+                fields={conditionFields}
+                value={state.filter as JsonLogic | undefined}
+                onChange={(filter) => dispatch({ type: 'filter', filter })}
+                {...(published ? { app: published as unknown as AppDefinition } : {})}
+                label={t('reports.zones.filters')}
+              />
+            }
+          />
           <section className={styles.preview} aria-label={t('reports.preview')} aria-busy={preview.loading}>
             {preview.error ? (
               <Notice tone="danger">{preview.error}</Notice>

@@ -9,7 +9,7 @@ import {
   type DragEndEvent,
 } from '@dnd-kit/core'
 import { useCallback, type Dispatch } from 'react'
-import type { BuilderAction } from './state/builder-reducer'
+import type { BuilderAction, DroppedField } from './state/builder-reducer'
 import type { DropTarget, ItemDrag } from './PivotZones'
 import type { PaletteDrag } from './ReportPalette'
 
@@ -23,7 +23,7 @@ const collisions: CollisionDetection = (args) => {
 }
 
 /** Drags from the palette and between zones, as builder actions. */
-export function useDragDrop(dispatch: Dispatch<BuilderAction>) {
+export function useDragDrop(dispatch: Dispatch<BuilderAction>, onFilterDrop: (field: DroppedField) => void) {
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
     useSensor(KeyboardSensor),
@@ -33,7 +33,8 @@ export function useDragDrop(dispatch: Dispatch<BuilderAction>) {
       const target = over?.data.current as DropTarget | undefined
       const from = active.data.current as PaletteDrag | ItemDrag | undefined
       if (!target || !from) return
-      if (from.kind === 'field')
+      if (from.kind === 'field' && target.zone === 'filters') onFilterDrop(from.field)
+      else if (from.kind === 'field')
         dispatch({
           type: 'drop',
           field: from.field,
@@ -47,7 +48,7 @@ export function useDragDrop(dispatch: Dispatch<BuilderAction>) {
           to: { zone: target.zone, ...(target.index !== undefined ? { index: target.index } : {}) },
         })
     },
-    [dispatch],
+    [dispatch, onFilterDrop],
   )
   return { sensors, collisionDetection: collisions, onDragEnd }
 }

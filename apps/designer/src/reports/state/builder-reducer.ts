@@ -5,6 +5,7 @@ import { fromSpec } from './to-spec'
 
 export type DimensionZone = 'rows' | 'columns'
 export type Zone = DimensionZone | 'measures' | 'filters'
+type ListZone = DimensionZone | 'measures'
 
 /** A field grouped by in rows or columns; dates are bucketed (month by default). */
 export interface DimensionItem {
@@ -22,26 +23,13 @@ export interface MeasureItem {
   agg: Aggregation
 }
 
-export const FILTER_OPERATORS = ['==', '!=', '>', '>=', '<', '<=', 'empty', 'not_empty'] as const
-export type FilterOperator = (typeof FILTER_OPERATORS)[number]
-
-/** One condition of the pivot's filter (all are AND-ed); `value` is what was typed. */
-export interface FilterItem {
-  id: number
-  field: string
-  use: FieldUse
-  op: FilterOperator
-  value: string
-}
-
 export interface BuilderState {
   source: string | null
   rows: DimensionItem[]
   columns: DimensionItem[]
   measures: MeasureItem[]
-  filters: FilterItem[]
-  /** A condition of a loaded spec the filter rows cannot show; kept, AND-ed, so saving never loses it. */
-  extraFilter?: unknown
+  /** The pivot's filter (JsonLogic, edited with the condition builder); undefined for none. */
+  filter?: unknown
   /** Parts of a loaded spec the builder does not edit (related values, windows, sort, top-N), kept as they are. */
   kept?: Pick<PivotSpec, 'related' | 'windows' | 'sort' | 'top'>
   /** The loaded spec had dimensions or measures the builder cannot show (cases, offsets, bins, ratios). */
@@ -66,7 +54,10 @@ export type BuilderAction =
   | { type: 'remove'; zone: Zone; index: number }
   | { type: 'bucket'; zone: DimensionZone; index: number; bucket: DateBucket | null }
   | { type: 'aggregation'; index: number; agg: Aggregation }
-  | { type: 'filter'; index: number; patch: Partial<Pick<FilterItem, 'op' | 'value'>> }
+  /** The whole filter, as the condition builder writes it. */
+  | { type: 'filter'; filter: unknown }
+  /** A field dropped on the filters: its first condition (built by the condition builder's rules), AND-ed. */
+  | { type: 'addCondition'; condition: unknown }
   | { type: 'chart'; chart: ChartType }
   | { type: 'totals'; on: boolean }
   | { type: 'load'; report: SavedReport; fields: readonly PaletteField[] }
@@ -89,7 +80,6 @@ export const initialBuilderState: BuilderState = {
   rows: [],
   columns: [],
   measures: [],
-  filters: [],
   chart: 'bar',
   totals: true,
   report: null,
@@ -116,11 +106,10 @@ function itemFor(state: BuilderState, field: DroppedField, zone: Zone) {
     if (!field.ref) return { id, agg: 'count' }
     return { id, field: field.ref, use: field.use, agg: field.use === 'number' ? 'sum' : 'count' }
   }
-  if (!field.ref) return null
-  return { id, field: field.ref, use: field.use, op: '==', value: '' }
+  return null
 }
 
-function withZone(state: BuilderState, zone: Zone, list: unknown[]): BuilderState {
+function withZone(state: BuilderState, zone: ListZone, list: unknown[]): BuilderState {
   return { ...state, [zone]: list }
 }
 
@@ -135,6 +124,7 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       if (action.form === state.source) return state
       return { ...initialBuilderState, source: action.form, chart: state.chart, nextId: state.nextId }
     case 'drop': {
+      if (action.zone === 'filters') return state
       const item = itemFor(state, action.field, action.zone)
       if (!item) return state
       const list = state[action.zone] as unknown[]
@@ -142,7 +132,8 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
     }
     case 'move': {
       const { from, to } = action
-      const source = state[from.zone] as Array<DimensionItem | MeasureItem | FilterItem>
+      if (from.zone === 'filters' || to.zone === 'filters') return state
+      const source = state[from.zone] as Array<DimensionItem | MeasureItem>
       const item = source[from.index]
       if (!item) return state
       if (from.zone === to.zone) {
@@ -159,6 +150,7 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       return withZone(moved, to.zone, insert(moved[to.zone], item as DimensionItem, to.index))
     }
     case 'remove':
+      if (action.zone === 'filters') return state
       return withZone(
         state,
         action.zone,
@@ -179,8 +171,16 @@ export function builderReducer(state: BuilderState, action: BuilderAction): Buil
       return { ...state, measures }
     }
     case 'filter': {
-      const filters = state.filters.map((f, i) => (i === action.index ? { ...f, ...action.patch } : f))
-      return { ...state, filters }
+      const { filter: _old, ...rest } = state
+      return action.filter === undefined || action.filter === null ? rest : { ...rest, filter: action.filter }
+    }
+    case 'addCondition': {
+      const current = state.filter
+      if (current === undefined) return { ...state, filter: action.condition }
+      const isAnd =
+        typeof current === 'object' && current !== null && Array.isArray((current as { and?: unknown }).and)
+      const parts = isAnd ? (current as { and: unknown[] }).and : [current]
+      return { ...state, filter: { and: [...parts, action.condition] } }
     }
     case 'chart':
       return { ...state, chart: action.chart }

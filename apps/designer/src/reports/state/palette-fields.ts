@@ -1,6 +1,7 @@
 import {
   toConditionScope,
   type AppDefinition,
+  type FieldDef,
   type FormSchema,
   type LocalizedText,
 } from '@trellis/form-engine'
@@ -16,6 +17,8 @@ export interface PaletteField {
   /** The relation it is reached through (`store`), absent for the form's own fields. */
   via?: { key: string; label: LocalizedText }
   use: FieldUse
+  /** The field's definition (options, type), keyed by `ref`: what the condition builder edits filters with. */
+  def: FieldDef
 }
 
 const USES: Record<string, FieldUse | undefined> = {
@@ -36,9 +39,14 @@ function ownFields(form: FormSchema, app: AppDefinition): PaletteField[] {
   for (const field of form.fields) {
     if (field.archived || field.type === 'relation') continue
     const use = USES[scope[field.key]?.type ?? '']
-    if (use) fields.push({ ref: field.key, label: field.label, use })
+    if (use) fields.push({ ref: field.key, label: field.label, use, def: field })
   }
-  fields.push({ ref: 'created_at', label: CREATED_AT, use: 'date' })
+  fields.push({
+    ref: 'created_at',
+    label: CREATED_AT,
+    use: 'date',
+    def: { key: 'created_at', type: 'datetime', label: CREATED_AT },
+  })
   return fields
 }
 
@@ -57,9 +65,34 @@ export function paletteFields(app: AppDefinition, source: string): PaletteField[
     if (!target) continue
     const via = { key: relation.key, label: relation.label }
     for (const field of ownFields(target, app))
-      fields.push({ ...field, ref: `${relation.key}.${field.ref}`, via })
+      fields.push({
+        ...field,
+        ref: `${relation.key}.${field.ref}`,
+        via,
+        def: {
+          ...field.def,
+          key: `${relation.key}.${field.ref}`,
+          label: joined(relation.label, field.label),
+        },
+      })
   }
   return fields
+}
+
+/** "门店·门店名称" / "Store · Name": a related field's name with the relation's. */
+function joined(via: LocalizedText, label: LocalizedText): LocalizedText {
+  const out: LocalizedText = {}
+  for (const lang of ['zh-CN', 'en'] as const) {
+    const a = via[lang] ?? via['zh-CN']
+    const b = label[lang] ?? label['zh-CN']
+    if (a && b) out[lang] = lang === 'en' ? `${a} · ${b}` : `${a}·${b}`
+  }
+  return out
+}
+
+/** The palette as field definitions for the condition builder (relation paths keep their dotted key). */
+export function conditionDefs(fields: readonly PaletteField[]): FieldDef[] {
+  return fields.map((f) => f.def)
 }
 
 /** The field a reference names, for labels and defaults (undefined for a field the palette lacks). */

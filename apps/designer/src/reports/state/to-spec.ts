@@ -1,27 +1,10 @@
 import type { LocalizedText } from '@trellis/form-engine'
 import type { Aggregation, ChartSpec, ChartType, Dimension, Measure, PivotSpec } from '@trellis/report-engine'
-import type { BuilderState, DimensionItem, FilterItem, FilterOperator, MeasureItem } from './builder-reducer'
+import type { BuilderState, DimensionItem, MeasureItem } from './builder-reducer'
 import type { FieldUse, PaletteField } from './palette-fields'
-
-const COMPARISONS = new Set<string>(['==', '!=', '>', '>=', '<', '<='])
 
 /** The key a measure has in the spec and the grid (stable across edits of its aggregation). */
 export const measureKey = (item: Pick<MeasureItem, 'id'>) => `m${item.id}`
-
-function typed(value: string, use: FieldUse): string | number | boolean {
-  if (use === 'number' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value)
-  if (use === 'boolean') return value === 'true'
-  return value
-}
-
-/** One filter row as JsonLogic, or undefined while its value is still empty. */
-export function filterCondition(item: FilterItem): unknown {
-  const v = { var: item.field }
-  if (item.op === 'empty') return { '==': [v, null] }
-  if (item.op === 'not_empty') return { '!=': [v, null] }
-  if (item.value.trim() === '') return undefined
-  return { [item.op]: [v, typed(item.value, item.use)] }
-}
 
 const dimension = (d: DimensionItem): Dimension => ({
   field: d.field,
@@ -64,8 +47,6 @@ const measure = (m: MeasureItem, fields: readonly PaletteField[]): Measure => {
  */
 export function toSpec(state: BuilderState, fields: readonly PaletteField[] = []): PivotSpec | null {
   if (!state.source) return null
-  const conditions = state.filters.map(filterCondition).filter((c) => c !== undefined)
-  if (state.extraFilter !== undefined) conditions.unshift(state.extraFilter)
   const measures = state.measures.length
     ? state.measures.map((m) => measure(m, fields))
     : [{ key: 'count', agg: 'count' as const, label: { 'zh-CN': '记录数', en: 'Records' } }]
@@ -75,7 +56,7 @@ export function toSpec(state: BuilderState, fields: readonly PaletteField[] = []
     ...(state.rows.length ? { rows: state.rows.map(dimension) } : {}),
     ...(state.columns.length ? { columns: state.columns.map(dimension) } : {}),
     measures,
-    ...(conditions.length ? { filter: conditions.length === 1 ? conditions[0] : { and: conditions } } : {}),
+    ...(state.filter !== undefined ? { filter: state.filter } : {}),
     ...(state.totals ? { totals: { rows: true, columns: state.columns.length > 0 } } : {}),
   }
 }
@@ -86,28 +67,9 @@ export function toChart(state: BuilderState): ChartSpec {
   return { type: state.chart, ...(first ? { measure: measureKey(first) } : {}) }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
-
-/** A condition the filter rows can show: `{ op: [{ var }, value] }`. */
-function filterRow(logic: unknown, useOf: (ref: string) => FieldUse, id: number): FilterItem | undefined {
-  if (!isObject(logic)) return undefined
-  const entries = Object.entries(logic)
-  if (entries.length !== 1) return undefined
-  const [op, args] = entries[0]!
-  if (!COMPARISONS.has(op) || !Array.isArray(args) || args.length !== 2) return undefined
-  const [ref, value] = args as [unknown, unknown]
-  if (!isObject(ref) || typeof ref.var !== 'string') return undefined
-  const field = ref.var
-  const base = { id, field, use: useOf(field) }
-  if (value === null && (op === '==' || op === '!='))
-    return { ...base, op: op === '==' ? 'empty' : 'not_empty', value: '' }
-  if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') return undefined
-  return { ...base, op: op as FilterOperator, value: String(value) }
-}
-
 /**
  * A saved report back into builder state. What the builder cannot edit is kept (related values, windows,
- * sort, top-N, conditions it cannot show as rows) or, for dimensions and measures it cannot show, reported
+ * sort, top-N) or, for dimensions and measures it cannot show, reported
  * as `lossy` so the screen can say so before a save drops them.
  */
 export function fromSpec(
@@ -136,18 +98,6 @@ export function fromSpec(
     }
     return [{ id: id++, agg: m.agg, ...(m.field ? { field: m.field, use: useOf(m.field) } : {}) }]
   })
-  const filters: FilterItem[] = []
-  let extra: unknown[] = []
-  if (spec.filter !== undefined && spec.filter !== null) {
-    const parts = isObject(spec.filter) && Array.isArray(spec.filter.and) ? spec.filter.and : [spec.filter]
-    for (const part of parts) {
-      const row = filterRow(part, useOf, id)
-      if (row) {
-        filters.push(row)
-        id++
-      } else extra = [...extra, part]
-    }
-  }
   const kept = Object.fromEntries(
     (['related', 'windows', 'sort', 'top'] as const)
       .filter((k) => spec[k] !== undefined)
@@ -159,8 +109,7 @@ export function fromSpec(
     rows,
     columns,
     measures,
-    filters,
-    ...(extra.length ? { extraFilter: extra.length === 1 ? extra[0] : { and: extra } } : {}),
+    ...(spec.filter !== undefined && spec.filter !== null ? { filter: spec.filter } : {}),
     ...(Object.keys(kept).length ? { kept } : {}),
     ...(lossy ? { lossy } : {}),
     chart: type,
