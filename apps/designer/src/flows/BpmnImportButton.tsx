@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react'
+import { useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button } from '../ui/Button'
 import { Notice } from '../ui/Notice'
@@ -6,24 +6,32 @@ import { importFlow } from './state/bpmn'
 import type { DesignedFlow } from './state/flow-doc'
 import styles from './flows.module.css'
 
+export interface ImportReport {
+  tone: 'danger' | 'warning' | 'success'
+  lines: string[]
+}
+
 /** Picks a .bpmn file and imports it with the engine's importer; refused elements are listed. */
-export function BpmnImportButton({ onImport }: { onImport: (flow: DesignedFlow) => void }) {
+export function BpmnImportButton({
+  onImport,
+  onReport,
+}: {
+  onImport: (flow: DesignedFlow) => void
+  onReport: (report: ImportReport) => void
+}) {
   const { t } = useTranslation()
   const input = useRef<HTMLInputElement>(null)
-  const [report, setReport] = useState<{ tone: 'danger' | 'warning' | 'success'; lines: string[] } | null>(
-    null,
-  )
 
   const read = async (file: File) => {
     const result = importFlow(await file.text())
     const describe = (issue: { message: string; elementId?: string }) =>
       issue.elementId ? `${issue.elementId}: ${issue.message}` : issue.message
     if (!result.ok) {
-      setReport({ tone: 'danger', lines: [t('flows.bpmn.refused'), ...result.errors.map(describe)] })
+      onReport({ tone: 'danger', lines: [t('flows.bpmn.refused'), ...result.errors.map(describe)] })
       return
     }
     onImport(result.flow)
-    setReport(
+    onReport(
       result.warnings.length
         ? { tone: 'warning', lines: [t('flows.bpmn.importedWithWarnings'), ...result.warnings.map(describe)] }
         : { tone: 'success', lines: [t('flows.bpmn.imported', { key: result.flow.key })] },
@@ -47,18 +55,23 @@ export function BpmnImportButton({ onImport }: { onImport: (flow: DesignedFlow) 
           if (file) void read(file)
         }}
       />
-      {report && (
-        <div className={styles.report} data-testid="bpmn-report">
-          <Notice tone={report.tone}>
-            {report.lines.map((line, index) => (
-              <div key={index}>{line}</div>
-            ))}
-          </Notice>
-          <Button size="small" variant="ghost" onClick={() => setReport(null)}>
-            {t('flows.close')}
-          </Button>
-        </div>
-      )}
     </>
+  )
+}
+
+/** The outcome of the last import, kept by the tab: an import switches to the imported flow. */
+export function ImportReportCard({ report, onClose }: { report: ImportReport; onClose: () => void }) {
+  const { t } = useTranslation()
+  return (
+    <div className={styles.report} data-testid="bpmn-report">
+      <Notice tone={report.tone}>
+        {report.lines.map((line, index) => (
+          <div key={index}>{line}</div>
+        ))}
+      </Notice>
+      <Button size="small" variant="ghost" onClick={onClose}>
+        {t('flows.close')}
+      </Button>
+    </div>
   )
 }

@@ -29,7 +29,8 @@ export interface FlowCanvasProps {
   issues: PlacedFlowIssues
   marks: { active: Set<string>; visited: Set<string> }
   selection: Selection
-  onSelection: (selection: Selection) => void
+  /** Takes an updater: xyflow reports node and edge selection in two calls of one click. */
+  onSelection: (update: (current: Selection) => Selection) => void
   onEdit: (flow: DesignedFlow) => void
   describe: (node: FlowNode) => { label: string; detail?: string }
   describeEdge: (edge: FlowEdge) => string | undefined
@@ -38,6 +39,18 @@ export interface FlowCanvasProps {
 }
 
 type Size = { width: number; height: number }
+
+/** Applies select/unselect changes to a list of selected ids. */
+function toggle(ids: string[], changes: { id: string; selected: boolean }[]): string[] {
+  let next = ids
+  for (const change of changes)
+    next = change.selected
+      ? next.includes(change.id)
+        ? next
+        : [...next, change.id]
+      : next.filter((id) => id !== change.id)
+  return next
+}
 
 /**
  * The definition drawn with xyflow. The definition stays the single source of truth: xyflow's nodes are
@@ -50,6 +63,9 @@ export function FlowCanvas(props: FlowCanvasProps) {
   const [sizes, setSizes] = useState<Record<string, Size>>({})
   const [dragging, setDragging] = useState<Record<string, Point>>({})
   const positions = useMemo(() => positionsOf(flow), [flow])
+  // xyflow fits the view once, when the first nodes are measured. On an empty flow that would be the first
+  // dropped node, zooming away under the user's hand; so only a flow that opens with nodes is fitted.
+  const [fitOnOpen] = useState(() => flow.nodes.length > 0)
 
   const nodes = useMemo<FlowCanvasNode[]>(
     () =>
@@ -101,38 +117,34 @@ export function FlowCanvas(props: FlowCanvasProps) {
     (changes: NodeChange<FlowCanvasNode>[]) => {
       const measured: Record<string, Size> = {}
       const moved: Record<string, Point> = {}
-      let select: Selection | undefined
+      const selects: { id: string; selected: boolean }[] = []
       for (const change of changes) {
         if (change.type === 'dimensions' && change.dimensions) measured[change.id] = change.dimensions
         else if (change.type === 'position' && change.dragging && change.position)
           moved[change.id] = change.position
-        else if (change.type === 'select') {
-          select ??= { nodes: [...selection.nodes], edges: change.selected ? [] : [...selection.edges] }
-          select.nodes = change.selected
-            ? [...new Set([...select.nodes, change.id])]
-            : select.nodes.filter((id) => id !== change.id)
-        }
+        else if (change.type === 'select') selects.push(change)
       }
       if (Object.keys(measured).length) setSizes((current) => ({ ...current, ...measured }))
       if (Object.keys(moved).length) setDragging((current) => ({ ...current, ...moved }))
-      if (select) onSelection(select)
+      if (selects.length)
+        onSelection((current) => ({
+          nodes: toggle(current.nodes, selects),
+          edges: selects.some((change) => change.selected) ? [] : current.edges,
+        }))
     },
-    [selection, onSelection],
+    [onSelection],
   )
 
   const onEdgesChange = useCallback(
     (changes: EdgeChange[]) => {
-      let select: Selection | undefined
-      for (const change of changes)
-        if (change.type === 'select') {
-          select ??= { nodes: change.selected ? [] : [...selection.nodes], edges: [...selection.edges] }
-          select.edges = change.selected
-            ? [...new Set([...select.edges, change.id])]
-            : select.edges.filter((id) => id !== change.id)
-        }
-      if (select) onSelection(select)
+      const selects = changes.filter((change) => change.type === 'select')
+      if (selects.length)
+        onSelection((current) => ({
+          nodes: selects.some((change) => change.selected) ? [] : current.nodes,
+          edges: toggle(current.edges, selects),
+        }))
     },
-    [selection, onSelection],
+    [onSelection],
   )
 
   const onNodeDragStop = useCallback(
@@ -154,7 +166,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
       const result = connect(flow, connection.source, connection.target)
       if (!result) return
       onEdit(result.flow)
-      onSelection({ nodes: [], edges: [result.id] })
+      onSelection(() => ({ nodes: [], edges: [result.id] }))
     },
     [flow, onEdit, onSelection],
   )
@@ -168,7 +180,7 @@ export function FlowCanvas(props: FlowCanvasProps) {
           removedEdges.map((edge) => edge.id),
         ),
       )
-      onSelection({ nodes: [], edges: [] })
+      onSelection(() => ({ nodes: [], edges: [] }))
     },
     [flow, onEdit, onSelection],
   )
@@ -183,11 +195,11 @@ export function FlowCanvas(props: FlowCanvasProps) {
       onNodeDragStop={onNodeDragStop}
       onConnect={onConnect}
       onDelete={onDelete}
-      onPaneClick={() => onSelection({ nodes: [], edges: [] })}
+      onPaneClick={() => onSelection(() => ({ nodes: [], edges: [] }))}
       nodesDraggable={!readOnly}
       nodesConnectable={!readOnly}
       deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
-      fitView
+      fitView={fitOnOpen}
       fitViewOptions={{ maxZoom: 1.2, padding: 0.2 }}
       minZoom={0.2}
       aria-label={t('flows.canvas.label')}

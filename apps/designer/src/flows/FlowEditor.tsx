@@ -8,7 +8,7 @@ import { Button } from '../ui/Button'
 import { EmptyState } from '../ui/EmptyState'
 import { TextInput } from '../ui/inputs'
 import { Segmented } from '../ui/Segmented'
-import { BpmnImportButton } from './BpmnImportButton'
+import { BpmnImportButton, type ImportReport } from './BpmnImportButton'
 import { EdgePanel } from './EdgePanel'
 import { FlowCanvas, type Selection } from './FlowCanvas'
 import type { ServerCheck } from './FlowsTab'
@@ -19,7 +19,7 @@ import { TestRunPanel, type Sample } from './TestRunPanel'
 import { autoLayout } from './state/auto-layout'
 import { exportFlow } from './state/bpmn'
 import { describeEdge, describeNode } from './state/describe'
-import { edgeOf, nodeOf, type DesignedFlow, type Point } from './state/flow-doc'
+import { edgeOf, nodeOf, sameJson, type DesignedFlow, type Point } from './state/flow-doc'
 import { addNode, moveNodes, removeElements, renameFlow } from './state/flow-edits'
 import { checkFlow, mergeIssues, placeFlowIssues, serverIssuesOf } from './state/issues'
 import type { PaletteItem } from './state/palette'
@@ -28,9 +28,6 @@ import styles from './flows.module.css'
 
 /** Half a task card: a dropped node lands centred on the pointer. */
 const DROP_OFFSET = { x: 80, y: 24 }
-
-const sameFlow = (a: DesignedFlow | undefined, b: DesignedFlow) =>
-  a !== undefined && JSON.stringify(a) === JSON.stringify(b)
 
 function download(name: string, text: string, type: string) {
   const url = URL.createObjectURL(new Blob([text], { type }))
@@ -48,12 +45,14 @@ export function FlowEditor({
   server,
   onEdit,
   onImport,
+  onReport,
 }: {
   app: AppDefinition
   flow: DesignedFlow
   server: ServerCheck | undefined
   onEdit: (flow: DesignedFlow, group?: string) => void
   onImport: (flow: DesignedFlow) => void
+  onReport: (report: ImportReport) => void
 }) {
   const { t } = useTranslation()
   const reactFlow = useReactFlow()
@@ -65,7 +64,7 @@ export function FlowEditor({
 
   // The server's verdict counts only while the flow is exactly what it judged (i.e. since the last save).
   const serverFlow = server?.flows.find((candidate) => candidate.key === flow.key)
-  const serverCurrent = server !== undefined && sameFlow(serverFlow, flow)
+  const serverCurrent = server !== undefined && serverFlow !== undefined && sameJson(serverFlow, flow)
   const issues = useMemo(() => {
     const client = checkFlow(flow)
     return serverCurrent && server ? mergeIssues(client, serverIssuesOf(server.issues, flow.key)) : client
@@ -166,7 +165,7 @@ export function FlowEditor({
           >
             {t('flows.toolbar.autoLayout')}
           </Button>
-          <BpmnImportButton onImport={onImport} />
+          <BpmnImportButton onImport={onImport} onReport={onReport} />
           <Button
             size="small"
             disabled={flow.nodes.length === 0}
@@ -258,13 +257,19 @@ export function FlowEditor({
 }
 
 /** No flow yet: create one on the left, or import a BPMN file here. */
-export function NoFlow({ onImport }: { onImport: (flow: DesignedFlow) => void }) {
+export function NoFlow({
+  onImport,
+  onReport,
+}: {
+  onImport: (flow: DesignedFlow) => void
+  onReport: (report: ImportReport) => void
+}) {
   const { t } = useTranslation()
   return (
     <section className={`${styles.center} ${styles.noFlow}`}>
       <EmptyState title={t('flows.list.empty')}>
         <p>{t('flows.list.emptyHint')}</p>
-        <BpmnImportButton onImport={onImport} />
+        <BpmnImportButton onImport={onImport} onReport={onReport} />
       </EmptyState>
     </section>
   )

@@ -2,6 +2,7 @@ import '@xyflow/react/dist/style.css'
 import { ReactFlowProvider } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { BuilderTabProps } from '../builder/builder-tab'
+import { ImportReportCard, type ImportReport } from './BpmnImportButton'
 import { FlowEditor, NoFlow } from './FlowEditor'
 import { FlowList } from './FlowList'
 import { flowsApi } from './flows-api'
@@ -28,6 +29,7 @@ export default function FlowsTab({ appKey, app, setSection, savedApp }: BuilderT
   const [selectedKey, setSelectedKey] = useState<string | undefined>(() => flows[0]?.key)
   const selected = flows.find((flow) => flow.key === selectedKey) ?? flows[0]
   const [server, setServer] = useState<ServerCheck | undefined>()
+  const [report, setReport] = useState<ImportReport | null>(null)
 
   // The server's issues for the saved draft: on opening and after every save (a new saved definition).
   useEffect(() => {
@@ -89,6 +91,7 @@ export default function FlowsTab({ appKey, app, setSection, savedApp }: BuilderT
               edit(putFlow(raw, flow))
               setSelectedKey(flow.key)
             }}
+            onReport={setReport}
           />
         ) : (
           <NoFlow
@@ -96,8 +99,10 @@ export default function FlowsTab({ appKey, app, setSection, savedApp }: BuilderT
               edit(putFlow(raw, flow))
               setSelectedKey(flow.key)
             }}
+            onReport={setReport}
           />
         )}
+        {report && <ImportReportCard report={report} onClose={() => setReport(null)} />}
       </div>
     </ReactFlowProvider>
   )

@@ -91,3 +91,20 @@ export function nodeOf(flow: DesignedFlow, id: string): FlowNode | undefined {
 export function edgeOf(flow: DesignedFlow, id: string): FlowEdge | undefined {
   return flow.edges.find((edge) => edge.id === id)
 }
+
+/** JSON text with object keys sorted: the server stores definitions as jsonb, which reorders keys. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object')
+    return `{${Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`
+  return JSON.stringify(value) ?? 'null'
+}
+
+/** Whether two definitions are the same JSON, whatever the order of their keys. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  return canonical(a) === canonical(b)
+}
