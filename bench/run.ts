@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   export: () => import('./export.js'),
   flows: () => import('./flows.js'),
   load: () => import('./load.js'),
+  'customer-view': () => import('./customer-view.js'),
 }
 
 const wanted = process.argv.slice(2).filter((a) => a !== '--')

@@ -3,7 +3,7 @@ import type { RecordJson } from '../src/api/records'
 import type { WorkspaceForm } from '../src/api/workspace'
 import { availableBulkActions, bulkUpdates, chunks } from '../src/workspace/records/bulk-actions'
 import { canEditInline, fieldErrorsOf, parseCellInput } from '../src/workspace/records/cell-edit'
-import { formatPhone } from '../src/workspace/records/format-value'
+import { formatPhone, formatValue } from '../src/workspace/records/format-value'
 import {
   defaultColumns,
   effectiveFilter,
@@ -220,5 +220,13 @@ describe('inline edits and bulk actions', () => {
   it('shows mainland phone numbers the way people write them', () => {
     expect(formatPhone('+8613912345678')).toBe('139 1234 5678')
     expect(formatPhone('139****5678')).toBe('139****5678')
+  })
+})
+
+describe('cell formatting', () => {
+  it('shows a long average at the field’s scale', () => {
+    const avg = { key: 'avg', type: 'rollup' as const, label: label('客单价', 'Average') }
+    expect(formatValue(avg, '62.3333333333333333', 'zh-CN')).toBe('62.33')
+    expect(formatValue(avg, '9', 'zh-CN')).toBe('9')
   })
 })

@@ -56,7 +56,7 @@ export function TimelineList({ appKey, forms, related, items, counts, onMore }: 
           (f) =>
             f.key !== item.via &&
             f.key !== form?.titleField &&
-            ['select', 'currency', 'date'].includes(f.type),
+            ['select', 'currency', 'number', 'date'].includes(f.type),
         )
         const details = fields
           .slice(0, 3)

@@ -53,6 +53,9 @@ export function formatValue(
     case 'formula':
       if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value))
         return new Date(value).toLocaleString(language, { dateStyle: 'short', timeStyle: 'short' })
+      // An average over integers comes back with every digit PostgreSQL has: show it at the field's scale.
+      if (typeof value === 'string' && /^-?\d+\.\d{3,}$/.test(value))
+        return Number(value).toFixed(field.scale ?? 2)
       return String(value)
     case 'currency':
       return `¥${String(value)}`

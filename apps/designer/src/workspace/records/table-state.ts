@@ -82,13 +82,26 @@ export function sortable(form: WorkspaceForm, key: string): boolean {
 export const groupable = (form: WorkspaceForm) =>
   liveFields(form).filter((f) => f.type === 'select' || f.type === 'boolean' || f.type === 'relation')
 
+/** The title, then how to reach someone, then what people sort and group by; numbering and notes last. */
+const columnRank = (field: FieldDef, title: string | undefined) =>
+  field.key === title
+    ? 0
+    : field.type === 'phone' || field.type === 'email'
+      ? 1
+      : field.type === 'select' || field.type === 'relation' || field.type === 'tags'
+        ? 2
+        : field.type === 'rollup' || field.indexed
+          ? 3
+          : field.type === 'auto_number'
+            ? 5
+            : 4
+
 export function defaultColumns(form: WorkspaceForm, max = 7): string[] {
   const fields = liveFields(form).filter((f) => compactTypes.has(f.type))
-  const title = form.titleField
-  const ordered = title
-    ? [...fields.filter((f) => f.key === title), ...fields.filter((f) => f.key !== title)]
-    : fields
-  return ordered.slice(0, max).map((f) => f.key)
+  const ranked = fields
+    .map((field, index) => ({ field, index, rank: columnRank(field, form.titleField) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+  return ranked.slice(0, max).map((r) => r.field.key)
 }
 
 export function initialState(form: WorkspaceForm, urlFilter: unknown): TableState {
