@@ -4,6 +4,7 @@ import { workspaceApi, type PublishedView } from '../api/workspace'
 import { localized } from '../i18n'
 import { navigate } from '../router'
 import { Notice } from '../ui/Notice'
+import { NotificationBell } from './notifications/NotificationBell'
 import { VIEW_PANELS, WORKSPACE_VIEWS, type WorkspaceView } from './views'
 import styles from './workspace.module.css'
 
@@ -61,6 +62,7 @@ export default function Workspace({ appKey, view, rest }: { appKey: string; view
             {t(`workspace.views.${name}`)}
           </a>
         ))}
+        <NotificationBell appKey={appKey} />
       </nav>
       <section className={styles.view}>
         <Suspense fallback={<div className={styles.centered}>{t('workspace.loading')}</div>}>
