@@ -55,6 +55,16 @@ describe('test run', () => {
   it('steps through a task, a timer and an action to the end, with the clock jumping to the due time', () => {
     let run = steps(start(5000))
     expect(waitingOf(run).tasks.map((task) => task.nodeId)).toEqual(['approve'])
+    expect(waitingOf(run, flow).tasks[0]!.outcomes).toEqual(['approve', 'reject', 'return'])
+    const onlyTwo = {
+      ...flow,
+      nodes: flow.nodes.map((node) =>
+        node.id === 'approve'
+          ? { ...node, config: { ...node.config, outcomes: ['approve', 'reject'] } }
+          : node,
+      ),
+    } as FlowDefinition
+    expect(waitingOf(run, onlyTwo).tasks[0]!.outcomes).toEqual(['approve', 'reject'])
     expect(waitingOf(run).timers).toEqual([
       expect.objectContaining({ nodeId: 'approve', purpose: 'due', dueAt: '2026-03-04T01:00:00.000Z' }),
     ])

@@ -3,6 +3,7 @@ import {
   Background,
   Controls,
   MarkerType,
+  MiniMap,
   ReactFlow,
   type Connection,
   type Edge,
@@ -200,12 +201,14 @@ export function FlowCanvas(props: FlowCanvasProps) {
       nodesConnectable={!readOnly}
       deleteKeyCode={readOnly ? null : ['Backspace', 'Delete']}
       fitView={fitOnOpen}
-      fitViewOptions={{ maxZoom: 1.2, padding: 0.2 }}
+      // Not below 45 %: a big flow opens readable (the mini-map shows the rest) rather than as a thumbnail.
+      fitViewOptions={{ maxZoom: 1.2, minZoom: 0.45, padding: 0.1 }}
       minZoom={0.2}
       aria-label={t('flows.canvas.label')}
     >
       <Background gap={16} />
       <Controls showInteractive={false} />
+      {flow.nodes.length > 6 && <MiniMap pannable zoomable ariaLabel={t('flows.canvas.minimap')} />}
     </ReactFlow>
   )
 }

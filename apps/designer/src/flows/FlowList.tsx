@@ -69,7 +69,10 @@ export function FlowList({
                   data-flow={flow.key}
                   onClick={() => onSelect(flow.key)}
                 >
-                  <span>{flow.name || flow.key}</span>
+                  <span className={styles.flowItemText}>
+                    <span>{flow.name || flow.key}</span>
+                    {flow.name && <code className={styles.panelId}>{flow.key}</code>}
+                  </span>
                   {errors > 0 && <span className={styles.errorCount}>{errors}</span>}
                 </button>
               </li>

@@ -69,7 +69,10 @@ export default function FlowsTab({ appKey, app, setSection, savedApp }: BuilderT
             flows={flows}
             selected={selected?.key}
             errorsOf={(flow) => errorCounts.get(flow) ?? 0}
-            onSelect={setSelectedKey}
+            onSelect={(key) => {
+              setSelectedKey(key)
+              setReport(null)
+            }}
             onCreate={(key, name) => {
               edit(createFlow(raw, key, name))
               setSelectedKey(key)

@@ -1,4 +1,4 @@
-import type { Outcome } from '@trellis/flow-engine'
+import type { FlowDefinition, Outcome } from '@trellis/flow-engine'
 import { useTranslation } from 'react-i18next'
 import { JsonEditor } from '../forms/JsonEditor'
 import { Badge } from '../ui/Badge'
@@ -27,6 +27,7 @@ const STATUS_TONE = {
  * waiting tasks, fire timers and settle service tasks by hand, watching the tokens move on the canvas.
  */
 export function TestRunPanel({
+  flow,
   run,
   dispatch,
   sample,
@@ -34,6 +35,8 @@ export function TestRunPanel({
   blocked,
   labelOf,
 }: {
+  /** The definition the run walks (the flow as it was when the run started). */
+  flow: FlowDefinition
   run: TestRun
   dispatch: (action: RunAction) => void
   sample: Sample
@@ -43,7 +46,7 @@ export function TestRunPanel({
   labelOf: (nodeId: string) => string
 }) {
   const { t } = useTranslation()
-  const waiting = waitingOf(run)
+  const waiting = waitingOf(run, flow)
   const state = run.state
   const complete = (taskId: string, outcome: Outcome) => dispatch({ type: 'complete_task', taskId, outcome })
   return (
@@ -102,15 +105,16 @@ export function TestRunPanel({
         <div key={task.taskId} className={styles.waitCard} data-run-task={task.nodeId}>
           <span>{t('flows.run.task', { node: labelOf(task.nodeId) })}</span>
           <div className={styles.row}>
-            <Button size="small" variant="primary" onClick={() => complete(task.taskId, 'approve')}>
-              {t('flows.outcome.approve')}
-            </Button>
-            <Button size="small" onClick={() => complete(task.taskId, 'reject')}>
-              {t('flows.outcome.reject')}
-            </Button>
-            <Button size="small" variant="ghost" onClick={() => complete(task.taskId, 'return')}>
-              {t('flows.outcome.return')}
-            </Button>
+            {task.outcomes.map((outcome) => (
+              <Button
+                key={outcome}
+                size="small"
+                variant={outcome === 'approve' ? 'primary' : outcome === 'return' ? 'ghost' : 'default'}
+                onClick={() => complete(task.taskId, outcome)}
+              >
+                {t(`flows.outcome.${outcome}`)}
+              </Button>
+            ))}
           </div>
         </div>
       ))}

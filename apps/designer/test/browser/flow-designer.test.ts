@@ -155,6 +155,15 @@ describe.skipIf(missing)('flow designer in Chromium on the CRM app', () => {
     await page.locator('[data-flow="quote_approval"]').click()
     for (const id of ['quote', 'amount_gate', 'fork', 'join', 'manager_only', 'approved'])
       expect(await flowNode(page, id).count()).toBe(1)
+
+    // An edge of the amount gateway: its condition in the visual condition builder.
+    await page.locator('[data-flow-edge="amount_gate__fork"] text').first().click({ force: true })
+    const edgePanel = page.getByTestId('edge-panel')
+    await expect.poll(() => edgePanel.count()).toBe(1)
+    expect(await edgePanel.getByText('amount_gate → fork').count()).toBe(1)
+    await expect.poll(() => edgePanel.getByTestId('edge-condition').count()).toBe(1)
+    await screenshot(page, 'flow-edge-condition')
+
     await page.getByRole('button', { name: '试运行', exact: true }).click()
     const run = page.getByTestId('test-run')
     const settleAction = async (node: string) =>

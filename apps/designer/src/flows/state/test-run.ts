@@ -46,21 +46,25 @@ export type RunAction =
 export const idleRun = (): TestRun => ({ state: null, clock: '', dueAt: {}, log: [] })
 
 export interface Waiting {
-  tasks: { taskId: string; nodeId: string; dueTimerId?: string }[]
+  tasks: { taskId: string; nodeId: string; outcomes: Outcome[]; dueTimerId?: string }[]
   timers: { timerId: string; nodeId: string; dueAt?: string; purpose: 'timer' | 'due' }[]
   actions: { actionId: string; nodeId: string }[]
 }
 
-/** What the instance waits for now: the buttons the panel offers. */
-export function waitingOf(run: TestRun): Waiting {
+const ALL_OUTCOMES: Outcome[] = ['approve', 'reject', 'return']
+
+/** What the instance waits for now: the buttons the panel offers (a task only the outcomes it allows). */
+export function waitingOf(run: TestRun, def?: FlowDefinition): Waiting {
   const waiting: Waiting = { tasks: [], timers: [], actions: [] }
   if (!run.state || run.state.status !== 'running') return waiting
   for (const token of run.state.tokens) {
     const wait = token.wait
     if (wait.kind === 'task') {
+      const node = def?.nodes.find((candidate) => candidate.id === token.nodeId)
       waiting.tasks.push({
         taskId: wait.taskId,
         nodeId: token.nodeId,
+        outcomes: (node?.kind === 'user_task' && node.config.outcomes) || ALL_OUTCOMES,
         ...(wait.dueTimerId ? { dueTimerId: wait.dueTimerId } : {}),
       })
       if (wait.dueTimerId)
