@@ -160,7 +160,9 @@ export function FlowEditor({
             onClick={() => {
               onEdit(moveNodes(flow, autoLayout(flow)))
               // After the new positions render, bring the whole flow into view.
-              requestAnimationFrame(() => void reactFlow.fitView({ maxZoom: 1.2, minZoom: 0.45, padding: 0.1 }))
+              requestAnimationFrame(
+                () => void reactFlow.fitView({ maxZoom: 1.2, minZoom: 0.45, padding: 0.1 }),
+              )
             }}
           >
             {t('flows.toolbar.autoLayout')}
