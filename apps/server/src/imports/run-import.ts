@@ -1,4 +1,4 @@
-import { coerceRow, csvLine, importable, isBlankRow, type ColumnMapping } from '@trellis/import-engine'
+import { csvLine, importable, type ColumnMapping } from '@trellis/import-engine'
 import { sql } from 'kysely'
 import { createWriteStream } from 'node:fs'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
@@ -12,8 +12,9 @@ import { updateBatch, type UpdateItem } from './batch-update.js'
 import { resolveRelations } from './resolve-relations.js'
 import type { ImportResult, RejectedRow } from './import-result.js'
 import type { ImportJob, ImportStore } from './import-store.js'
-import { mergeChanges, mergeRows, type MergePolicy } from './merge-policy.js'
+import { mergeChanges, type MergePolicy } from './merge-policy.js'
 import { jobRows } from './read-rows.js'
+import { distinctEntries, surveyFile } from './file-entries.js'
 import {
   checkpoint,
   finishRun,
@@ -23,7 +24,7 @@ import {
   type WrittenCounts,
 } from './import-checkpoint.js'
 import { writingProgress, type ProgressEvent } from './import-progress.js'
-import { rejectUniqueConflicts } from './unique-in-file.js'
+import { uniqueInFile } from './unique-in-file.js'
 import { writeAuditEntry } from '../audit/audit-entry.js'
 
 export interface RunOptions {
@@ -66,6 +67,8 @@ export const importFaults: { afterBatch?: (entriesDone: number) => void } = {}
 export interface Pending {
   line: number
   values: Record<string, unknown>
+  /** The cells of its (first) row, for the file of rejected rows. */
+  cells?: string[]
 }
 
 /** Records per lookup, insert and update statement: larger batches measured faster up to about this size. */
@@ -76,9 +79,10 @@ const keyTypes = new Set(['text', 'email', 'phone', 'number', 'decimal', 'date',
 class DryRunDone extends Error {}
 
 /**
- * Runs an import: reads the stored file once (streamed), rejects the rows that cannot be read, merges
- * rows sharing a business key, then, in one transaction, matches the distinct records against the table
- * by key and inserts, updates or leaves them. A database error on any row rolls the whole import back
+ * Runs an import: reads the stored file twice, streamed (file-entries.ts: memory holds a key → line map
+ * and the batch being written, not the file), rejects the rows that cannot be read, merges rows sharing a
+ * business key, then, in one transaction, matches the distinct records against the table by key, batch
+ * by batch, and inserts, updates or leaves them. A database error on any row rolls the whole import back
  * (all or nothing); a dry run does all the work and rolls back at the end, so its counts are exact.
  * A `resumable` run commits each batch with its checkpoint instead; `control.resume` continues one.
  */
@@ -98,7 +102,6 @@ export async function runImport(
   const resumable = Boolean(options.resumable) && !options.dryRun
   // Write-phase counts of this run's committed batches (restored from the checkpoint when resuming).
   const written: WrittenCounts = control.resume ? structuredClone(control.resume.counts) : noCounts()
-  let batchRejections: RejectedRow[] | undefined
   const mapping = checkMapping(app, form, access, options)
   const policyOf = (field: string): MergePolicy =>
     options.policy?.[field] ?? options.defaultPolicy ?? 'fill_empty'
@@ -115,88 +118,32 @@ export async function runImport(
   }
   const rejectedFile = createWriteStream(store.file(job.id, 'rejected'))
   rejectedFile.write('\uFEFF' + csvLine([...job.headers, '行号 line', '原因 reason']))
-  // Rows rejected while reading are written at once; rows rejected later (their cells are no longer
-  // held, to bound memory) are collected by line and copied from a second pass over the file.
+  // Rejected rows are written with their cells at once; only the rejections restored from an interrupted
+  // run's checkpoint have no cells at hand: they are collected by line and copied from the file at the end.
   const late = new Map<number, string>()
   const reject = (row: { line: number; cells?: string[] }, rejection: Omit<RejectedRow, 'line'>) => {
     result.rejected++
     const entry = { line: row.line, ...rejection }
     if (result.rejections.length < maxReported) result.rejections.push(entry)
-    batchRejections?.push(entry)
     const reason = `${rejection.code}: ${rejection.reason}`
     if (row.cells) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
     else late.set(row.line, reason)
   }
   const events = options.events ?? false
-  const columnName = (index: number | undefined) => (index === undefined ? undefined : job.headers[index])
 
   try {
-    // 1. Read the file: coerce each row, merge rows with the same key.
-    const pending = new Map<string, Pending>()
-    const unkeyed: Pending[] = []
-    let first = true
-    for await (const row of jobRows(store, job)) {
-      if (isBlankRow(row.cells)) {
-        if (!first) result.blank++
-        continue
-      }
-      if (first) {
-        first = false
-        if (job.hasHeader) continue
-      }
-      result.rows++
-      if (result.rows % 5000 === 0) emit({ type: 'progress', phase: 'reading', rows: result.rows })
-      if (row.truncated) {
-        reject(row, {
-          code: 'import.truncated_row',
-          reason: 'The file ends inside this row (an unclosed quote)',
-        })
-        continue
-      }
-      if (row.oversized) {
-        reject(row, { code: 'import.cell_too_large', reason: 'A cell is larger than 1,000,000 characters' })
-        continue
-      }
-      const prepared = coerceRow(row.cells, mapping, form.schema)
-      if (prepared.errors.length) {
-        const e = prepared.errors[0]!
-        const column = columnName(e.column)
-        reject(row, {
-          code: e.code,
-          reason: prepared.errors.map((x) => `${columnName(x.column) ?? x.field}: ${x.message}`).join('; '),
-          field: e.field,
-          ...(column !== undefined ? { column } : {}),
-        })
-        continue
-      }
-      const entry: Pending = { line: row.line, values: prepared.values }
-      if (!options.keys.length) {
-        unkeyed.push(entry)
-        continue
-      }
-      const key = options.keys.map((k) => prepared.values[k])
-      if (key.some((v) => v === undefined)) {
-        const missing = options.keys.filter((k) => prepared.values[k] === undefined)
-        reject(row, {
-          code: 'import.key_missing',
-          reason: `No value for the key ${missing.join(', ')}`,
-          field: missing[0]!,
-        })
-        continue
-      }
-      const id = JSON.stringify(key)
-      const earlier = pending.get(id)
-      if (earlier) {
-        mergeRows(earlier.values, prepared.values, policyOf)
-        result.merged++
-      } else pending.set(id, entry)
-    }
-
-    // 2. Apply: per batch, one lookup, one relation check, one insert, one update.
-    const writer = new RecordWriter(app, form, access)
-    const entries = rejectUniqueConflicts(form, options.keys, [...pending.values(), ...unkeyed], reject)
+    // 1. First pass: reject the rows that cannot be read, learn which keys occur on several lines.
+    const settings = { store, job, form, mapping, keys: options.keys }
+    const survey = await surveyFile(settings, result, reject, (rows) =>
+      emit({ type: 'progress', phase: 'reading', rows }),
+    )
     emit({ type: 'progress', phase: 'reading', rows: result.rows })
-    const writeBatch = async (trx: DynamicDb, batchEntries: Pending[]) => {
+
+    // 2. Second pass: the distinct records in file order, per batch one lookup, one relation check, one
+    // insert, one update. While a batch is written the next one is read and coerced (one batch in flight).
+    const writer = new RecordWriter(app, form, access)
+    const isUniqueInFile = uniqueInFile(form, options.keys, reject)
+    const writeBatch = async (trx: DynamicDb, batchEntries: Pending[], rejectInBatch: Rejector) => {
       const batch = await resolveRelations(
         trx,
         app,
@@ -204,7 +151,7 @@ export async function runImport(
         mapping,
         options.relations ?? {},
         batchEntries,
-        reject,
+        rejectInBatch,
       )
       const existing = options.keys.length
         ? await lookup(trx, app, form, access, options.keys, batch)
@@ -215,10 +162,10 @@ export async function runImport(
       for (const entry of batch) {
         const match = existing.get(keyOf(options.keys, entry.values))
         if (match) {
-          const item = planUpdate(form, access, entry, match, policyOf, count, reject)
+          const item = planUpdate(form, access, entry, match, policyOf, count, rejectInBatch)
           if (item) updates.push(item)
         } else {
-          const values = planInsert(writer, access, entry, reject)
+          const values = planInsert(writer, access, entry, rejectInBatch)
           if (values) inserts.push(values)
         }
       }
@@ -258,7 +205,47 @@ export async function runImport(
       })
     }
     const startedAt = Date.now()
-    let offsetDone = control.resume?.entriesDone ?? 0
+    // Records sent to batches so far (the checkpoint's position), and records taken from the file.
+    const skip = resumable ? (control.resume?.entriesDone ?? 0) : 0
+    let offsetDone = skip
+    // Records taken from the file, and how many of them the last progress event counted as done.
+    let taken = 0
+    let reported = 0
+
+    /** Streams the distinct records through `write`, batch by batch, one batch in flight. */
+    const writeAll = async (write: (slice: Pending[], end: number) => Promise<void>) => {
+      let inFlight: Promise<void> | undefined
+      let batch: Pending[] = []
+      let sent = 0
+      const flush = async () => {
+        const slice = batch
+        const through = taken
+        batch = []
+        if (inFlight) await inFlight
+        sent += slice.length
+        const end = sent
+        inFlight = write(slice, end).then(() => {
+          offsetDone = end
+          reported = through
+          emit(writingProgress(through, survey.distinct, startedAt))
+        })
+        // Awaited at the next flush or at the end; this only keeps it from being reported as unhandled.
+        inFlight.catch(() => {})
+      }
+      for await (const entry of distinctEntries(settings, survey, policyOf)) {
+        taken++
+        if (!isUniqueInFile(entry)) continue
+        if (sent + batch.length < skip) {
+          sent++
+          continue
+        }
+        batch.push(entry)
+        if (batch.length === lookupBatch) await flush()
+      }
+      if (batch.length) await flush()
+      if (inFlight) await inFlight
+    }
+
     if (resumable) {
       // Rows rejected by batches committed before the interruption: counted and listed again.
       result.rejected += written.rejected
@@ -267,27 +254,26 @@ export async function runImport(
         late.set(r.line, `${r.code}: ${r.reason}`)
       }
       if (!control.resume) await startRun(db, job, options)
-      for (let offset = offsetDone; offset < entries.length; offset += lookupBatch) {
-        const slice = entries.slice(offset, offset + lookupBatch)
-        batchRejections = []
-        const rejectedBefore = result.rejected
+      await writeAll(async (slice, end) => {
+        const rejectedHere: RejectedRow[] = []
+        const rejectInBatch: Rejector = (row, rejection) => {
+          reject(row, rejection)
+          rejectedHere.push({ line: row.line, ...rejection })
+        }
         await db.transaction().execute(async (trx) => {
-          const done = await writeBatch(trx, slice)
+          const done = await writeBatch(trx, slice, rejectInBatch)
           const next: WrittenCounts = {
             inserted: written.inserted + done.inserted,
             updated: written.updated + done.updated,
             unchanged: written.unchanged + done.unchanged,
-            rejected: written.rejected + (result.rejected - rejectedBefore),
-            rejections: [...written.rejections, ...batchRejections!],
+            rejected: written.rejected + rejectedHere.length,
+            rejections: [...written.rejections, ...rejectedHere],
           }
-          await checkpoint(trx, job.id, offset + slice.length, next)
+          await checkpoint(trx, job.id, end, next)
           Object.assign(written, next)
         })
-        batchRejections = undefined
-        offsetDone = offset + slice.length
-        emit(writingProgress(offsetDone, entries.length, startedAt))
-        importFaults.afterBatch?.(offsetDone)
-      }
+        importFaults.afterBatch?.(end)
+      })
       Object.assign(result, {
         inserted: written.inserted,
         updated: written.updated,
@@ -301,15 +287,12 @@ export async function runImport(
       await db
         .transaction()
         .execute(async (trx) => {
-          for (let offset = 0; offset < entries.length; offset += lookupBatch) {
-            const slice = entries.slice(offset, offset + lookupBatch)
-            const done = await writeBatch(trx, slice)
+          await writeAll(async (slice) => {
+            const done = await writeBatch(trx, slice, reject)
             result.inserted += done.inserted
             result.updated += done.updated
             result.unchanged += done.unchanged
-            offsetDone = offset + slice.length
-            emit(writingProgress(offsetDone, entries.length, startedAt))
-          }
+          })
           await journalImport(trx)
           if (options.dryRun) throw new DryRunDone()
         })
@@ -317,6 +300,7 @@ export async function runImport(
           if (!(error instanceof DryRunDone)) throw error
         })
     }
+    if (reported !== survey.distinct) emit(writingProgress(survey.distinct, survey.distinct, startedAt))
     if (late.size) {
       for await (const row of jobRows(store, job)) {
         const reason = late.get(row.line)

@@ -6,25 +6,24 @@ import type { Pending, Rejector } from './run-import.js'
  * name): the later one is rejected with the line of the earlier, instead of the unique index aborting
  * the whole import. Values are compared after coercion, so phone spellings collide as they would in
  * the table. Conflicts with records already stored are left to the database (they abort the import).
+ * Returns a check to call on each record in file order: false means it was rejected.
  */
-export function rejectUniqueConflicts(
+export function uniqueInFile(
   form: CompiledForm,
   keys: readonly string[],
-  entries: Pending[],
   reject: Rejector,
-): Pending[] {
+): (entry: Pending) => boolean {
   const unique = [...form.fields.values()].filter(
     (f) => f.unique && !(keys.length === 1 && keys[0] === f.key),
   )
-  if (!unique.length) return entries
+  if (!unique.length) return () => true
   const seen = new Map(unique.map((f) => [f.key, new Map<string, number>()]))
-  return entries.filter((entry) => {
+  return (entry) => {
     for (const field of unique) {
       const value = entry.values[field.key]
       if (value === undefined || value === null || value === '') continue
-      const values = seen.get(field.key)!
       const text = JSON.stringify(value)
-      const earlier = values.get(text)
+      const earlier = seen.get(field.key)!.get(text)
       if (earlier !== undefined) {
         reject(entry, {
           code: 'import.duplicate_in_file',
@@ -40,5 +39,5 @@ export function rejectUniqueConflicts(
         seen.get(field.key)!.set(JSON.stringify(value), entry.line)
     }
     return true
-  })
+  }
 }
