@@ -9,6 +9,7 @@ import {
   keyCandidates,
   percent,
   previewCell,
+  cellMessage,
   type ImportState,
 } from '../src/workspace/import/import-state'
 
@@ -91,6 +92,15 @@ describe('import wizard state', () => {
     })
     expect(previewCell(upload, upload.preview[0]!, 0, mapped.mapping)).toMatchObject({ value: '张三' })
     expect(previewCell(upload, bad, 1, { '1': 'name' })).toMatchObject({ error: undefined, stale: true })
+  })
+
+  it('says a cell error in the user’s language when the form engine has the words for it', () => {
+    const error = upload.preview[1]!.errors[0]!
+    expect(cellMessage(error, 'zh-CN')).toBe('请输入有效的电话号码')
+    expect(cellMessage(error, 'en')).toBe('Enter a valid phone number')
+    expect(cellMessage({ code: 'import.unknown_option', message: '"X" is not an option' }, 'zh-CN')).toBe(
+      '"X" is not an option',
+    )
   })
 
   it('follows the progress stream, then keeps the run’s result; a failed run goes back to mapping', () => {

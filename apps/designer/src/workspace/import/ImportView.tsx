@@ -2,7 +2,7 @@ import type { FormSchema } from '@trellis/form-engine'
 import { useEffect, useReducer, useRef } from 'react'
 import { useTranslation } from 'react-i18next'
 import { importsApi, type ImportResult, type Policy } from '../../api/imports'
-import { localized } from '../../i18n'
+import { engineLocale, localized } from '../../i18n'
 import { navigate } from '../../router'
 import { Button } from '../../ui/Button'
 import { EmptyState } from '../../ui/EmptyState'
@@ -18,6 +18,7 @@ import {
   keyCandidates,
   percent,
   previewCell,
+  cellMessage,
   type ProgressEvent,
 } from './import-state'
 import styles from './import.module.css'
@@ -181,7 +182,7 @@ export default function ImportView({ appKey, rest, app }: WorkspaceViewProps) {
                           className={cell.error ? styles.cellError : undefined}
                           data-cell-error={cell.error?.code}
                         >
-                          {cell.error ? cell.error.message : show(cell.value)}
+                          {cell.error ? cellMessage(cell.error, engineLocale(lang)) : show(cell.value)}
                         </td>
                       )
                     })}
@@ -254,7 +255,7 @@ export default function ImportView({ appKey, rest, app }: WorkspaceViewProps) {
                   <tr key={`${r.line}-${r.code}`}>
                     <td>{r.line}</td>
                     <td>{r.field ? label(r.field) : '—'}</td>
-                    <td>{r.reason}</td>
+                    <td>{cellMessage({ code: r.code, message: r.reason }, engineLocale(lang))}</td>
                   </tr>
                 ))}
               </tbody>

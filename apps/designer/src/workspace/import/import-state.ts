@@ -1,4 +1,4 @@
-import type { FieldDef, FormSchema } from '@trellis/form-engine'
+import { formMessages, type FieldDef, type FormSchema, type Locale } from '@trellis/form-engine'
 import type { CellError, ImportResult, Policy, Upload } from '../../api/imports'
 
 /** A progress event of the run's event stream (docs/import-export.md, "Progress"). */
@@ -171,4 +171,13 @@ export function previewCell(
   const stale = field !== upload.mapping[String(column)]
   const error = stale ? undefined : row.errors.find((e) => e.column === column)
   return { value: field && !stale ? row.values[field] : undefined, error, stale }
+}
+
+/**
+ * A cell error in the user's language: the import engine's codes mirror the form engine's field codes
+ * (`import.invalid_phone` ↔ `field.invalid_phone`); one without a plain translation keeps the server's text.
+ */
+export function cellMessage(error: Pick<CellError, 'code' | 'message'>, locale: Locale): string {
+  const text = formMessages[locale][error.code.replace(/^import\./, 'field.')]
+  return text && !text.includes('{') ? text : error.message
 }

@@ -8,6 +8,7 @@ import { EmptyState } from '../../ui/EmptyState'
 import { Field } from '../../ui/Field'
 import { TextArea } from '../../ui/inputs'
 import { Notice } from '../../ui/Notice'
+import { formatValue } from '../records/format-value'
 import type { WorkspaceViewProps } from '../views'
 import { dueState, emptyInbox, inboxReducer, isQueued, needsComment, sortInbox } from './inbox-state'
 import styles from './inbox.module.css'
@@ -143,14 +144,6 @@ function recordTitle(task: InboxTask, forms: Forms): string | null {
   return title === null || title === undefined || title === '' ? `#${task.record!.id}` : String(title)
 }
 
-function show(value: unknown): string {
-  if (value === null || value === undefined || value === '') return '—'
-  if (Array.isArray(value)) return value.map(show).join('、')
-  if (typeof value === 'boolean') return value ? '✓' : '✗'
-  if (typeof value === 'object') return JSON.stringify(value)
-  return String(value)
-}
-
 function TaskDetail(props: {
   task: InboxTask
   forms: Forms
@@ -196,7 +189,7 @@ function TaskDetail(props: {
               .map((f) => (
                 <div key={f.key} className={styles.fieldRow}>
                   <dt>{localized(f.label, language)}</dt>
-                  <dd>{show(values[f.key])}</dd>
+                  <dd>{formatValue(f, values[f.key], language) || '—'}</dd>
                 </div>
               ))}
           </dl>

@@ -56,7 +56,9 @@ export function NotificationBell({ appKey }: { appKey: string }) {
         data-testid="notification-bell"
         onClick={toggle}
       >
-        <span aria-hidden="true">🔔</span>
+        <svg className={styles.icon} viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M12 3a6 6 0 0 0-6 6v4l-2 3h16l-2-3V9a6 6 0 0 0-6-6Zm-2 15a2 2 0 0 0 4 0" />
+        </svg>
         <span className={styles.text}>{t('notifications.title')}</span>
         {unread > 0 && (
           <span className={styles.count} data-testid="notification-count">
