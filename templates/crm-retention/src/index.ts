@@ -16,3 +16,14 @@ export { demoFormOrder } from './demo/tables.js'
 export { memberTier, type Purchase } from './demo/tiers.js'
 export { demoDefaults, type DemoData, type DemoOptions, type DemoRecord } from './demo/types.js'
 export { crmRetentionTemplate, type TemplateDescriptor } from './template.js'
+export {
+  crmDashboards,
+  crmReports,
+  lifecycleCases,
+  purchases,
+  type TemplateDashboard,
+  type TemplateReport,
+} from './reports/index.js'
+export { crmFlows } from './app/flows/index.js'
+export { quoteFinanceThreshold } from './app/flows/quote-approval.js'
+export { stallDays } from './app/flows/pipeline-stall.js'

@@ -5,6 +5,7 @@ import { mergeDuplicateCustomers, type MergedCustomer } from './demo/merge-dupli
 import { demoFormOrder } from './demo/tables.js'
 import type { DemoData, DemoOptions } from './demo/types.js'
 import { t } from './app/text.js'
+import { crmDashboards, crmReports, type TemplateDashboard, type TemplateReport } from './reports/index.js'
 
 /** What an installer needs to know about a template: its app, and how to make its demo data. */
 export interface TemplateDescriptor {
@@ -13,6 +14,10 @@ export interface TemplateDescriptor {
   name: LocalizedText
   description: LocalizedText
   app(): AppDefinition
+  /** Saved reports installed with the app (stored outside its definition, in `trellis.reports`). */
+  reports(): TemplateReport[]
+  /** Dashboards installed with the app; their widgets name reports by the template's report key. */
+  dashboards(): TemplateDashboard[]
   /** Demo data ready to load: duplicates merged, forms in insertion order. */
   demo(options?: DemoOptions): { data: DemoData; merged: MergedCustomer[]; order: readonly string[] }
 }
@@ -26,6 +31,8 @@ export const crmRetentionTemplate: TemplateDescriptor = {
     'Stores, customer files, orders, coupons, points, service tickets, satisfaction surveys and a sales pipeline, with 18 months of demo data.',
   ),
   app: crmRetentionApp,
+  reports: () => structuredClone(crmReports),
+  dashboards: () => structuredClone(crmDashboards),
   demo(options) {
     const raw = generateDemoData(options)
     const { data, merged } = mergeDuplicateCustomers(raw, crmRetentionApp())

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
+import { installReports } from './install-reports.js'
 import { loadDemoData, type DemoLoadReport } from './load-demo.js'
 import { findTemplate } from './registry.js'
 
@@ -43,8 +44,8 @@ export function localDate(now: Date, timeZone: string): string {
 }
 
 /**
- * Installs a template through the same AppService as any app (create, then publish), then, if asked,
- * loads its demo data in bulk. An app with the template's key already existing is a 409 (APP_EXISTS).
+ * Installs a template through the same AppService as any app (create, then publish), with its saved
+ * reports and dashboards, then, if asked, loads its demo data in bulk. An app with the template's key already existing is a 409 (APP_EXISTS).
  */
 export async function installTemplate(
   services: TemplateServices,
@@ -55,6 +56,7 @@ export async function installTemplate(
   const actor = options.actor ?? null
   await services.apps.create(template.app())
   const { version } = await services.apps.publish(template.appKey, undefined, actor)
+  await installReports(services.db as unknown as DynamicDb, template, actor)
   let demo: DemoLoadReport | null = null
   if (options.demo) {
     const end =

@@ -89,5 +89,20 @@ export const surveysForm: FormSchema = {
         ],
       },
     }),
+    // +100 / 0 / −100 per answer: the average over any set of surveys is its NPS (promoters % − detractors %).
+    field('nps_points', 'formula', 'NPS 分值', 'NPS points', {
+      resultType: 'number',
+      formula: {
+        if: [
+          { '>=': [{ var: 'score' }, 9] },
+          100,
+          { '>=': [{ var: 'score' }, 7] },
+          0,
+          { '!=': [{ var: 'score' }, null] },
+          -100,
+          null,
+        ],
+      },
+    }),
   ],
 }
