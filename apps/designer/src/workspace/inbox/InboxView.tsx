@@ -119,6 +119,8 @@ export default function InboxView({ appKey, app }: WorkspaceViewProps) {
           <TaskDetail
             task={task}
             forms={app.forms}
+            flowName={flowName(app, task.flow)}
+            roleName={roleName(app, task.assignee.value, i18n.language)}
             language={i18n.language}
             comment={state.comment}
             busy={state.busy}
@@ -144,9 +146,24 @@ function recordTitle(task: InboxTask, forms: Forms): string | null {
   return title === null || title === undefined || title === '' ? `#${task.record!.id}` : String(title)
 }
 
+type App = WorkspaceViewProps['app']
+
+/** The flow's name as designed (flows keep one name; the key when none was given). */
+function flowName(app: App, key: string): string {
+  const flows = (app as { flows?: Array<{ key: string; name?: string }> }).flows
+  return flows?.find((f) => f.key === key)?.name || key
+}
+
+function roleName(app: App, key: string | null, language: string): string {
+  const role = app.roles?.find((r) => r.key === key)
+  return role ? localized(role.label, language) || role.key : (key ?? '')
+}
+
 function TaskDetail(props: {
   task: InboxTask
   forms: Forms
+  flowName: string
+  roleName: string
   language: string
   comment: string
   busy: boolean
@@ -166,8 +183,8 @@ function TaskDetail(props: {
       <header className={styles.taskHeader}>
         <h2 className={styles.taskTitle}>{task.name ?? task.nodeId}</h2>
         <span className={styles.muted}>
-          {t('inbox.flow', { flow: task.flow })}
-          {task.assignee.kind === 'role' && ` · ${t('inbox.role', { role: task.assignee.value })}`}
+          {t('inbox.flow', { flow: props.flowName })}
+          {task.assignee.kind === 'role' && ` · ${t('inbox.role', { role: props.roleName })}`}
         </span>
         {task.dueAt && (
           <span className={styles.muted}>
