@@ -1,12 +1,14 @@
 import type { AppDefinition } from '@trellis/form-engine'
-import type { Assignee, FlowIssue, FlowNode, Outcome, StartTrigger } from '@trellis/flow-engine'
+import type { FlowIssue, FlowNode, Outcome } from '@trellis/flow-engine'
 import { useTranslation } from 'react-i18next'
 import { JsonEditor } from '../forms/JsonEditor'
 import { localized } from '../i18n'
 import { Button } from '../ui/Button'
 import { Field } from '../ui/Field'
 import { Checkbox, Select, TextInput } from '../ui/inputs'
+import { AssigneeEditor } from './AssigneeEditor'
 import { IssueList } from './IssueList'
+import { StartTriggerEditor } from './StartTriggerEditor'
 import { TimeSpecEditor } from './TimeSpecEditor'
 import { defaultAction, flowsOf, type DesignedFlow } from './state/flow-doc'
 import { setConfig, updateNode } from './state/flow-edits'
@@ -60,7 +62,7 @@ export function NodePanel({ app, flow, node, issues, onEdit, onDelete }: NodePan
       </Field>
 
       {node.kind === 'start' && (
-        <StartTrigger
+        <StartTriggerEditor
           trigger={node.config.trigger}
           forms={forms.map((form) => ({ key: form.key, label: localized(form.label, i18n.language) }))}
           onChange={(trigger, group) => set('trigger', trigger, group)}
@@ -219,220 +221,5 @@ export function NodePanel({ app, flow, node, issues, onEdit, onDelete }: NodePan
         {t('flows.node.delete')}
       </Button>
     </div>
-  )
-}
-
-function StartTrigger({
-  trigger,
-  forms,
-  onChange,
-}: {
-  trigger: StartTrigger
-  forms: { key: string; label: string }[]
-  onChange: (trigger: StartTrigger, group?: string) => void
-}) {
-  const { t } = useTranslation()
-  return (
-    <>
-      <Field label={t('flows.start.trigger')}>
-        {({ id }) => (
-          <Select
-            id={id}
-            value={trigger.kind}
-            onChange={(event) => {
-              const kind = event.target.value
-              onChange(
-                kind === 'record_event'
-                  ? { kind, form: forms[0]?.key ?? '', event: 'created' }
-                  : kind === 'rule'
-                    ? { kind }
-                    : { kind: 'manual' },
-              )
-            }}
-          >
-            {(['manual', 'record_event', 'rule'] as const).map((kind) => (
-              <option key={kind} value={kind}>
-                {t(`flows.start.${kind}`)}
-              </option>
-            ))}
-          </Select>
-        )}
-      </Field>
-      {trigger.kind === 'record_event' && (
-        <>
-          <Field label={t('flows.start.form')}>
-            {({ id }) => (
-              <Select
-                id={id}
-                value={trigger.form}
-                onChange={(event) => onChange({ ...trigger, form: event.target.value })}
-              >
-                {forms.map((form) => (
-                  <option key={form.key} value={form.key}>
-                    {form.label}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field label={t('flows.start.event')}>
-            {({ id }) => (
-              <Select
-                id={id}
-                value={trigger.event}
-                onChange={(event) =>
-                  onChange({ ...trigger, event: event.target.value as 'created' | 'updated' | 'deleted' })
-                }
-              >
-                {(['created', 'updated', 'deleted'] as const).map((kind) => (
-                  <option key={kind} value={kind}>
-                    {t(`flows.start.events.${kind}`)}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <JsonEditor
-            label={t('flows.start.condition')}
-            value={trigger.condition}
-            onChange={(condition) => {
-              const { condition: _old, ...rest } = trigger
-              onChange(condition === undefined ? rest : { ...rest, condition }, 'trigger:condition')
-            }}
-          />
-        </>
-      )}
-      {trigger.kind === 'rule' && (
-        <Field label={t('flows.start.ruleKey')} hint={t('flows.start.ruleHint')}>
-          {({ id, describedBy }) => (
-            <TextInput
-              id={id}
-              aria-describedby={describedBy}
-              value={trigger.rule ?? ''}
-              onChange={(event) =>
-                onChange(
-                  event.target.value ? { kind: 'rule', rule: event.target.value } : { kind: 'rule' },
-                  'trigger:rule',
-                )
-              }
-            />
-          )}
-        </Field>
-      )}
-    </>
-  )
-}
-
-function AssigneeEditor({
-  app,
-  value,
-  fields,
-  onChange,
-}: {
-  app: AppDefinition
-  value: Assignee | undefined
-  fields: { key: string; label: string }[]
-  onChange: (assignee: Assignee | undefined, group?: string) => void
-}) {
-  const { t, i18n } = useTranslation()
-  const roles = app.roles ?? []
-  return (
-    <>
-      <Field label={t('flows.assignee.kind')}>
-        {({ id }) => (
-          <Select
-            id={id}
-            value={value?.kind ?? ''}
-            onChange={(event) => {
-              const kind = event.target.value
-              onChange(
-                kind === 'user'
-                  ? { kind, userId: '' }
-                  : kind === 'role'
-                    ? { kind, role: roles[0]?.key ?? '' }
-                    : kind === 'field'
-                      ? { kind, field: fields[0]?.key ?? '' }
-                      : undefined,
-              )
-            }}
-          >
-            <option value="">{t('flows.assignee.none')}</option>
-            <option value="user">{t('flows.assignee.user')}</option>
-            <option value="role">{t('flows.assignee.role')}</option>
-            <option value="field">{t('flows.assignee.field')}</option>
-          </Select>
-        )}
-      </Field>
-      {value?.kind === 'user' && (
-        <Field label={t('flows.assignee.userId')} hint={t('flows.assignee.userIdHint')}>
-          {({ id, describedBy }) => (
-            <TextInput
-              id={id}
-              aria-describedby={describedBy}
-              value={value.userId}
-              onChange={(event) => onChange({ kind: 'user', userId: event.target.value }, 'assignee:user')}
-            />
-          )}
-        </Field>
-      )}
-      {value?.kind === 'role' && (
-        <Field label={t('flows.assignee.roleKey')}>
-          {({ id }) =>
-            roles.length > 0 ? (
-              <Select
-                id={id}
-                value={value.role}
-                onChange={(event) => onChange({ kind: 'role', role: event.target.value })}
-              >
-                {!roles.some((role) => role.key === value.role) && (
-                  <option value={value.role}>{value.role}</option>
-                )}
-                {roles.map((role) => (
-                  <option key={role.key} value={role.key}>
-                    {localized(role.label, i18n.language) || role.key}
-                  </option>
-                ))}
-              </Select>
-            ) : (
-              <TextInput
-                id={id}
-                value={value.role}
-                onChange={(event) => onChange({ kind: 'role', role: event.target.value }, 'assignee:role')}
-              />
-            )
-          }
-        </Field>
-      )}
-      {value?.kind === 'field' && (
-        <Field label={t('flows.assignee.fieldKey')} hint={t('flows.assignee.fieldHint')}>
-          {({ id, describedBy }) =>
-            fields.length > 0 ? (
-              <Select
-                id={id}
-                aria-describedby={describedBy}
-                value={value.field}
-                onChange={(event) => onChange({ kind: 'field', field: event.target.value })}
-              >
-                {!fields.some((field) => field.key === value.field) && (
-                  <option value={value.field}>{value.field}</option>
-                )}
-                {fields.map((field) => (
-                  <option key={field.key} value={field.key}>
-                    {field.label}
-                  </option>
-                ))}
-              </Select>
-            ) : (
-              <TextInput
-                id={id}
-                aria-describedby={describedBy}
-                value={value.field}
-                onChange={(event) => onChange({ kind: 'field', field: event.target.value }, 'assignee:field')}
-              />
-            )
-          }
-        </Field>
-      )}
-    </>
   )
 }

@@ -10,3 +10,20 @@ export const flowsApi = {
       `/api/apps/${encodeURIComponent(app)}/flows?source=draft`,
     ),
 }
+
+export interface UserChoice {
+  id: string
+  username: string
+  displayName?: string
+}
+
+let users: Promise<UserChoice[]> | undefined
+
+/** The platform's users (admins only), fetched once per page: suggestions for a task's user assignee. */
+export function listUsers(): Promise<UserChoice[]> {
+  users ??= request<UserChoice[]>('GET', '/api/users').catch(() => {
+    users = undefined
+    return []
+  })
+  return users
+}

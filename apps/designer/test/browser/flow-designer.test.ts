@@ -197,4 +197,28 @@ describe.skipIf(missing)('flow designer in Chromium on the CRM app', () => {
     await screenshot(page, 'flow-test-run-gateway')
     await run.getByRole('button', { name: '停止' }).click()
   })
+
+  it("fires a task's due timer in a test run: the service ticket escalates to the store manager", async () => {
+    const { page } = rig
+    await page.locator('[data-flow="service_ticket"]').click()
+    await page.getByRole('button', { name: '试运行', exact: true }).click()
+    const run = page.getByTestId('test-run')
+    await run.getByRole('button', { name: '开始试运行' }).click()
+    await run.locator('[data-run-action="acknowledge"]').getByRole('button', { name: '动作成功' }).click()
+    // The task offers only the outcomes its node allows.
+    const assign = run.locator('[data-run-task="assign"]')
+    expect(await assign.getByRole('button').allTextContents()).toEqual(['通过'])
+    await assign.getByRole('button', { name: '通过' }).click()
+    await run.locator('[data-run-action="mark_assigned"]').getByRole('button', { name: '动作成功' }).click()
+    await expect.poll(() => flowNode(page, 'handle').getAttribute('data-active')).toBe('true')
+
+    // Two days later the deadline fires: the task is cancelled and the overdue edge taken.
+    await run.locator('[data-run-timer="handle"]').getByRole('button', { name: '让定时器到期' }).click()
+    await run.locator('[data-run-action="escalate"]').getByRole('button', { name: '动作成功' }).click()
+    await expect.poll(() => flowNode(page, 'manager_handle').getAttribute('data-active')).toBe('true')
+    expect(await flowNode(page, 'handle').getAttribute('data-active')).toBe(null)
+    expect(await run.getByText('定时器到期 · 处理工单').count()).toBe(1)
+    await screenshot(page, 'flow-test-run-timer')
+    await run.getByRole('button', { name: '停止' }).click()
+  })
 })
