@@ -72,9 +72,10 @@ export class RecordReader {
     return record!
   }
 
-  async list(db: DynamicDb, options: ListOptions): Promise<ListResult> {
+  /** `largestPage` is for the server's own readers (exports); API requests keep `maxPageSize`. */
+  async list(db: DynamicDb, options: ListOptions, largestPage = maxPageSize): Promise<ListResult> {
     this.access.require('read')
-    const limit = Math.min(Math.max(options.limit ?? 50, 1), maxPageSize)
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), largestPage)
     const where = this.where(options)
     const { column, descending, field } = this.sortColumn(options.sort)
     const ref = sql.ref(column)

@@ -113,9 +113,10 @@ export class RecordsService {
     formKey: string,
     options: ListOptions,
     ctx: WriteContext = system,
+    largestPage?: number,
   ): Promise<ListResult> {
     const { reader } = await this.open(appKey, formKey, ctx)
-    return reader.list(this.db, options)
+    return reader.list(this.db, options, largestPage)
   }
 
   async count(

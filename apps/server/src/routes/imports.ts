@@ -9,7 +9,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { recordContext } from '../http/actor.js'
 import { AppError } from '../http/errors.js'
-import { exportCsv, type PageReader } from '../imports/export-csv.js'
+import { exportCsv, exportPageSize, type PageReader } from '../imports/export-csv.js'
 import { exportXlsx } from '../imports/export-xlsx.js'
 import { inspectFile } from '../imports/inspect-file.js'
 import { ImportStore, type ImportJob } from '../imports/import-store.js'
@@ -352,7 +352,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       action: 'export',
       after: { format, filter: filter ?? null },
     })
-    const read: PageReader = (options) => deps.records.list(appKey, formKey, options, ctx)
+    const read: PageReader = (options) => deps.records.list(appKey, formKey, options, ctx, exportPageSize)
     return { form, access, read, options: { filter, locale: request.query.locale ?? 'zh-CN' } as const }
   }
   const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`
