@@ -168,6 +168,15 @@ export async function run(): Promise<Comparison[]> {
           [customer.id, store],
         ),
       ]
+      // A store manager sees the customer's purchase figures over their own store's orders only (the
+      // server computes those rollups live for a scoped viewer): by hand, one aggregate query.
+      reads.push(
+        pool.query(
+          `select count(*), sum(amount), avg(amount), min(ordered_at), max(ordered_at) from app_crm.orders
+           where customer = $1 and store = $2 and deleted_at is null and status = 'paid'`,
+          [customer.id, store],
+        ),
+      )
       for (const [table, order, scoped] of related) {
         const sort = has(table, order) ? order : 'id'
         const scope = scoped && has(table, 'store') ? 'and store = $2' : 'and $2::bigint is not null'

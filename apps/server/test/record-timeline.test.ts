@@ -33,7 +33,8 @@ describeEachDatabase('record timeline (360° customer view)', (ctx) => {
     expect(installed.status, JSON.stringify(installed.body)).toBe(201)
     storeA = (await create('stores', { code: 'SH01', name: '静安店', city: 'shanghai' })).id
     storeB = (await create('stores', { code: 'SH02', name: '徐汇店', city: 'shanghai' })).id
-    customer = await create('customers', { name: '林小姐', phone: '139 1234 5678', store: storeA })
+    // Tier S: a clerk sees the phone of the chain's best customers masked (the template's maskedWhen).
+    customer = await create('customers', { name: '林小姐', phone: '139 1234 5678', store: storeA, tier: 'S' })
     otherStoresCustomer = (await create('customers', { name: '周先生', store: storeB })).id
     orderA = (await order(storeA, '2026-05-01', '88.00')).id
     // The same customer bought once in the other store: that store's clerk must not see it, nor ours theirs.

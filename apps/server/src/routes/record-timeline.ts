@@ -64,6 +64,25 @@ function timeOrder(form: CompiledForm, access: FormAccess): string {
   return '-id'
 }
 
+/**
+ * The address a message went to, as the viewer sees the record's own contact field: masked where that field
+ * is masked for this record (a clerk and a tier-S customer's phone), left out where it is hidden.
+ */
+function recipientAsShown(
+  form: CompiledForm,
+  access: FormAccess,
+  record: Record<string, unknown>,
+  channel: string,
+  recipient: unknown,
+): unknown {
+  const type = channel === 'email' ? 'email' : 'phone'
+  const field = form.schema.fields.find((f) => f.type === type && !f.archived)
+  const masked = maskValue(recipient, type)
+  if (!field) return access.describe().masked.length ? masked : recipient
+  if (!access.canSeeField(field.key)) return masked
+  return access.present({ ...record, [field.key]: recipient })[field.key] ?? masked
+}
+
 /** Everything about one record, read in one request with the viewer's access on every form it touches. */
 async function timeline(
   deps: TimelineDeps,
@@ -81,8 +100,9 @@ async function timeline(
   const expand = form.schema.fields
     .filter((f) => f.type === 'relation' && !f.archived && access.canSeeField(f.key))
     .map((f) => f.key)
-  // The record first: out of scope or absent answers 404 before anything related is read.
-  const found = await new RecordReader(app, form, accessOf).get(db, id, { expand })
+  // The record is read alongside the rest (its live rollups for a scoped viewer take several queries), but
+  // awaited first: out of scope or absent answers 404 and nothing read beside it is returned.
+  const found = new RecordReader(app, form, accessOf).get(db, id, { expand })
 
   // Forms the viewer may not read are left out (not an error): a clerk's customer view has no surveys.
   const children = reverseRelations(app.definition, formKey).filter(
@@ -105,29 +125,13 @@ async function timeline(
   const ruleKeys = ((app.definition.rules ?? []) as Array<{ key?: string; trigger?: { form?: string } }>)
     .filter((rule) => rule.trigger?.form === formKey && typeof rule.key === 'string')
     .map((rule) => rule.key!)
-  const masksContacts = access.describe().masked.length > 0
   const messages = ruleKeys.length
     ? sql<Record<string, unknown>>`select id::text, rule_key, channel, recipient, subject, body, status,
         created_at, sent_at from trellis.messages
         where app_key = ${appKey} and record_id = ${id} and rule_key = any(${ruleKeys}::text[])
         order by id desc limit ${limit}`
         .execute(db)
-        .then(({ rows }) =>
-          rows.map((m) => ({
-            id: m.id,
-            rule: m.rule_key,
-            channel: m.channel,
-            // A viewer who sees the record's contacts masked sees the address a message went to masked too.
-            recipient: masksContacts
-              ? maskValue(m.recipient, m.channel === 'email' ? 'email' : 'phone')
-              : m.recipient,
-            subject: m.subject,
-            body: m.body,
-            status: m.status,
-            at: iso(m.created_at),
-            sentAt: m.sent_at ? iso(m.sent_at) : null,
-          })),
-        )
+        .then(({ rows }) => rows)
     : Promise.resolve([])
 
   const flows = sql<
@@ -190,17 +194,25 @@ async function timeline(
     .execute(db)
     .then(({ rows }) => rows.map((c) => ({ ...c, at: iso(c.at) })))
 
-  const [relatedPages, messageRows, flowRows, auditRows, consentRows] = await Promise.all([
-    Promise.all(related),
-    messages,
-    flows,
-    audit,
-    consents,
-  ])
+  const rest = Promise.all([Promise.all(related), messages, flows, audit, consents])
+  // Settled below once the record is known to be visible; never left as an unhandled rejection.
+  rest.catch(() => undefined)
+  const record = await found
+  const [relatedPages, messageRows, flowRows, auditRows, consentRows] = await rest
   return {
-    record: found,
+    record,
     related: relatedPages.filter((r) => r !== undefined),
-    messages: messageRows,
+    messages: messageRows.map((m) => ({
+      id: m.id,
+      rule: m.rule_key,
+      channel: m.channel,
+      recipient: recipientAsShown(form, access, record, String(m.channel), m.recipient),
+      subject: m.subject,
+      body: m.body,
+      status: m.status,
+      at: iso(m.created_at),
+      sentAt: m.sent_at ? iso(m.sent_at) : null,
+    })),
     flows: flowRows,
     audit: auditRows,
     consents: consentRows,
