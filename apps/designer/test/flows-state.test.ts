@@ -1,6 +1,6 @@
 import { nodeTypes } from '@trellis/flow-engine'
 import { describe, expect, it } from 'vitest'
-import { autoLayout, positionsOf } from '../src/flows/state/auto-layout'
+import { autoLayout, pinPositions, positionsOf } from '../src/flows/state/auto-layout'
 import { exportFlow, importFlow } from '../src/flows/state/bpmn'
 import { flowsOf, sameJson, type DesignedFlow } from '../src/flows/state/flow-doc'
 import {
@@ -182,6 +182,16 @@ describe('palette, layout and BPMN', () => {
     expect(at.user_task_1!.x).toBeLessThan(at.end_1!.x)
     const { layout: _dropped, ...bare } = flow
     expect(Object.keys(positionsOf(bare))).toEqual(['start_1', 'user_task_1', 'end_1'])
+  })
+
+  it('the first edit of a flow without positions keeps every node where it was shown', () => {
+    const { layout: _dropped, ...bare } = approvalFlow()
+    const shown = positionsOf(bare)
+    const added = addNode(bare, 'timer', { x: 999, y: 999 }).flow
+    const pinned = pinPositions(bare, added)
+    expect(pinned.layout!.positions).toEqual({ ...shown, timer_1: { x: 999, y: 999 } })
+    // Once stored, positions are left alone.
+    expect(pinPositions(pinned, pinned)).toBe(pinned)
   })
 
   it('exports BPMN with the engine and imports it back into the same graph, laid out', () => {

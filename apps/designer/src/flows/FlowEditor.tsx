@@ -16,7 +16,7 @@ import { IssueList } from './IssueList'
 import { NodePalette } from './NodePalette'
 import { NodePanel } from './NodePanel'
 import { TestRunPanel, type Sample } from './TestRunPanel'
-import { autoLayout } from './state/auto-layout'
+import { autoLayout, pinPositions } from './state/auto-layout'
 import { exportFlow } from './state/bpmn'
 import { describeEdge, describeNode } from './state/describe'
 import { edgeOf, nodeOf, sameJson, type DesignedFlow, type Point } from './state/flow-doc'
@@ -43,7 +43,7 @@ export function FlowEditor({
   app,
   flow,
   server,
-  onEdit,
+  onEdit: editFlow,
   onImport,
   onReport,
 }: {
@@ -56,6 +56,10 @@ export function FlowEditor({
 }) {
   const { t } = useTranslation()
   const reactFlow = useReactFlow()
+  const onEdit = useCallback(
+    (next: DesignedFlow, group?: string) => editFlow(pinPositions(flow, next), group),
+    [editFlow, flow],
+  )
   const canvasRef = useRef<HTMLDivElement>(null)
   const [selection, setSelection] = useState<Selection>({ nodes: [], edges: [] })
   const [mode, setMode] = useState<'props' | 'run'>('props')

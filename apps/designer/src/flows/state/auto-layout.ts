@@ -74,3 +74,16 @@ export function positionsOf(flow: DesignedFlow): Record<string, Point> {
   if (flow.nodes.every((node) => stored[node.id])) return stored
   return { ...autoLayout(flow), ...stored }
 }
+
+/**
+ * The first edit of a flow that has no stored positions (from a template or an import elsewhere) stores
+ * the positions it was shown at: otherwise adding a node would re-run the auto-layout and move the others.
+ */
+export function pinPositions(previous: DesignedFlow, next: DesignedFlow): DesignedFlow {
+  const stored = previous.layout?.positions ?? {}
+  if (previous.nodes.every((node) => stored[node.id])) return next
+  const shown = positionsOf(previous)
+  const ids = new Set(next.nodes.map((node) => node.id))
+  const pinned = Object.fromEntries(Object.entries(shown).filter(([id]) => ids.has(id)))
+  return { ...next, layout: { ...next.layout, positions: { ...pinned, ...next.layout?.positions } } }
+}
