@@ -58,7 +58,7 @@ const result: ImportResult = {
   blank: 0,
   rejections: [{ line: 3, code: 'import.invalid_phone', reason: 'bad', field: 'phone' }],
 }
-type Mapping = Extract<ImportState, { step: 'mapping' }>
+type Mapping = Extract<ImportState, { upload: unknown }>
 
 describe('import wizard state', () => {
   const mapped = importReducer(importReducer(initialImport, { type: 'uploading', name: 'c.csv' }), {
