@@ -148,6 +148,12 @@ describe.skipIf(missing)('flow designer in Chromium on the CRM app', () => {
     for (const id of ['start_1', 'user_task_1', 'end_1']) expect(await flowNode(page, id).count()).toBe(1)
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(2)
     await screenshot(page, 'flow-imported')
+
+    // Renaming is one undoable edit, shown in the list at once.
+    await page.getByRole('textbox', { name: '流程名称' }).fill('折扣审批（副本）')
+    await expect
+      .poll(() => page.locator('[data-flow="discount_copy"]').getByText('折扣审批（副本）').count())
+      .toBe(1)
   })
 
   it("test-runs the CRM's quotation approval: the amount in the sample record picks the gateway's branch", async () => {

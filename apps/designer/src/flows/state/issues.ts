@@ -13,13 +13,21 @@ export interface PlacedFlowIssues {
   warnings: number
 }
 
+// Definitions are immutable and an edit replaces only the flow it touches: the others keep their issues.
+const checked = new WeakMap<DesignedFlow, FlowIssue[]>()
+
 export function checkFlow(flow: DesignedFlow): FlowIssue[] {
-  try {
-    return validateFlow(flow)
-  } catch (error) {
-    // A definition too malformed for the validator's own walk is one error, as the server reports it.
-    return [{ code: 'bad_flow', severity: 'error', message: (error as Error).message, path: '' }]
+  let issues = checked.get(flow)
+  if (!issues) {
+    try {
+      issues = validateFlow(flow)
+    } catch (error) {
+      // A definition too malformed for the validator's own walk is one error, as the server reports it.
+      issues = [{ code: 'bad_flow', severity: 'error', message: (error as Error).message, path: '' }]
+    }
+    checked.set(flow, issues)
   }
+  return issues
 }
 
 export function placeFlowIssues(issues: FlowIssue[]): PlacedFlowIssues {
