@@ -21,7 +21,8 @@ describeEachDatabase('CRM template: a clerk sees phones masked for tier-S custom
     expect(res.status, JSON.stringify(res.body)).toBe(201)
     return res.body as { id: string; version: number }
   }
-  const asClerk = (method: string, url: string, body?: unknown) => api.callAs(clerk.token, method, url, body)
+  const asClerk = (method: Parameters<typeof api.callAs>[1], url: string, body?: unknown) =>
+    api.callAs(clerk.token, method, url, body)
 
   beforeAll(async () => {
     expect((await api.call('POST', '/api/templates/crm-retention/install', {})).status).toBe(201)
