@@ -69,6 +69,20 @@ describeEachDatabase('CRM template: flows with the clock moved forward', (ctx) =
     await drain()
   })
 
+  it('publishes every rule and flow of the template without a problem', async () => {
+    const rules = (await api.call('GET', '/api/apps/crm/rules')).body.rules
+    expect(rules.length).toBeGreaterThanOrEqual(10)
+    for (const rule of rules) expect(rule.issues, rule.key).toEqual([])
+    const flows = (await api.call('GET', '/api/apps/crm/flows')).body
+    expect(flows.flows.map((f: any) => f.key)).toEqual([
+      'service_ticket',
+      'win_back',
+      'quote_approval',
+      'pipeline_stall',
+    ])
+    expect(flows.issues.filter((i: any) => i.severity === 'error')).toEqual([])
+  })
+
   describe('silent customers and the win-back journey', () => {
     let vip: Record<string, any>
     let quiet: Record<string, any>
@@ -207,5 +221,29 @@ describeEachDatabase('CRM template: flows with the clock moved forward', (ctx) =
       await drain()
       expect((await read('tickets', ticket.id)).status).toBe('closed')
     })
+  })
+
+  it('points expiring within 30 days: one in-app reminder per earning entry, 30 days ahead', async () => {
+    clock.set('2026-12-01T02:00:00Z')
+    const customer = await create('customers', { name: '积分顾客', store })
+    const entry = {
+      customer: customer.id,
+      kind: 'earn',
+      points: 120,
+      occurred_at: '2026-12-01T10:00:00+08:00',
+      expires_on: '2027-01-15',
+    }
+    await create('points_ledger', entry)
+    await create('points_ledger', { ...entry, kind: 'redeem', points: -50 })
+    await drain()
+    const reminders = () =>
+      rows(sql<{ body: string }>`select body from trellis.messages
+        where rule_key = 'points_expiry_reminder' and recipient = ${customer.id}`)
+    await at('2026-12-16T00:59:00Z')
+    expect(await reminders()).toEqual([])
+    await at('2026-12-16T01:00:01Z')
+    expect(await reminders()).toEqual([{ body: expect.stringContaining('120 积分将于 2027-01-15 到期') }])
+    await at('2026-12-24T01:00:00Z')
+    expect(await reminders()).toHaveLength(1)
   })
 })
