@@ -5,6 +5,8 @@ import type { WorkspaceForm } from '../src/api/workspace'
 import i18n from '../src/i18n'
 import { RecordForm } from '../src/workspace/record-form/RecordForm'
 import { valuesToSend, initialInputs } from '../src/workspace/record-form/form-values'
+import { uploadFile } from '../src/api/records'
+import { setCsrfToken } from '../src/api/client'
 
 const label = (zh: string, en: string) => ({ 'zh-CN': zh, en })
 const tasks: WorkspaceForm = {
@@ -122,5 +124,20 @@ describe('record form', () => {
     const record = { id: '4', version: 2, title: 'a', phone: '139****5678', status: 'open' }
     const inputs = { ...initialInputs(form, record), title: 'b', phone: '139****5679' }
     expect(valuesToSend(form, inputs, () => true, record)).toEqual({ title: 'b' })
+  })
+
+  it('uploads an attachment as multipart with the session’s CSRF token, and keeps what the server answers', async () => {
+    setCsrfToken('csrf-1')
+    const calls: Array<{ url: string; init: RequestInit }> = []
+    vi.stubGlobal('fetch', (url: string, init: RequestInit) => {
+      calls.push({ url, init })
+      return reply(201, { id: 'f1', name: 'receipt.png', size: 2048, type: 'image/png' })
+    })
+    const file = new File([new Uint8Array(2048)], 'receipt.png', { type: 'image/png' })
+    expect(await uploadFile(file)).toEqual({ id: 'f1', name: 'receipt.png', size: 2048, type: 'image/png' })
+    expect(calls[0]!.url).toBe('/api/files')
+    expect((calls[0]!.init.headers as Record<string, string>)['x-csrf-token']).toBe('csrf-1')
+    expect((calls[0]!.init.body as FormData).get('file')).toBeTruthy()
+    setCsrfToken(undefined)
   })
 })
