@@ -1,4 +1,5 @@
 import type { Evaluator } from './env.js'
+import { truthy } from './truthy.js'
 
 const constants = new WeakMap<Evaluator, { value: unknown }>()
 
@@ -24,4 +25,47 @@ export function markFieldReader(evaluator: Evaluator, key: string): Evaluator {
 
 export function fieldKeyOf(evaluator: Evaluator | undefined): string | undefined {
   return evaluator ? fieldKeys.get(evaluator) : undefined
+}
+
+const booleans = new WeakSet<Evaluator>()
+
+/** A closure that always returns `true` or `false`, so `!`, `and`, `or` may skip the truthiness test. */
+export function markBoolean(evaluator: Evaluator): Evaluator {
+  booleans.add(evaluator)
+  return evaluator
+}
+
+export function isBooleanResult(evaluator: Evaluator | undefined): boolean {
+  return evaluator !== undefined && booleans.has(evaluator)
+}
+
+/** The JsonLogic truthiness of a compiled argument as a boolean closure (cheaper when marked). */
+export function truthOf(evaluator: Evaluator): Evaluator {
+  if (booleans.has(evaluator)) return evaluator
+  const cheaper = truthForms.get(evaluator)
+  if (cheaper) return cheaper
+  return markBoolean((d, e) => truthy(evaluator(d, e)))
+}
+
+const truthForms = new WeakMap<Evaluator, Evaluator>()
+
+/**
+ * Registers a boolean closure with the same truthiness as `evaluator` that avoids building its
+ * value (`missing_some` under `!!` counts instead of allocating the list of missing keys).
+ */
+export function markTruthForm(evaluator: Evaluator, truth: Evaluator): Evaluator {
+  truthForms.set(evaluator, markBoolean(truth))
+  return evaluator
+}
+
+const itemReaders = new WeakSet<Evaluator>()
+
+/** `{"var": ""}` (or no path): the data itself, null for undefined. Inside `some`/`map`: the item. */
+export function markItemReader(evaluator: Evaluator): Evaluator {
+  itemReaders.add(evaluator)
+  return evaluator
+}
+
+export function isItemReader(evaluator: Evaluator | undefined): boolean {
+  return evaluator !== undefined && itemReaders.has(evaluator)
 }

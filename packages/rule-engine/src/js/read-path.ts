@@ -39,6 +39,7 @@ export function readField(data: unknown, key: string): unknown {
   const value = (data as Record<string, unknown>)[key]
   if (value === undefined) return null
   if (typeof value !== 'object' && typeof value !== 'function') return value
-  if (!hasOwn.call(data, key)) return null
-  return value === null ? null : normalizeRead(value)
+  // null reads as null whether own or inherited; only objects need the own-property check.
+  if (value === null || !hasOwn.call(data, key)) return null
+  return Array.isArray(value) ? value : normalizeRead(value)
 }

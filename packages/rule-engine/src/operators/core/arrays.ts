@@ -1,4 +1,6 @@
+import { fieldKeyOf, markBoolean, truthOf } from '../../js/constants.js'
 import type { Env, Evaluator } from '../../js/env.js'
+import { readField } from '../../js/read-path.js'
 import { truthy } from '../../js/truthy.js'
 import { defineOperators, type OperatorDefinition } from '../operator.js'
 
@@ -10,7 +12,7 @@ import { defineOperators, type OperatorDefinition } from '../operator.js'
 
 /** Whether some item's truthiness equals `wanted` (a plain loop: no closure per call). */
 function anyItem(items: readonly unknown[], logic: Evaluator, env: Env, wanted: boolean): boolean {
-  for (let i = 0; i < items.length; i++) if (truthy(logic(items[i], env)) === wanted) return true
+  for (let i = 0; i < items.length; i++) if (logic(items[i], env) === wanted) return true
   return false
 }
 
@@ -21,11 +23,21 @@ const scoped = (
 ): OperatorDefinition => ({
   name,
   arity: { min: 2, max: 2 },
-  js([source, logic]) {
-    return (data, env) => {
-      const items = source!(data, env)
-      return Array.isArray(items) ? run(items, logic!, env) : otherwise
-    }
+  js([source, compiled]) {
+    // all/none/some only test truthiness: a boolean closure (or a cheaper truth form) is called as is.
+    const logic = typeof otherwise === 'boolean' ? truthOf(compiled!) : compiled
+    const key = fieldKeyOf(source)
+    const evaluator: Evaluator =
+      key !== undefined
+        ? (data, env) => {
+            const items = readField(data, key)
+            return Array.isArray(items) ? run(items, logic!, env) : otherwise
+          }
+        : (data, env) => {
+            const items = source!(data, env)
+            return Array.isArray(items) ? run(items, logic!, env) : otherwise
+          }
+    return typeof otherwise === 'boolean' ? markBoolean(evaluator) : evaluator
   },
 })
 

@@ -1,4 +1,4 @@
-import { constantOf, fieldKeyOf } from '../../js/constants.js'
+import { constantOf, fieldKeyOf, markBoolean } from '../../js/constants.js'
 import { readField } from '../../js/read-path.js'
 import { fieldVsConstant } from '../../js/field-vs-constant.js'
 import type { Evaluator } from '../../js/env.js'
@@ -45,18 +45,24 @@ interface BinaryForms {
   left(k: unknown, b: Evaluator): Evaluator
   /** A record field against a constant, read inline. */
   field(key: string, k: unknown): Evaluator
+  /** A record field, read inline, against any other argument. */
+  fieldBoth?(key: string, b: Evaluator): Evaluator
 }
 
+/** Every comparison returns a boolean, which `!`, `and`, `or` and `if` rely on (markBoolean). */
 function specialize(forms: BinaryForms) {
-  return ([a, b]: readonly Evaluator[]): Evaluator => {
-    const kb = constantOf(b)
-    const key = fieldKeyOf(a)
-    if (kb && key !== undefined) return forms.field(key, kb.value)
-    if (kb) return forms.right(a!, kb.value)
-    const ka = constantOf(a)
-    if (ka) return forms.left(ka.value, b!)
-    return forms.both(a!, b!)
-  }
+  return ([a, b]: readonly Evaluator[]): Evaluator => markBoolean(pick(forms, a!, b!))
+}
+
+function pick(forms: BinaryForms, a: Evaluator, b: Evaluator): Evaluator {
+  const kb = constantOf(b)
+  const key = fieldKeyOf(a)
+  if (kb && key !== undefined) return forms.field(key, kb.value)
+  if (kb) return forms.right(a, kb.value)
+  const ka = constantOf(a)
+  if (ka) return forms.left(ka.value, b)
+  if (key !== undefined && forms.fieldBoth) return forms.fieldBoth(key, b)
+  return forms.both(a, b)
 }
 
 const n = (value: unknown) => value as number
@@ -89,6 +95,7 @@ export const comparisonOperators = defineOperators(
       both: (a, b) => (d, e) => a(d, e) == b(d, e),
       right: (a, k) => (d, e) => a(d, e) == k,
       field: (key, k) => (d) => readField(d, key) == k,
+      fieldBoth: (key, b) => (d, e) => readField(d, key) == b(d, e),
       left: (k, b) => (d, e) => k == b(d, e),
     },
     pairSql(looseEquals),
@@ -99,6 +106,7 @@ export const comparisonOperators = defineOperators(
       both: (a, b) => (d, e) => a(d, e) === b(d, e),
       right: (a, k) => (d, e) => a(d, e) === k,
       field: (key, k) => (d) => readField(d, key) === k,
+      fieldBoth: (key, b) => (d, e) => readField(d, key) === b(d, e),
       left: (k, b) => (d, e) => k === b(d, e),
     },
     pairSql(strictEquals),
@@ -109,6 +117,7 @@ export const comparisonOperators = defineOperators(
       both: (a, b) => (d, e) => a(d, e) != b(d, e),
       right: (a, k) => (d, e) => a(d, e) != k,
       field: (key, k) => (d) => readField(d, key) != k,
+      fieldBoth: (key, b) => (d, e) => readField(d, key) != b(d, e),
       left: (k, b) => (d, e) => k != b(d, e),
     },
     pairSql(negated(looseEquals)),
@@ -119,6 +128,7 @@ export const comparisonOperators = defineOperators(
       both: (a, b) => (d, e) => a(d, e) !== b(d, e),
       right: (a, k) => (d, e) => a(d, e) !== k,
       field: (key, k) => (d) => readField(d, key) !== k,
+      fieldBoth: (key, b) => (d, e) => readField(d, key) !== b(d, e),
       left: (k, b) => (d, e) => k !== b(d, e),
     },
     pairSql(negated(strictEquals)),
@@ -148,10 +158,10 @@ export const comparisonOperators = defineOperators(
     arity: { min: 2, max: 3 },
     js([a, b, c]) {
       if (!c) return lessThan([a!, b!])
-      return (d, e) => {
+      return markBoolean((d, e) => {
         const middle = b!(d, e) as number
         return (a!(d, e) as number) < middle && middle < (c(d, e) as number)
-      }
+      })
     },
     sql: relationalSql('<'),
   },
@@ -160,10 +170,10 @@ export const comparisonOperators = defineOperators(
     arity: { min: 2, max: 3 },
     js([a, b, c]) {
       if (!c) return atMost([a!, b!])
-      return (d, e) => {
+      return markBoolean((d, e) => {
         const middle = b!(d, e) as number
         return (a!(d, e) as number) <= middle && middle <= (c(d, e) as number)
-      }
+      })
     },
     sql: relationalSql('<='),
   },

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { nowMs, type Env, type Evaluator } from '../../js/env.js'
-import { markFieldReader } from '../../js/constants.js'
+import { markFieldReader, markItemReader, markTruthForm } from '../../js/constants.js'
 import { normalizeRead, readField, readPath } from '../../js/read-path.js'
 import type { LogicNode, OperatorNode } from '../../parse/nodes.js'
 import { typed } from '../../sql/sql-value.js'
@@ -60,6 +60,7 @@ function constantVar(path: unknown, fallback: Evaluator | undefined): Evaluator 
     const key = segments[0]!
     return markFieldReader((data) => readField(data, key), key)
   }
+  if (!fallback && !segments) return markItemReader((data) => (data === undefined ? null : data))
   const read = compileReader(path)
   if (!fallback) {
     return (data, env) => {
@@ -110,14 +111,20 @@ function literalKeys(nodes: readonly LogicNode[]): unknown[] | undefined {
   return Array.isArray(values[0]) ? (values[0] as unknown[]) : values
 }
 
+/** The keys when every one is a plain record field name (no path, no context, no default). */
+function plainNames(keys: readonly unknown[]): readonly string[] | undefined {
+  const plain = keys.every(
+    (key) => typeof key === 'string' && key !== '' && !key.includes('.') && !key.startsWith('$'),
+  )
+  return plain ? (keys as readonly string[]) : undefined
+}
+
 /** Precompiled readers for literal keys: the paths are split once, not on every call. */
 function missingOf(keys: readonly unknown[]): (data: unknown, env: Env) => unknown[] {
   if (keys.some((key) => Array.isArray(key))) return (data, env) => missingKeys(keys, data, env)
-  if (
-    keys.every((key) => typeof key === 'string' && key !== '' && !key.includes('.') && !key.startsWith('$'))
-  ) {
+  const names = plainNames(keys)
+  if (names) {
     // Plain field names (the usual case): read inline, no closure per key.
-    const names = keys as readonly string[]
     return (data) => {
       const missing: unknown[] = []
       for (let i = 0; i < names.length; i++) {
@@ -209,10 +216,21 @@ export const dataOperators = defineOperators(
         const count = needNode.value as number
         const list = optionsNode.value as unknown[]
         const missingIn = missingOf(list)
-        return (data, env) => {
+        const value: Evaluator = (data, env) => {
           const missing = missingIn(data, env)
           return list.length - missing.length >= count ? [] : missing
         }
+        const names = plainNames(list)
+        if (!names) return value
+        // Under `!!`, `!` or an `if` test only the truthiness counts: no list is built.
+        return markTruthForm(value, (data) => {
+          let missing = 0
+          for (let i = 0; i < names.length; i++) {
+            const field = readField(data, names[i]!)
+            if (field === null || field === '') missing++
+          }
+          return missing > 0 && !(names.length - missing >= count)
+        })
       }
       return (data, env) => {
         const count = need!(data, env) as number

@@ -1,6 +1,7 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Evaluator } from '../../js/env.js'
 import { truthy } from '../../js/truthy.js'
+import { isBooleanResult, markBoolean, truthOf } from '../../js/constants.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { and, constBool, definite, not, or } from '../../sql/fragments.js'
 import { bool, type BoolValue, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
@@ -15,16 +16,47 @@ import { defineOperators, type OperatorDefinition } from '../operator.js'
 function ifJs(args: readonly Evaluator[]): Evaluator {
   const pairs = Math.floor(args.length / 2)
   const fallback = args.length % 2 === 1 ? args[args.length - 1]! : undefined
+  // Tests only matter by their truthiness: a boolean closure (or a cheaper truth form) is called as is.
+  const tests = args.map((arg, i) => (i % 2 === 0 && i + 1 < args.length ? truthOf(arg) : arg))
   if (args.length === 3) {
-    const [test, then, otherwise] = args as [Evaluator, Evaluator, Evaluator]
-    return (data, env) => (truthy(test(data, env)) ? then(data, env) : otherwise(data, env))
+    const [test, then, otherwise] = tests as [Evaluator, Evaluator, Evaluator]
+    return (data, env) => (test(data, env) ? then(data, env) : otherwise(data, env))
+  }
+  if (args.length === 5) {
+    const [test1, then1, test2, then2, otherwise] = tests as [
+      Evaluator,
+      Evaluator,
+      Evaluator,
+      Evaluator,
+      Evaluator,
+    ]
+    return (data, env) =>
+      test1(data, env) ? then1(data, env) : test2(data, env) ? then2(data, env) : otherwise(data, env)
   }
   return (data, env) => {
     for (let i = 0; i < pairs; i++) {
-      if (truthy(args[2 * i]!(data, env))) return args[2 * i + 1]!(data, env)
+      if (tests[2 * i]!(data, env)) return tests[2 * i + 1]!(data, env)
     }
     return fallback ? fallback(data, env) : null
   }
+}
+
+/**
+ * `and`/`or` whose leading arguments are boolean closures: JavaScript's `&&`/`||` then return
+ * exactly JsonLogic's operand (the first false/true one, else the last), without a truthiness test.
+ */
+function booleanChain(args: readonly Evaluator[], all: boolean): Evaluator | undefined {
+  if (!args.slice(0, -1).every(isBooleanResult)) return undefined
+  const last = args[args.length - 1]!
+  let chain: Evaluator | undefined
+  if (args.length === 2) {
+    const [a, b] = args as [Evaluator, Evaluator]
+    chain = all ? (d, e) => a(d, e) && b(d, e) : (d, e) => a(d, e) || b(d, e)
+  } else if (args.length === 3) {
+    const [a, b, c] = args as [Evaluator, Evaluator, Evaluator]
+    chain = all ? (d, e) => a(d, e) && b(d, e) && c(d, e) : (d, e) => a(d, e) || b(d, e) || c(d, e)
+  }
+  return chain && isBooleanResult(last) ? markBoolean(chain) : chain
 }
 
 function booleansOf(node: OperatorNode, c: SqlCompiler): BoolValue[] | SqlValue {
@@ -70,6 +102,8 @@ export const logicOperators = defineOperators(
     name: 'and',
     arity: { min: 1 },
     js(args) {
+      const chain = booleanChain(args, true)
+      if (chain) return chain
       if (args.length === 2) {
         const [a, b] = args as [Evaluator, Evaluator]
         return (data, env) => {
@@ -104,6 +138,8 @@ export const logicOperators = defineOperators(
     name: 'or',
     arity: { min: 1 },
     js(args) {
+      const chain = booleanChain(args, false)
+      if (chain) return chain
       if (args.length === 2) {
         const [a, b] = args as [Evaluator, Evaluator]
         return (data, env) => {
@@ -138,7 +174,8 @@ export const logicOperators = defineOperators(
     name: '!',
     arity: { min: 1, max: 1 },
     js([a]) {
-      return (data, env) => !truthy(a!(data, env))
+      const test = truthOf(a!)
+      return markBoolean((data, env) => !test(data, env))
     },
     sql(node, c) {
       const b = c.truth(node.args[0]!)
@@ -149,7 +186,7 @@ export const logicOperators = defineOperators(
     name: '!!',
     arity: { min: 1, max: 1 },
     js([a]) {
-      return (data, env) => truthy(a!(data, env))
+      return truthOf(a!)
     },
     sql(node, c) {
       const b = c.truth(node.args[0]!)

@@ -1,6 +1,7 @@
 import { isCanonicalId } from '../../sql/compare.js'
 import { sql, type SqlBool } from 'kysely'
-import { constantOf, fieldKeyOf } from '../../js/constants.js'
+import { constantOf, fieldKeyOf, isItemReader, markBoolean } from '../../js/constants.js'
+import type { OperatorNode } from '../../parse/nodes.js'
 import { readField } from '../../js/read-path.js'
 import type { Evaluator } from '../../js/env.js'
 import { jsKindOf, type Operand } from '../../sql/coerce-sql.js'
@@ -109,11 +110,36 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
   return c.fail('unsupported_in_sql', '"in" on this kind of value is not supported in SQL', path)
 }
 
+const NOTHING = Object.freeze({})
+
 /** A literal list becomes a Set once: same answers as indexOf (===; NaN is never found). */
 function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
   const key = fieldKeyOf(needle)
+  if (list.length <= 3) {
+    // Up to three items: strict comparisons inline (indexOf's own test), no builtin call.
+    // Missing places hold a private object no value can be.
+    const [x, y, z] = [0, 1, 2].map((i) => (i < list.length ? list[i] : NOTHING))
+    if (key !== undefined) {
+      return (d) => {
+        const v = readField(d, key)
+        return v === x || v === y || v === z
+      }
+    }
+    if (isItemReader(needle)) {
+      return (d) => {
+        const v = d === undefined ? null : d
+        return v === x || v === y || v === z
+      }
+    }
+    return (d, e) => {
+      const v = needle(d, e)
+      return v === x || v === y || v === z
+    }
+  }
   if (list.length < 6) {
     if (key !== undefined) return (d) => list.indexOf(readField(d, key)) !== -1
+    // {"some": [tags, {"in": [{"var": ""}, [...]]}]}: the item itself, no reader call per item.
+    if (isItemReader(needle)) return (d) => list.indexOf(d === undefined ? null : d) !== -1
     return (d, e) => list.indexOf(needle(d, e)) !== -1
   }
   const set = new Set(list)
@@ -129,23 +155,53 @@ function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
   }
 }
 
+function inJsOf([a, b]: readonly Evaluator[], node: OperatorNode): Evaluator {
+  const haystack = node.args[1]!
+  if (haystack.kind === 'literal' && Array.isArray(haystack.value)) return inLiteralList(a!, haystack.value)
+  const needle = constantOf(a)
+  if (needle) {
+    const k = needle.value
+    const key = fieldKeyOf(b)
+    if (key !== undefined) return (d) => inJs(k, readField(d, key))
+    return (d, e) => inJs(k, b!(d, e))
+  }
+  return (d, e) => inJs(a!(d, e), b!(d, e))
+}
+
+/** `substr` with constant bounds (the usual `{"substr": [{"var": "birthday"}, 5]}`) skips two calls. */
+function substrJs(source: Evaluator, start: Evaluator, length: Evaluator | undefined): Evaluator {
+  const from = constantOf(start)
+  const count = length ? constantOf(length) : { value: undefined }
+  if (
+    from &&
+    typeof from.value === 'number' &&
+    count &&
+    (count.value === undefined || (typeof count.value === 'number' && count.value >= 0))
+  ) {
+    const f = from.value
+    const n = count.value as number | undefined
+    const key = fieldKeyOf(source)
+    if (key !== undefined) return (d) => String(readField(d, key)).substr(f, n)
+    return (d, e) => String(source(d, e)).substr(f, n)
+  }
+  return (d, e) => {
+    const text = String(source(d, e))
+    const from = start(d, e) as number
+    const count = length ? (length(d, e) as number) : undefined
+    if (count !== undefined && count < 0) {
+      // PHP's meaning, as json-logic-js: a negative length stops that many characters from the end.
+      const rest = text.substr(from)
+      return rest.substr(0, rest.length + count)
+    }
+    return text.substr(from, count)
+  }
+}
+
 export const stringOperators = defineOperators(
   {
     name: 'in',
     arity: { min: 2, max: 2 },
-    js([a, b], node) {
-      const haystack = node.args[1]!
-      if (haystack.kind === 'literal' && Array.isArray(haystack.value))
-        return inLiteralList(a!, haystack.value)
-      const needle = constantOf(a)
-      if (needle) {
-        const k = needle.value
-        const key = fieldKeyOf(b)
-        if (key !== undefined) return (d) => inJs(k, readField(d, key))
-        return (d, e) => inJs(k, b!(d, e))
-      }
-      return (d, e) => inJs(a!(d, e), b!(d, e))
-    },
+    js: (args, node) => markBoolean(inJsOf(args, node)),
     sql: (node, c) => inSql(c.value(node.args[0]!), c.value(node.args[1]!), node.path, c),
   },
   {
@@ -156,18 +212,6 @@ export const stringOperators = defineOperators(
   {
     name: 'substr',
     arity: { min: 2, max: 3 },
-    js([source, start, length]) {
-      return (d, e) => {
-        const text = String(source!(d, e))
-        const from = start!(d, e) as number
-        const count = length ? (length(d, e) as number) : undefined
-        if (count !== undefined && count < 0) {
-          // PHP's meaning, as json-logic-js: a negative length stops that many characters from the end.
-          const rest = text.substr(from)
-          return rest.substr(0, rest.length + count)
-        }
-        return text.substr(from, count)
-      }
-    },
+    js: ([source, start, length]) => substrJs(source!, start!, length),
   },
 )
