@@ -108,7 +108,7 @@ describe('report builder reducer', () => {
 
 describe('the spec the builder produces', () => {
   it('orders by store × month, sum of amount, paid only, with totals', () => {
-    let state = run(
+    const state = run(
       { type: 'drop', field: field('store.name'), zone: 'rows' },
       { type: 'drop', field: field('ordered_at'), zone: 'columns' },
       { type: 'drop', field: field('amount'), zone: 'measures' },

@@ -79,6 +79,7 @@ export function PivotTable({ grid, onCell, selected }: PivotTableProps) {
                           className={styles.cellButton}
                           data-row={ri}
                           data-column={ci}
+                          data-measure={m.key}
                           title={t('charts.drill')}
                           onClick={() => onCell({ row: ri, column: ci })}
                         >

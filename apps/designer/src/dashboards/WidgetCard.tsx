@@ -120,7 +120,11 @@ export function WidgetCard({
         ) : 'error' in grid ? (
           <p className={styles.error}>{grid.error}</p>
         ) : (
-          <ReportView grid={grid.grid} chart={chart} height={Math.max(widget.h * ROW_HEIGHT - 90, 100)} />
+          <ReportView
+            grid={grid.grid}
+            chart={chart}
+            height={Math.max(widget.h * (ROW_HEIGHT + 12) - 12 - 100, 100)}
+          />
         )}
       </div>
       {filters.length > 0 && (

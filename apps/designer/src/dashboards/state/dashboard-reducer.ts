@@ -115,7 +115,7 @@ export function dashboardReducer(draft: DashboardDraft, action: DashboardAction)
         x: 0,
         y: 0,
         w: kpi ? 3 : 6,
-        h: kpi ? 2 : DEFAULT_HEIGHT,
+        h: kpi ? 3 : DEFAULT_HEIGHT,
         ...(action.chart ? { chart: { type: action.chart } } : {}),
         ...(action.title ? { title: action.title } : {}),
         ...(Object.keys(bind).length ? { bind } : {}),

@@ -24,6 +24,8 @@ import { drillFilter, filterSearch, toRecordsFilter, widgetSpec } from './drill-
 import { GlobalFilters, type FilterValues } from './GlobalFilters'
 
 const ROW_HEIGHT = 64
+/** The grid's gap (--space-3): a widget of h rows is h rows and h − 1 gaps tall. */
+const GAP = 12
 const message = (error: unknown) => (error instanceof ApiError ? error.message : String(error))
 
 /**
@@ -138,7 +140,7 @@ export default function DashboardsView({ appKey, rest, app }: WorkspaceViewProps
                   <ReportView
                     grid={run.grid}
                     chart={chart}
-                    height={Math.max(widget.h * ROW_HEIGHT - 56, 100)}
+                    height={Math.max(widget.h * (ROW_HEIGHT + GAP) - GAP - 64, 100)}
                     label={title}
                     {...(report && chart.type !== 'kpi'
                       ? { onCell: (cell) => void drill(widget, run, cell) }
