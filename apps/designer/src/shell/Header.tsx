@@ -21,7 +21,7 @@ export function Header({ user, onLogout }: { user: User | undefined; onLogout: (
         <span className={styles.logo} aria-hidden="true">
           T
         </span>
-        {t('app.title')}
+        <span className={styles.brandName}>{t('app.title')}</span>
       </a>
       <span className={styles.spacer} />
       <a className={styles.link} href="/docs" target="_blank" rel="noreferrer">
@@ -30,7 +30,9 @@ export function Header({ user, onLogout }: { user: User | undefined; onLogout: (
       <LanguageSwitch />
       {user && (
         <span className={styles.user}>
-          <span data-testid="user">{user.displayName || user.username}</span>
+          <span className={styles.userName} data-testid="user">
+            {user.displayName || user.username}
+          </span>
           <Button size="small" variant="ghost" onClick={onLogout}>
             {t('login.logout')}
           </Button>
