@@ -1,4 +1,5 @@
-import type { FieldDef } from '@trellis/form-engine'
+import { toConditionScope, type FieldDef } from '@trellis/form-engine'
+import { compileCondition, validateCondition } from '@trellis/rule-engine'
 import { describe, expect, it } from 'vitest'
 import { conditionFields } from '../src/conditions/field-kinds'
 import { logicToRows, rowsToLogic, type ConditionGroup } from '../src/conditions/logic-rows'
@@ -174,7 +175,40 @@ describe('editing rows', () => {
       label: label('Last order'),
       rollup: { form: 'orders', via: 'customer', aggregate: 'max', field: 'at' },
     }
-    expect(conditionFields([maxRollup]).map((f) => f.field.key)).toEqual(['created_at', 'updated_at'])
+    expect(conditionFields([maxRollup]).map((f) => f.field.key)).toEqual(['id', 'created_at', 'updated_at'])
     expect(newRow(fields).field).toBe('name')
+  })
+})
+
+describe('what the builder writes, the rule engine accepts', () => {
+  const form = { key: 'customers', label: label('Customers'), fields: raw }
+  const app = {
+    key: 'crm',
+    name: label('CRM'),
+    forms: [form, { key: 'stores', label: label('Stores'), fields: [] }],
+  }
+  const scope = { ...toConditionScope(form, { app }), context: { user: { store: '1' } } }
+
+  it.each(samples.map((logic) => [JSON.stringify(logic), logic]))(
+    '%s compiles to JS and to SQL',
+    (_, logic) => {
+      expect(() => compileCondition(logic)).not.toThrow()
+      expect(validateCondition(logic, scope)).toEqual([])
+    },
+  )
+
+  it('means what the rows say about dates', () => {
+    const now = new Date('2026-11-23T04:00:00Z') // noon in Shanghai
+    const holds = (logic: unknown, record: Record<string, unknown>) =>
+      compileCondition(logic)(record, { now, timeZone: 'Asia/Shanghai' })
+    const dormant = { '>': [{ days_since: [v('last_seen')] }, 90] }
+    expect(holds(dormant, { last_seen: '2026-08-01T02:00:00Z' })).toBe(true)
+    expect(holds(dormant, { last_seen: '2026-11-01T02:00:00Z' })).toBe(false)
+    const soon = { between: [{ date_diff: [{ today: [] }, v('birthday'), 'days'] }, 0, 7] }
+    expect(holds(soon, { birthday: '2026-11-28' })).toBe(true)
+    expect(holds(soon, { birthday: '2026-11-22' })).toBe(false)
+    const after = { '>=': [v('last_seen'), { start_of: [{ date_add: ['2026-11-01', 1, 'days'] }, 'day'] }] }
+    expect(holds(after, { last_seen: '2026-11-01T15:59:59Z' })).toBe(false) // 23:59:59 on 1 Nov, Shanghai
+    expect(holds(after, { last_seen: '2026-11-01T16:00:00Z' })).toBe(true)
   })
 })

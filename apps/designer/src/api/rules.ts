@@ -51,6 +51,8 @@ export const rulesApi = {
   published: (app: string) => request<{ rules: PublishedRule[] }>('GET', `${appUrl(app)}/rules`),
   setEnabled: (app: string, rule: string, enabled: boolean) =>
     request<{ key: string; enabled: boolean }>('PUT', `${ruleUrl(app, rule)}/enabled`, { enabled }),
+  run: (app: string, rule: string, body: { recordId?: string }) =>
+    request<{ enqueued: number; records: number }>('POST', `${ruleUrl(app, rule)}/run`, body),
   dryRun: (app: string, rule: string, body: { recordId?: string; limit?: number }) =>
     request<DryRun>('POST', `${ruleUrl(app, rule)}/dry-run`, body),
   runs: (app: string, query: { rule?: string; limit?: number } = {}) => {

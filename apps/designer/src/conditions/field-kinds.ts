@@ -3,8 +3,12 @@ import { getFieldType, type AppDefinition, type FieldDef, type FormSchema } from
 /** How the builder treats a field: which operators fit it and which value editor it gets. */
 export type FieldKind = 'text' | 'number' | 'date' | 'datetime' | 'select' | 'tags' | 'boolean' | 'ref'
 
-/** The system fields people filter on, offered after the form's own fields. */
+/**
+ * The system fields people filter on, offered after the form's own fields. `id` is typed like a reference
+ * (equals, is empty): ids are compared whole, e.g. a store's scope `id = $user.store`.
+ */
 export const SYSTEM_FIELDS: readonly FieldDef[] = [
+  { key: 'id', type: 'user', label: { 'zh-CN': '记录 ID', en: 'Record ID' } },
   { key: 'created_at', type: 'datetime', label: { 'zh-CN': '创建时间', en: 'Created at' } },
   { key: 'updated_at', type: 'datetime', label: { 'zh-CN': '更新时间', en: 'Updated at' } },
 ]

@@ -3,6 +3,7 @@ import type { AppDefinition } from '@trellis/form-engine'
 import type { Rule, RuleIssue } from '@trellis/rule-engine'
 import type { PublishedRule, RulesCatalog } from '../api/rules'
 import { ConditionBuilder } from '../conditions/ConditionBuilder'
+import { sameLogic } from '../conditions/logic-rows'
 import { Badge } from '../ui/Badge'
 import { Button } from '../ui/Button'
 import { Field } from '../ui/Field'
@@ -42,7 +43,8 @@ export function RuleEditor({
   const key = rule.key
   const form =
     'form' in rule.trigger ? app.forms.find((f) => f.key === rule.trigger.form && !f.archived) : undefined
-  const changed = published !== undefined && JSON.stringify(published.rule) !== JSON.stringify(rule)
+  // Key order is not meaningful (the server stores definitions as jsonb, which reorders keys).
+  const changed = published !== undefined && !sameLogic(published.rule, rule)
   return (
     <div className={styles.editor}>
       <div className={styles.editorHead}>

@@ -46,6 +46,7 @@ export function RulePreview({ appKey, app, rule, form, published, changed, publi
   const [search, setSearch] = useState('')
   const [test, setTest] = useState<TestResult | undefined>()
   const [busy, setBusy] = useState(false)
+  const [queued, setQueued] = useState<string | undefined>()
   const [error, setError] = useState<string | undefined>()
   const live = publishedVersion !== null
 
@@ -104,6 +105,14 @@ export function RulePreview({ appKey, app, rule, form, published, changed, publi
         source = 'draft'
       }
       setTest({ record, matches: (page.count ?? page.records.length) > 0, actions, source })
+      setQueued(undefined)
+    })
+
+  // A real run of the published rule on this record, through the job queue (the run log shows it).
+  const runOn = (record: RecordRow) =>
+    guard(async () => {
+      await rulesApi.run(appKey, rule.key, { recordId: record.id })
+      setQueued(record.id)
     })
 
   useEffect(() => {
@@ -212,6 +221,14 @@ export function RulePreview({ appKey, app, rule, form, published, changed, publi
                 : t('rules.dryRunDraft')}
             </p>
             <EffectList app={app} actions={test.actions} />
+            {published && (
+              <div className={styles.inline}>
+                <Button size="small" disabled={busy} onClick={() => void runOn(test.record)}>
+                  {t('rules.runNow')}
+                </Button>
+                {queued === test.record.id && <span className={styles.hint}>{t('rules.runQueued')}</span>}
+              </div>
+            )}
           </div>
         )}
       </div>

@@ -27,7 +27,11 @@ function errorText(error: unknown): string {
 }
 
 function effectsText(effects: unknown, typeLabel: (type: string) => string): string {
-  if (!Array.isArray(effects)) return effects ? JSON.stringify(effects) : ''
+  if (!Array.isArray(effects)) {
+    // Skips carry why (`{ reason: 'RECORD_GONE' }`); other shapes are shown as they are.
+    const reason = (effects as { reason?: unknown } | null)?.reason
+    return typeof reason === 'string' ? reason : effects ? JSON.stringify(effects) : ''
+  }
   return effects
     .filter((effect): effect is Record<string, unknown> => Boolean(effect) && typeof effect === 'object')
     .map((e) => {

@@ -35,6 +35,8 @@ export interface BrowserRig {
   page: Page
   /** Console errors and uncaught exceptions seen by the page; the suite expects none. */
   consoleErrors: string[]
+  /** Runs the server's due rule jobs and outbox events until idle (buildApp starts no background worker). */
+  drainAutomation(): Promise<void>
   close(): Promise<void>
 }
 
@@ -144,6 +146,9 @@ export async function startRig(options: RigOptions = {}): Promise<BrowserRig> {
       url: `http://127.0.0.1:${port}`,
       page,
       consoleErrors,
+      async drainAutomation() {
+        await opened.app.automation.drain()
+      },
       async close() {
         await opened.browser.close()
         await opened.app.close()
