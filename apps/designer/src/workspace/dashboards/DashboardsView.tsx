@@ -55,7 +55,8 @@ export default function DashboardsView({ appKey, rest, app }: WorkspaceViewProps
 
   const dashboard = dashboards?.find((d) => d.id === rest[0]) ?? dashboards?.[0]
   const dashboardId = dashboard?.id
-  useEffect(() => setValues({}), [dashboardId])
+  // Another dashboard starts unfiltered (the same object when already empty, so nothing reruns).
+  useEffect(() => setValues((v) => (Object.keys(v).length ? {} : v)), [dashboardId])
   useEffect(() => {
     if (!dashboardId) return
     let current = true
