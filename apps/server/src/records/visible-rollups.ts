@@ -85,20 +85,25 @@ export class VisibleRollups {
     return [...this.restricted].filter((key) => this.form.fields.get(key)?.type === 'formula')
   }
 
-  /** For each live rollup, parent id → value as the stored column would hold it. */
+  /**
+   * For each live rollup, parent id → value as the stored column would hold it: one statement with a
+   * subquery per rollup, so a record with five scoped figures costs one round trip, not five.
+   */
   private async liveValues(db: DynamicDb, ids: string[]): Promise<Map<string, Map<string, unknown>>> {
-    const result = new Map<string, Map<string, unknown>>()
-    for (const { field, childAccess } of this.live) {
+    const columns = this.live.map(({ field, childAccess }, i) => {
       const column = this.form.columns.get(field.key)!
       // A form the viewer may not read at all contributes no rows: count 0, sum 0, the others empty.
       const visible = childAccess.can('read') ? childAccess.scopeSql('c') : sql`false`
       // Cast to the stored column's type (from the form engine's column plan), so the API shows the live
       // value exactly as it shows a stored one.
-      const { rows } = await sql<{ id: string; value: unknown }>`
-        select p.id::text as id, ${rollupSubquery(this.app, field, visible)}::${sql.raw(column.sqlType)} as value
-        from unnest(${ids}::bigint[]) as p(id)`.execute(db)
-      result.set(field.key, new Map(rows.map((row) => [row.id, row.value])))
-    }
+      return sql`${rollupSubquery(this.app, field, visible)}::${sql.raw(column.sqlType)} as ${sql.ref(`v${i}`)}`
+    })
+    const { rows } = await sql<Record<string, unknown> & { id: string }>`
+      select p.id::text as id, ${sql.join(columns)} from unnest(${ids}::bigint[]) as p(id)`.execute(db)
+    const result = new Map<string, Map<string, unknown>>()
+    this.live.forEach(({ field }, i) =>
+      result.set(field.key, new Map(rows.map((row) => [row.id, row[`v${i}`]]))),
+    )
     return result
   }
 }
