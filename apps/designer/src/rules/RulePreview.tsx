@@ -156,6 +156,7 @@ export function RulePreview({ appKey, app, rule, form, published, changed, publi
                         record[key],
                         form.fields.find((f) => f.key === key),
                         i18n.language,
+                        app.timeZone ?? 'Asia/Shanghai',
                       )}
                     </td>
                   ))}

@@ -20,16 +20,22 @@ export function recordTitle(record: RecordRow, form: FormSchema): string {
   return typeof title === 'string' && title ? title : `#${record.id}`
 }
 
-/** A cell value as text: option labels, dates as stored, lists joined. */
-export function showCell(value: unknown, field: FieldDef | undefined, language: string): string {
+/** A cell value as text: option labels, instants in the app's zone, lists joined. */
+export function showCell(
+  value: unknown,
+  field: FieldDef | undefined,
+  language: string,
+  timeZone: string,
+): string {
   if (value === null || value === undefined || value === '') return '—'
   const option = (v: unknown) => {
     const found = field?.options?.find((o) => o.value === v)
     return found ? localized(found.label, language) || String(v) : String(v)
   }
   if (Array.isArray(value)) return value.map(option).join(', ')
+  // Instants in the app's zone, where the conditions count days.
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value))
-    return value.slice(0, 16).replace('T', ' ')
+    return new Date(value).toLocaleString(language, { timeZone, dateStyle: 'short', timeStyle: 'short' })
   if (typeof value === 'object') return JSON.stringify(value)
   return option(value)
 }
