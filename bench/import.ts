@@ -1,7 +1,11 @@
 import type { AppDefinition } from '@trellis/form-engine'
 import { openDatabase } from '@trellis/server'
 import { openAsBlob } from 'node:fs'
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { once } from 'node:events'
+import { getHeapStatistics } from 'node:v8'
+import { mkdtemp, rm, chmod } from 'node:fs/promises'
+import { finished } from 'node:stream/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -62,7 +66,9 @@ export async function run(): Promise<Comparison[]> {
       [existing],
     )
     await seed.end()
-    const lines = ['姓名,手机,城市,积分,消费,生日']
+    // Written in chunks, so the bench process holds no copy of the file (its peak RSS is the import's).
+    const out = createWriteStream(file)
+    let chunk = '姓名,手机,城市,积分,消费,生日\r\n'
     for (let i = 0; i < rows; i++) {
       // Rows 0 … existing-1 match stored customers; written with spaces, as a cashier export does.
       const p =
@@ -71,11 +77,14 @@ export async function run(): Promise<Comparison[]> {
               .padStart(8, '0')
               .replace(/(\d{4})(\d{4})/, '$1 $2')}`
           : phone(i)
-      lines.push(
-        `客户${i},${p},上海,${i % 1000},"¥${(i % 5000).toLocaleString('en-US')}.50",2026/1/${(i % 28) + 1}`,
-      )
+      chunk += `客户${i},${p},上海,${i % 1000},"¥${(i % 5000).toLocaleString('en-US')}.50",2026/1/${(i % 28) + 1}\r\n`
+      if (chunk.length > 1 << 20) {
+        if (!out.write(chunk)) await once(out, 'drain')
+        chunk = ''
+      }
     }
-    await writeFile(file, lines.join('\r\n') + '\r\n')
+    out.end(chunk)
+    await finished(out)
 
     const base = await trellis.listen({ port: 0, host: '127.0.0.1' })
     const url = `${base}/api/apps/bench_import/forms/customers/imports`
@@ -114,7 +123,15 @@ export async function run(): Promise<Comparison[]> {
     const note = `${rows} rows, 10 % matched by phone and updated; baseline COPY of the same file into a plain table`
     return [
       compare('import (PostgreSQL)', 'rows/s', rows / seconds, rows / copySeconds, true, note),
-      compare('import peak RSS', 'MB', peak / 1024 / 1024, 500, false, 'baseline: the 500 MB budget'),
+      compare(
+        'import peak RSS',
+        'MB',
+        peak / 1024 / 1024,
+        500,
+        false,
+        // V8 grows its heap lazily up to its limit, so the limit the run had is part of the figure.
+        `baseline: the 500 MB budget; V8 heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB`,
+      ),
     ]
   } finally {
     await trellis.close()
