@@ -142,6 +142,28 @@ export async function applyEffects(
   return results
 }
 
+/**
+ * A plan whose every effect is a record change or a skip, as the one merged update `applyEffects` would
+ * write and the run-log results it would return; undefined when anything else is planned.
+ */
+export function recordOnlyEffects(
+  plan: readonly PlannedAction[],
+): { updates: Record<string, unknown> | undefined; results: unknown[] } | undefined {
+  let updates: Record<string, unknown> | undefined
+  const results: unknown[] = []
+  for (const { index, type, effect } of plan) {
+    if (effect.kind === 'update_record') {
+      updates = Object.assign(updates ?? {}, effect.values)
+      results.push({ action: index, type, values: effect.values })
+    } else if (effect.kind === 'skip') {
+      results.push({ action: index, type, skipped: effect.reason, message: effect.message })
+    } else {
+      return undefined
+    }
+  }
+  return { updates, results }
+}
+
 /** Events written by this transaction carry the rule and depth (see migration 0003), for the loop guard. */
 export async function markCause(
   trx: DynamicDb,

@@ -1,7 +1,6 @@
 import {
   conditionHolds,
   matchesRecordEvent,
-  planActions,
   recordEventInput,
   type RecordEventKind,
   type Rule,
@@ -9,10 +8,9 @@ import {
 import { sql } from 'kysely'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
-import { rowToJson } from '../records/record-json.js'
 import { RecordReader } from '../records/record-reader.js'
-import { RecordWriter } from '../records/record-store.js'
-import { applyEffects, markCause } from './effects.js'
+import { markCause } from './effects.js'
+import { InlineBatch } from './inline-batch.js'
 import type { FlowStarts } from './flow-starts.js'
 import type { JobStore, NewJob } from './job-store.js'
 import type { NotificationChannel } from './notification-channel.js'
@@ -68,11 +66,16 @@ export async function consumeOutbox(
   },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const { rows } = await sql<OutboxRow>`select id::text as id, topic, payload, cause from trellis.outbox
-      where processed_at is null order by id limit ${options.batch} for update skip locked`.execute(trx)
+    // Claimed and marked processed in one statement: the mark commits (or rolls back) with the whole batch.
+    const { rows: claimed } = await sql<OutboxRow>`with c as (select id from trellis.outbox
+        where processed_at is null order by id limit ${options.batch} for update skip locked)
+      update trellis.outbox o set processed_at = ${now.toISOString()}::timestamptz from c where o.id = c.id
+      returning o.id::text as id, o.topic, o.payload, o.cause`.execute(trx)
+    const rows = claimed.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     if (!rows.length) return 0
     const pending: NewJob[] = []
     const logged: RunEntry[] = []
+    const batch = options.inline ? new InlineBatch(trx, recordIdsByForm(rows)) : undefined
     for (const row of rows) {
       const kind = topics[row.topic]
       const rules = kind ? await snapshot.get(row.payload.app) : undefined
@@ -91,6 +94,7 @@ export async function consumeOutbox(
         if (!matchesRecordEvent(entry.rule.trigger, event)) continue
         if (!complete) {
           // A rollup event carries only the rolled-up field: read the whole record once.
+          await batch?.flush()
           const current = await readRecord(trx, rules.app, row.payload.form, row.payload.id)
           if (!current) break
           event = { ...event, before: { ...current, ...event.before }, after: current }
@@ -120,7 +124,7 @@ export async function consumeOutbox(
         }
         if (options.inline && runsInDatabase(entry.rule)) {
           const context = { ...input.context, now, timeZone: rules.timeZone }
-          const done = await runInline(trx, rules.app, entry.rule, row.payload, kind, event.before, context, {
+          const done = await batch!.run(rules.app, entry.rule, row.payload, kind, event.before, context, {
             depth,
             channel: options.inline.channel,
             now,
@@ -141,6 +145,7 @@ export async function consumeOutbox(
         })
       }
       if (options.flows?.listens(rules.app, row.payload.form)) {
+        await batch?.flush()
         if (!complete) {
           const current = await readRecord(trx, rules.app, row.payload.form, row.payload.id)
           if (!current) continue
@@ -183,10 +188,9 @@ export async function consumeOutbox(
         }
       }
     }
+    await batch?.flush()
     await jobs.enqueue(trx, pending, now)
     await logRuns(trx, logged)
-    await sql`update trellis.outbox set processed_at = ${now.toISOString()}::timestamptz
-      where id = any(${rows.map((r) => r.id)}::bigint[])`.execute(trx)
     return rows.length
   })
 }
@@ -204,46 +208,14 @@ function runsInDatabase(rule: Rule): boolean {
   return rule.actions.every((action) => action.type !== 'call_webhook')
 }
 
-async function runInline(
-  trx: DynamicDb,
-  app: PublishedApp,
-  rule: Rule,
-  payload: OutboxRow['payload'],
-  kind: RecordEventKind,
-  before: Record<string, unknown> | null,
-  context: Record<string, unknown>,
-  run: {
-    depth: number
-    channel: NotificationChannel
-    now: Date
-    occurrence: string
-    flows?: FlowStarts
-  },
-): Promise<Pick<RunEntry, 'outcome' | 'effects'>> {
-  // Plan on the record as it is now (a later change in the same batch may have moved it), not the snapshot.
-  let record: Record<string, unknown> = before ?? {}
-  let version: number | undefined
-  if (kind !== 'deleted') {
-    const form = app.form(payload.form)
-    const row = await new RecordWriter(app, form).read(trx, payload.id).catch(() => undefined)
-    if (!row) return { outcome: 'skipped', effects: { reason: 'RECORD_GONE' } }
-    record = rowToJson(row, form)
-    version = Number(row.version)
+/** The record ids of a batch's events by `app/form`, so the inline runs read them in one query per form. */
+function recordIdsByForm(rows: readonly OutboxRow[]): Map<string, Set<string>> {
+  const ids = new Map<string, Set<string>>()
+  for (const row of rows) {
+    if (topics[row.topic] === undefined || topics[row.topic] === 'deleted') continue
+    const key = `${row.payload.app}/${row.payload.form}`
+    if (!ids.has(key)) ids.set(key, new Set())
+    ids.get(key)!.add(String(row.payload.id))
   }
-  const plan = planActions(rule, record, context)
-  await markCause(trx, { app: app.key, rule: rule.key, job: null, depth: run.depth + 1 })
-  const effects = await applyEffects(trx, plan, {
-    app,
-    form: payload.form,
-    recordId: payload.id,
-    rule: rule.key,
-    jobId: null,
-    channel: run.channel,
-    now: run.now,
-    external: new Map(),
-    occurrence: run.occurrence,
-    ...(run.flows ? { flows: run.flows } : {}),
-    ...(version === undefined ? {} : { version }),
-  })
-  return { outcome: 'succeeded', effects }
+  return ids
 }

@@ -86,3 +86,39 @@ export async function emitEvent(db: DynamicDb, topic: string, payload: unknown):
     db,
   )
 }
+
+/**
+ * `mutateWithJournal` for an UPDATE … RETURNING * of many records at once, each with its own `before`,
+ * extra event payload and event `cause` (matched by id): one audit entry and one `record.updated` event
+ * per row written, in the same statement. The audit actor is each row's `updated_by`.
+ */
+export async function mutateManyWithJournal(
+  db: DynamicDb,
+  mutation: RawBuilder<unknown>,
+  entry: {
+    app: string
+    form: CompiledForm
+    actor: string | null
+    rows: ReadonlyArray<{ id: string; before: RecordJson; payload: Record<string, unknown>; cause: unknown }>
+  },
+): Promise<JournaledRow[]> {
+  const base = JSON.stringify({ app: entry.app, form: entry.form.schema.key })
+  const meta = entry.rows.map(
+    (row) =>
+      sql`(cast(${row.id} as bigint), cast(${JSON.stringify(row.before)} as jsonb), cast(${JSON.stringify(row.payload)} as jsonb), cast(${row.cause === null ? null : JSON.stringify(row.cause)} as jsonb))`,
+  )
+  const { rows } = await sql<JournaledRow>`
+    with r as (${mutation}),
+    j as (select r.*, ${recordJsonSql(entry.form, 'r')} as __json from r),
+    m(id, before, extra, cause) as (values ${sql.join(meta)}),
+    a as (
+      insert into trellis.audit_log (actor, app_key, form_key, record_id, action, before, after)
+      select ${entry.actor}, ${entry.app}, ${entry.form.schema.key}, j.id::text, 'update', m.before, j.__json
+      from j join m on m.id = j.id order by j.id
+    ),
+    o as (insert into trellis.outbox (topic, payload, cause)
+      select 'record.updated', ${base}::jsonb || m.extra || jsonb_build_object('id', j.id::text, 'before', m.before, 'after', j.__json), m.cause
+      from j join m on m.id = j.id order by j.id)
+    select * from j`.execute(db)
+  return rows
+}

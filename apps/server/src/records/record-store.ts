@@ -7,7 +7,13 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { resolveAttachments } from './attachments.js'
 import { translateDbError } from './db-errors.js'
-import { ACTOR_OF_ROW, mutateWithJournal, type JournalEntry, type JournaledRow } from './journal.js'
+import {
+  ACTOR_OF_ROW,
+  mutateManyWithJournal,
+  mutateWithJournal,
+  type JournalEntry,
+  type JournaledRow,
+} from './journal.js'
 import type { VisibleRollups } from './visible-rollups.js'
 import type { WriteBatcher } from './write-batcher.js'
 import { rowToJson, toColumnValue, type RecordJson, type Row } from './record-json.js'
@@ -149,6 +155,19 @@ export class RecordWriter {
     return rows[0]
   }
 
+  /** Live records the viewer may see among `ids` (ill-formed ids and missing records are left out). */
+  async readMany(db: DynamicDb, ids: readonly string[]): Promise<Map<string, Row>> {
+    const valid = ids.filter((id) => /^[1-9][0-9]{0,18}$/.test(id))
+    const found = new Map<string, Row>()
+    if (!valid.length) return found
+    const { rows } = await sql<Row>`select * from ${table(this.app, this.form)}
+      where id = any(cast(${valid} as bigint[])) and deleted_at is null and ${this.access.scopeSql()}`.execute(
+      db,
+    )
+    for (const row of rows) found.set(String(row.id), row)
+    return found
+  }
+
   /**
    * Partial update guarded by `version`: validated against the version read, written only if the row
    * still has it, so of two writers holding the same version exactly one wins and the other gets 409.
@@ -166,23 +185,13 @@ export class RecordWriter {
       this.access.checkWritable(input as Record<string, unknown>, prefix)
     const current = await this.read(db, id)
     if (Number(current.version) !== version) throw staleVersion(id, version, Number(current.version))
-    const before = rowToJson(current, this.form)
-    const result = this.form.validate(input, { mode: 'update', existing: before })
-    if (!result.ok) throw validationError(result.errors, prefix)
-    const changes = result.value as Record<string, unknown>
-    await resolveAttachments(db, this.form, changes, prefix)
-    Object.assign(changes, computeFormulas(this.form.schema, { ...before, ...changes }))
-    this.assertInScope({ ...before, ...changes }, prefix)
-    const sets = [sql`version = version + 1`, sql`updated_at = now()`, sql`updated_by = ${ctx.actor}`]
-    const changed: string[] = []
-    for (const [key, value] of Object.entries(changes)) {
-      const spec = this.form.columns.get(key)
-      const field = this.form.fields.get(key)
-      if (!spec || spec.system || (field && isComputed(field) && field.type !== 'formula')) continue
-      sets.push(sql`${sql.ref(spec.column)} = ${toColumnValue(value, spec.sqlType)}`)
-      if (JSON.stringify(value ?? null) !== JSON.stringify(before[key] ?? null)) changed.push(key)
-    }
-    const update = sql`update ${table(this.app, this.form)} set ${sql.join(sets)}
+    const { sets, changed, before } = await this.prepareUpdate(db, current, input, prefix)
+    const update = sql`update ${table(this.app, this.form)} set ${sql.join([
+      sql`version = version + 1`,
+      sql`updated_at = now()`,
+      sql`updated_by = ${ctx.actor}`,
+      ...[...sets].map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+    ])}
       where id = ${id} and version = ${version} and deleted_at is null returning *`
     return this.atomic(db, async (trx) => {
       const [row] = await this.journaled(trx, update, {
@@ -196,6 +205,97 @@ export class RecordWriter {
       await refreshRollupsFor(trx, this.app, this.form.schema.key, current, row)
       return this.present(trx, row.__json)
     })
+  }
+
+  /**
+   * Checks a partial update of `current` (a row read in this transaction) as `update` does: access,
+   * validation against the record, attachments, formulas, row scope. Returns the column values to set,
+   * the fields that change and the record before.
+   */
+  async prepareUpdate(db: DynamicDb, current: Row, input: unknown, prefix = ''): Promise<PreparedUpdate> {
+    this.access.require('update')
+    if (input && typeof input === 'object')
+      this.access.checkWritable(input as Record<string, unknown>, prefix)
+    const before = rowToJson(current, this.form)
+    const result = this.form.validate(input, { mode: 'update', existing: before })
+    if (!result.ok) throw validationError(result.errors, prefix)
+    const changes = result.value as Record<string, unknown>
+    await resolveAttachments(db, this.form, changes, prefix)
+    Object.assign(changes, computeFormulas(this.form.schema, { ...before, ...changes }))
+    this.assertInScope({ ...before, ...changes }, prefix)
+    const sets = new Map<string, unknown>()
+    const changed: string[] = []
+    for (const [key, value] of Object.entries(changes)) {
+      const spec = this.form.columns.get(key)
+      const field = this.form.fields.get(key)
+      if (!spec || spec.system || (field && isComputed(field) && field.type !== 'formula')) continue
+      sets.set(spec.column, toColumnValue(value, spec.sqlType))
+      if (JSON.stringify(value ?? null) !== JSON.stringify(before[key] ?? null)) changed.push(key)
+    }
+    return { id: String(current.id), version: Number(current.version), current, sets, changed, before }
+  }
+
+  /**
+   * Many prepared updates (of different records) by one actor, as one UPDATE … FROM (VALUES …) per set
+   * of columns, with their audit entries and events in the same statement (`cause` per event, for the
+   * rule loop guard). Each is guarded by its version like `update`: one lost race fails them all (409).
+   * Returns the rows written, in the order given.
+   */
+  async updateMany(
+    db: DynamicDb,
+    updates: readonly PreparedUpdate[],
+    ctx: WriteContext,
+    causes?: readonly unknown[],
+  ): Promise<JournaledRow[]> {
+    const groups = new Map<string, number[]>()
+    updates.forEach((u, i) => {
+      const key = [...u.sets.keys()].join(',')
+      groups.set(key, [...(groups.get(key) ?? []), i])
+    })
+    const written = new Map<string, JournaledRow>()
+    for (const indexes of groups.values()) {
+      const columns = [...updates[indexes[0]!]!.sets.keys()]
+      const types = columns.map((column) => sqlTypeOf(this.form, column))
+      const values = indexes.map((i) => {
+        const u = updates[i]!
+        const cells = columns.map((column, c) => sql`cast(${u.sets.get(column)} as ${types[c]!})`)
+        return sql`(${sql.join([sql`cast(${u.id} as bigint)`, sql`cast(${u.version} as integer)`, ...cells])})`
+      })
+      const names = [sql.ref('id'), sql.ref('version'), ...columns.map((_, c) => sql.ref(`v${c}`))]
+      const update = sql`update ${table(this.app, this.form)} as t set ${sql.join([
+        sql`version = t.version + 1`,
+        sql`updated_at = now()`,
+        sql`updated_by = ${ctx.actor}`,
+        ...columns.map((column, c) => sql`${sql.ref(column)} = v.${sql.ref(`v${c}`)}`),
+      ])}
+        from (values ${sql.join(values)}) as v(${sql.join(names)})
+        where t.id = v.id and t.version = v.version and t.deleted_at is null returning t.*`
+      let rows: JournaledRow[]
+      try {
+        rows = await mutateManyWithJournal(db, update, {
+          app: this.app.key,
+          form: this.form,
+          actor: ctx.actor,
+          rows: indexes.map((i) => ({
+            id: updates[i]!.id,
+            before: updates[i]!.before,
+            payload: { changed: updates[i]!.changed },
+            cause: causes?.[i] ?? null,
+          })),
+        })
+      } catch (error) {
+        throw translateDbError(error, this.form, this.app)
+      }
+      for (const row of rows) written.set(String(row.id), row)
+    }
+    const out: JournaledRow[] = []
+    for (const u of updates) {
+      const row = written.get(u.id)
+      if (!row) throw staleVersion(u.id, u.version)
+      await refreshRollupsFor(db, this.app, this.form.schema.key, u.current, row)
+      out.push(row)
+    }
+    return out
   }
 
   /** Soft delete: the row stays (restorable, still referenced), hidden from lists and rollups. */
@@ -293,6 +393,29 @@ export function autoNumberSequence(table: string, column: string): string {
 /** Orders bigint ids given as decimal strings without converting them to (lossy) numbers. */
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+}
+
+/** A checked partial update (see RecordWriter.prepareUpdate): column → value, changed fields, before. */
+export interface PreparedUpdate {
+  id: string
+  version: number
+  current: Row
+  sets: Map<string, unknown>
+  changed: string[]
+  before: RecordJson
+}
+
+const columnTypePattern =
+  /^(text|bigint|integer|boolean|date|timestamptz|double precision|jsonb|text\[\]|numeric(\(\d{1,2}, ?\d{1,2}\))?)$/
+
+/** A column's SQL type for a cast in VALUES (from the form's compiled columns; checked like DDL types). */
+function sqlTypeOf(form: CompiledForm, column: string): RawBuilder<unknown> {
+  for (const spec of form.columns.values()) {
+    if (spec.column !== column) continue
+    if (!columnTypePattern.test(spec.sqlType)) throw new Error(`unexpected column type ${spec.sqlType}`)
+    return sql.raw(spec.sqlType)
+  }
+  throw new Error(`unknown column ${column}`)
 }
 
 export function assertId(id: string): void {
