@@ -48,9 +48,7 @@ async function throughput(events: number): Promise<Comparison> {
     const insertRate = events / ((performance.now() - t0) / 1000)
     // Four workers share the outbox (SKIP LOCKED batches), as four processes or loops would, each with the
     // options the server's own worker runs with (250 events per consumer transaction).
-    const workers = Array.from({ length: 4 }, () =>
-      app.automation.createWorker(),
-    )
+    const workers = Array.from({ length: 4 }, () => app.automation.createWorker())
     const t1 = performance.now()
     const outcomes = await Promise.allSettled(workers.map((w) => w.drain()))
     for (const o of outcomes) if (o.status === 'rejected') throw o.reason
