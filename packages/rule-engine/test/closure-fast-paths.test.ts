@@ -1,0 +1,61 @@
+import jsonLogic from 'json-logic-js'
+import { describe, expect, it } from 'vitest'
+import { compileCondition } from '../src/index.js'
+
+/**
+ * The specialized closures (boolean chains, truth forms, inline lists, constant-bound substr, env-free
+ * trees) must give exactly json-logic-js's values, including on the odd inputs each shortcut skips.
+ */
+
+const records: unknown[] = [
+  {},
+  null,
+  { a: 1, b: '', c: null, d: 'x', tags: ['vip', 'tea'], birthday: '1990-03-12', n: '12.50' },
+  { a: 0, b: 'y', c: 'z', d: '', tags: [], birthday: null, n: 0 },
+  { a: '1', b: 'b', c: 'c', d: 'd', tags: 'vip', birthday: 19900312, n: null },
+  { a: [], b: [0], c: {}, d: false, tags: [null, 'vip'], birthday: '', n: 'NaN' },
+]
+
+const conditions: unknown[] = [
+  { '!!': { missing_some: [2, ['a', 'b', 'c', 'd']] } },
+  { '!': { missing_some: [3, ['a', 'b', 'c']] } },
+  { '!!': { missing_some: ['x', ['a', 'b']] } },
+  { '!!': { missing_some: [0, ['a', 'b']] } },
+  { if: [{ missing_some: [1, ['b', 'c']] }, 'some missing', 'none'] },
+  { if: [{ var: 'a' }, 1, { var: 'b' }, 2, 3] },
+  { if: [{ '>': [{ var: 'n' }, 10] }, 'big', { '==': [{ var: 'a' }, 1] }, 'one', 'other'] },
+  { and: [{ '>=': [{ var: 'a' }, 0] }, { in: ['vip', { var: 'tags' }] }, { var: 'd' }] },
+  { or: [{ '==': [{ var: 'b' }, ''] }, { var: 'c' }] },
+  { and: [{ '<': [{ var: 'a' }, 5] }, { var: 'tags' }] },
+  { in: [{ var: 'd' }, ['x', 'd', null]] },
+  { in: [{ var: 'c' }, [null]] },
+  { some: [{ var: 'tags' }, { in: [{ var: '' }, ['vip', null]] }] },
+  { all: [{ var: 'tags' }, { var: '' }] },
+  { none: [{ var: 'tags' }, { '==': [{ var: '' }, 'tea'] }] },
+  { in: [{ substr: [{ var: 'birthday' }, 5] }, ['03-12', 'll']] },
+  { substr: [{ var: 'birthday' }, -2, 1] },
+  { substr: [{ var: 'birthday' }, 2, -3] },
+  { '!=': [{ var: 'd' }, { if: [{ var: 'a' }, 'x', 'd'] }] },
+  { '===': [{ var: 'a' }, { var: 'a' }] },
+  { '!': { '!': { var: 'tags' } } },
+]
+
+describe('closure fast paths', () => {
+  it('give json-logic-js results', () => {
+    for (const logic of conditions) {
+      const compiled = compileCondition(logic)
+      for (const data of records) {
+        expect([logic, data, compiled(data)]).toEqual([logic, data, jsonLogic.apply(logic, data)])
+      }
+    }
+  })
+
+  it('an env-free condition ignores whatever context it is given; one reading the context uses it', () => {
+    const plain = compileCondition({ '>': [{ var: 'a' }, 0] })
+    expect(plain({ a: 1 }, { user: { a: 0 } })).toBe(true)
+    expect(plain({ a: 1 })).toBe(true)
+    const scoped = compileCondition({ '==': [{ var: 'a' }, { var: '$user.a' }] })
+    expect(scoped({ a: 1 }, { user: { a: 1 } })).toBe(true)
+    expect(scoped({ a: 1 }, { user: { a: 2 } })).toBe(false)
+  })
+})
