@@ -40,6 +40,11 @@ export function isBooleanResult(evaluator: Evaluator | undefined): boolean {
 }
 
 /** The JsonLogic truthiness of a compiled argument as a boolean closure (cheaper when marked). */
+/** A boolean closure with `evaluator`'s truthiness when one costs no extra call, else undefined. */
+export function cheapTruth(evaluator: Evaluator): Evaluator | undefined {
+  return booleans.has(evaluator) ? evaluator : truthForms.get(evaluator)
+}
+
 export function truthOf(evaluator: Evaluator): Evaluator {
   if (booleans.has(evaluator)) return evaluator
   const cheaper = truthForms.get(evaluator)

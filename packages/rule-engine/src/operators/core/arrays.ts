@@ -1,4 +1,4 @@
-import { fieldKeyOf, markBoolean, truthOf } from '../../js/constants.js'
+import { cheapTruth, fieldKeyOf, markBoolean } from '../../js/constants.js'
 import type { Env, Evaluator } from '../../js/env.js'
 import { readField } from '../../js/read-path.js'
 import { truthy } from '../../js/truthy.js'
@@ -11,31 +11,43 @@ import { defineOperators, type OperatorDefinition } from '../operator.js'
  */
 
 /** Whether some item's truthiness equals `wanted` (a plain loop: no closure per call). */
-function anyItem(items: readonly unknown[], logic: Evaluator, env: Env, wanted: boolean): boolean {
-  for (let i = 0; i < items.length; i++) if (logic(items[i], env) === wanted) return true
+function anyItem(
+  items: readonly unknown[],
+  logic: Evaluator,
+  env: Env,
+  wanted: boolean,
+  strict: boolean,
+): boolean {
+  if (strict) {
+    for (let i = 0; i < items.length; i++) if (logic(items[i], env) === wanted) return true
+    return false
+  }
+  for (let i = 0; i < items.length; i++) if (truthy(logic(items[i], env)) === wanted) return true
   return false
 }
 
 const scoped = (
   name: string,
-  run: (items: readonly unknown[], logic: Evaluator, env: Env) => unknown,
+  run: (items: readonly unknown[], logic: Evaluator, env: Env, strict: boolean) => unknown,
   otherwise: unknown,
 ): OperatorDefinition => ({
   name,
   arity: { min: 2, max: 2 },
   js([source, compiled]) {
     // all/none/some only test truthiness: a boolean closure (or a cheaper truth form) is called as is.
-    const logic = typeof otherwise === 'boolean' ? truthOf(compiled!) : compiled
+    const cheap = typeof otherwise === 'boolean' ? cheapTruth(compiled!) : undefined
+    const logic = cheap ?? compiled!
+    const strict = cheap !== undefined
     const key = fieldKeyOf(source)
     const evaluator: Evaluator =
       key !== undefined
         ? (data, env) => {
             const items = readField(data, key)
-            return Array.isArray(items) ? run(items, logic!, env) : otherwise
+            return Array.isArray(items) ? run(items, logic, env, strict) : otherwise
           }
         : (data, env) => {
             const items = source!(data, env)
-            return Array.isArray(items) ? run(items, logic!, env) : otherwise
+            return Array.isArray(items) ? run(items, logic, env, strict) : otherwise
           }
     return typeof otherwise === 'boolean' ? markBoolean(evaluator) : evaluator
   },
@@ -57,9 +69,13 @@ export const arrayOperators = defineOperators(
   },
   scoped('map', (items, logic, env) => items.map((item) => logic(item, env)), []),
   scoped('filter', (items, logic, env) => items.filter((item) => truthy(logic(item, env))), []),
-  scoped('all', (items, logic, env) => items.length > 0 && !anyItem(items, logic, env, false), false),
-  scoped('none', (items, logic, env) => !anyItem(items, logic, env, true), true),
-  scoped('some', (items, logic, env) => anyItem(items, logic, env, true), false),
+  scoped(
+    'all',
+    (items, logic, env, strict) => items.length > 0 && !anyItem(items, logic, env, false, strict),
+    false,
+  ),
+  scoped('none', (items, logic, env, strict) => !anyItem(items, logic, env, true, strict), true),
+  scoped('some', (items, logic, env, strict) => anyItem(items, logic, env, true, strict), false),
   {
     name: 'reduce',
     arity: { min: 2, max: 3 },

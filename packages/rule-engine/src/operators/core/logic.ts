@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Evaluator } from '../../js/env.js'
 import { truthy } from '../../js/truthy.js'
-import { isBooleanResult, markBoolean, truthOf } from '../../js/constants.js'
+import { cheapTruth, isBooleanResult, markBoolean, truthOf } from '../../js/constants.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { and, constBool, definite, not, or } from '../../sql/fragments.js'
 import { bool, type BoolValue, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
@@ -17,12 +17,27 @@ function ifJs(args: readonly Evaluator[]): Evaluator {
   const pairs = Math.floor(args.length / 2)
   const fallback = args.length % 2 === 1 ? args[args.length - 1]! : undefined
   // Tests only matter by their truthiness: a boolean closure (or a cheaper truth form) is called as is.
-  const tests = args.map((arg, i) => (i % 2 === 0 && i + 1 < args.length ? truthOf(arg) : arg))
+  const cheap = args.map((arg, i) => (i % 2 === 0 && i + 1 < args.length ? cheapTruth(arg) : arg))
+  if (cheap.every((arg) => arg !== undefined)) return ifBoolean(cheap as Evaluator[], pairs, fallback)
   if (args.length === 3) {
+    const [test, then, otherwise] = args as [Evaluator, Evaluator, Evaluator]
+    return (data, env) => (truthy(test(data, env)) ? then(data, env) : otherwise(data, env))
+  }
+  return (data, env) => {
+    for (let i = 0; i < pairs; i++) {
+      if (truthy(args[2 * i]!(data, env))) return args[2 * i + 1]!(data, env)
+    }
+    return fallback ? fallback(data, env) : null
+  }
+}
+
+/** `if` whose tests are boolean closures (or cheaper truth forms): no truthiness test per call. */
+function ifBoolean(tests: readonly Evaluator[], pairs: number, fallback: Evaluator | undefined): Evaluator {
+  if (tests.length === 3) {
     const [test, then, otherwise] = tests as [Evaluator, Evaluator, Evaluator]
     return (data, env) => (test(data, env) ? then(data, env) : otherwise(data, env))
   }
-  if (args.length === 5) {
+  if (tests.length === 5) {
     const [test1, then1, test2, then2, otherwise] = tests as [
       Evaluator,
       Evaluator,
@@ -174,8 +189,9 @@ export const logicOperators = defineOperators(
     name: '!',
     arity: { min: 1, max: 1 },
     js([a]) {
-      const test = truthOf(a!)
-      return markBoolean((data, env) => !test(data, env))
+      const test = cheapTruth(a!)
+      if (test) return markBoolean((data, env) => !test(data, env))
+      return markBoolean((data, env) => !truthy(a!(data, env)))
     },
     sql(node, c) {
       const b = c.truth(node.args[0]!)
