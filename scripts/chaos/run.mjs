@@ -8,12 +8,15 @@
 // Exit code 1 on any violation. Run by `npm test` after the test suite (it restarts PostgreSQL, so it must run
 // alone); `node scripts/chaos/run.mjs` runs it by hand. CHAOS_FAULTS (default 21) sets the number of faults;
 // CHAOS_POSTGRES_RESTARTS=0 leaves PostgreSQL alone (when other work shares it).
+// Then one more fault on PGlite (disk-full.mjs): the disk of the data folder fills up, and frees again.
+// CHAOS_DISK_FULL=0 skips it, CHAOS_DISK_FULL=only runs nothing else; it needs root to mount a tmpfs.
 import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runDiskFull } from './disk-full.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const require = createRequire(path.join(root, 'apps/server/package.json'))
@@ -266,6 +269,13 @@ async function main() {
     }).status
   )
     throw new Error('server build failed')
+  if (process.env.CHAOS_DISK_FULL === 'only') {
+    const violations = []
+    const injected = {}
+    await diskFull(injected, violations)
+    fs.rmSync(dataDir, { recursive: true, force: true })
+    return finish(injected, violations)
+  }
   await adminQuery(`drop database if exists ${dbName} with (force)`)
   await adminQuery(`create database ${dbName}`)
   if (
@@ -411,23 +421,49 @@ async function main() {
     violations.push(`the system did not settle within 2 minutes: ${JSON.stringify(state)}`)
   }
   violations.push(...crashes)
-  const totalFaults = Object.values(injected).reduce((a, b) => a + b, 0)
-  if (totalFaults < 20) violations.push(`only ${totalFaults} faults injected (at least 20 are required)`)
 
   for (const trellis of processes) await trellis.stop()
   await adminQuery(`drop database if exists ${dbName} with (force)`)
   fs.rmSync(dataDir, { recursive: true, force: true })
+  await diskFull(injected, violations)
+  const totalFaults = Object.values(injected).reduce((a, b) => a + b, 0)
+  if (totalFaults < 20) violations.push(`only ${totalFaults} faults injected (at least 20 are required)`)
 
   const flowsStarted = instances.length
   log(
     `orders in the database ${orders.length}; flows ${flowsStarted}; lost writes ${lost.length}; ` +
       `rule runs off by one ${wrongReceipts.length}; flow errors ${wrongFlows.length}; duplicate events ${duplicateEvents.length}`,
   )
+  finish(injected, violations)
+}
+
+/** The PGlite disk-full fault; a machine that cannot mount a tmpfs skips it, loudly. */
+async function diskFull(injected, violations) {
+  if (process.env.CHAOS_DISK_FULL === '0') return log('the disk-full fault is skipped (CHAOS_DISK_FULL=0)')
+  log('disk-full: one PGlite process on a tmpfs data folder; filling it, then freeing it…')
+  const result = await runDiskFull({ cli, root, password })
+  if (result.skipped) {
+    log(`!!!!! SKIPPED the disk-full fault: ${result.skipped} — run as root to mount a tmpfs !!!!!`)
+    return
+  }
+  injected['disk-full'] = result.faults
+  const s = result.stats
+  log(
+    `disk-full: ${s.tmpfsMegabytes} MB tmpfs, ${s.filledMegabytes} MB filler; before ${JSON.stringify(s.before)}; ` +
+      `while full ${JSON.stringify(s.full)}, readiness ${s.readyWhileFull}; writes succeeded again ` +
+      `${s.recoveredAfterMs ?? '—'} ms after freeing, then ${JSON.stringify(s.freed)}; kill -9 → ready in ` +
+      `${s.readyAfterKillMs} ms; acknowledged ${s.acknowledged}, stored ${s.stored}, lost ${s.lost}, duplicates ${s.duplicates}`,
+  )
+  violations.push(...result.violations.map((v) => `disk-full: ${v}`))
+}
+
+function finish(injected, violations) {
+  const totalFaults = Object.values(injected).reduce((a, b) => a + b, 0)
   if (violations.length) {
     for (const violation of violations) log(`VIOLATION: ${violation}`)
     process.exit(1)
   }
-  log(`OK: ${totalFaults} faults, 0 lost writes, 0 duplicate side effects`)
+  log(`OK: ${totalFaults} faults ${JSON.stringify(injected)}, 0 lost writes, 0 duplicate side effects`)
 }
 
 main().catch(async (error) => {

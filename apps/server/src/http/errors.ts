@@ -33,6 +33,20 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * SQLSTATE 53100 (disk_full): the database could not write for lack of disk space — PGlite's data folder or
+ * PostgreSQL's. The statement failed and its transaction rolled back, so nothing was stored; it is the
+ * operator's problem, not a bug, and the same request succeeds once space is freed (no restart needed).
+ * Drivers may wrap the database error, so the cause chain is searched too.
+ */
+export function isStorageFull(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    if ((e as { code?: unknown }).code === '53100') return true
+    e = (e as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** Turns an ajv instance path (`/body/phone`) into our dotted form (`phone`). */
 function toDottedPath(instancePath: string, missingProperty?: string): string | undefined {
   const parts = instancePath.split('/').filter(Boolean)
@@ -66,6 +80,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: v.message,
       }))
       return reply.status(400).send(body)
+    }
+    if (isStorageFull(error)) {
+      request.log.error({ err: error }, 'the database disk is full')
+      return reply.status(507).send({
+        code: 'STORAGE_FULL',
+        message: 'The database has no disk space left; nothing was stored. Retry once space is freed.',
+      })
     }
     const status = fastifyError.statusCode ?? 500
     if (status >= 500) {
