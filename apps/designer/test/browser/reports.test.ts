@@ -95,7 +95,10 @@ describe.skipIf(missing)('reports and dashboards in Chromium against the CRM tem
     await page.getByLabel('报表名称（英文）').fill('Store sales by month')
     await page.getByTestId('save-report').getByRole('button', { name: '保存', exact: true }).click()
     await expect.poll(() => page.getByText(`已保存报表「${REPORT}」`).count()).toBe(1)
-    expect(await page.getByLabel('已保存的报表').locator('option', { hasText: REPORT }).count()).toBe(1)
+    // The list of saved reports is asked again after the save.
+    await expect
+      .poll(() => page.getByLabel('已保存的报表').locator('option', { hasText: REPORT }).count())
+      .toBe(1)
   })
 
   it('puts the report on a dashboard with a store filter, resizes it, saves it', async () => {
