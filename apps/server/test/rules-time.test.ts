@@ -66,4 +66,17 @@ describeEachDatabase('rules: clock jumps and DST', (ctx) => {
     await api.app.automation.drain()
     expect(await sent()).toEqual([{ body: `使用小贴士：订单 ${order.body.id}` }])
   })
+
+  it('a date rule run by hand on one record runs now, not skipped as a moved anchor', async () => {
+    const customer = (
+      await api.call('POST', '/api/apps/tips/forms/customers/records', { values: { name: '手动' } })
+    ).body
+    const order = await api.call('POST', '/api/apps/tips/forms/orders/records', {
+      values: { customer: customer.id, amount: '10', ordered_on: '2025-05-20', status: 'paid' },
+    })
+    const run = await api.call('POST', '/api/apps/tips/rules/usage_tips/run', { recordId: order.body.id })
+    expect(run.status).toBe(202)
+    await api.app.automation.drain()
+    expect(await sent()).toContainEqual({ body: `使用小贴士：订单 ${order.body.id}` })
+  })
 })

@@ -125,8 +125,9 @@ async function execute(deps: RunnerDeps, job: Job, rules: AppRules, rule: Rule):
       throw error
     }
   }
-  if (trigger.kind === 'date') {
+  if (trigger.kind === 'date' && job.occurrence.startsWith('date:')) {
     // The anchor may have moved since the job was armed (a new purchase): then this occurrence is stale.
+    // A run asked for by hand (`manual:…`) has no occurrence to go stale: it runs now.
     const dueMs = new Date(job.due_at).getTime()
     const still = dateOccurrencesBetween(trigger, record[trigger.field], dueMs - 1, dueMs, rules.timeZone)
     if (!still.some((o) => `date:${o.occurrence}` === job.occurrence))
