@@ -84,21 +84,29 @@ describe('publish dialog', () => {
     expect(calls[1]!.body).toEqual({ confirm: ['orders.status:change_options', 'orders.total:change_type'] })
   })
 
-  it('says there is nothing to publish when the plan is empty', async () => {
-    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ steps: [] }), { status: 200 }))
+  it('publishes a draft without table changes (flows, rules, roles or reports changed)', async () => {
+    const calls: string[] = []
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      calls.push(`${init?.method ?? 'GET'} ${url}`)
+      const body = url.endsWith('/plan') ? { steps: [] } : { version: 2, steps: [] }
+      return new Response(JSON.stringify(body), { status: 200 })
+    })
+    const published: number[] = []
     render(
       <PublishDialog
         appKey="shop"
         open
         publishedVersion={1}
         onClose={() => {}}
-        onPublished={() => {}}
+        onPublished={(version) => published.push(version)}
         onInvalid={() => {}}
       />,
     )
-    await screen.findByText('草稿与已发布版本一致，没有需要发布的修改。')
-    await waitFor(() =>
-      expect((screen.getByRole('button', { name: '确认发布' }) as HTMLButtonElement).disabled).toBe(true),
-    )
+    await screen.findByText('没有数据表变更：草稿中的流程、规则、角色和报表将发布为 v2。')
+    const button = screen.getByRole('button', { name: '确认发布' }) as HTMLButtonElement
+    await waitFor(() => expect(button.disabled).toBe(false))
+    fireEvent.click(button)
+    await waitFor(() => expect(published).toEqual([2]))
+    expect(calls).toEqual(['GET /api/apps/shop/plan', 'POST /api/apps/shop/publish'])
   })
 })

@@ -60,9 +60,10 @@ export function PublishDialog({
 
   const steps = plan.state === 'ok' ? plan.steps : []
   const lossy = lossyStepIds(steps)
-  const nothingToDo = plan.state === 'ok' && steps.length === 0 && publishedVersion !== null
+  // No table changes: what changed may be flows, rules, roles or reports, which publish all the same.
+  const noTableChanges = plan.state === 'ok' && steps.length === 0 && publishedVersion !== null
   const published = result && 'version' in result
-  const ready = plan.state === 'ok' && !nothingToDo && lossy.every((id) => confirmed.has(id)) && !published
+  const ready = plan.state === 'ok' && lossy.every((id) => confirmed.has(id)) && !published
 
   const publish = async () => {
     setBusy(true)
@@ -109,8 +110,10 @@ export function PublishDialog({
       {plan.state === 'error' && (
         <Notice tone="danger">{t('publish.planFailed', { message: plan.message })}</Notice>
       )}
-      {nothingToDo && <Notice>{t('publish.nothing')}</Notice>}
-      {plan.state === 'ok' && !nothingToDo && (
+      {noTableChanges && (
+        <Notice>{t('publish.noTableChanges', { version: (publishedVersion ?? 0) + 1 })}</Notice>
+      )}
+      {plan.state === 'ok' && !noTableChanges && (
         <>
           <p>{t('publish.intro', { version: (publishedVersion ?? 0) + 1 })}</p>
           {lossy.length > 0 && (

@@ -87,9 +87,13 @@ describe.skipIf(missing)('rules and roles tabs in Chromium on the CRM app', () =
     )
     expect(draft.rules.find((r) => r.key === 'silent_30_call_back')?.condition).toEqual(dormantB)
     expect(await page.getByText('有未发布的修改').count()).toBe(1)
-    // Published through the API: the publish dialog offers nothing to publish when no form changed
-    // (reported to the lead; the server publishes rule-only changes).
-    await api.call('POST', '/api/apps/crm/publish', { confirm: [] })
+    // Published from the top bar: no table changes, so the dialog says the rules go out as the next version.
+    await page.getByRole('button', { name: '发布', exact: true }).click()
+    const dialog = page.getByTestId('publish')
+    await expect.poll(() => dialog.getByText(/没有数据表变更/).count()).toBe(1)
+    await dialog.getByRole('button', { name: '确认发布' }).click()
+    await expect.poll(() => dialog.getByText(/已发布为 v/).count()).toBe(1)
+    await dialog.getByRole('button', { name: '关闭' }).click()
     await page.reload()
     await page.getByRole('button', { name: /S\/A 级客户 30 天未购/ }).click()
     await expect.poll(() => page.getByText('已发布 · 运行中').count()).toBe(1)
