@@ -43,7 +43,11 @@ describeEachDatabase('GET /api/apps/:app/published: the workspace sees what the 
     expect(res.status).toBe(200)
     expect(res.body.role).toBe('clerk')
     expect(res.body.isAdmin).toBe(false)
-    const forms = res.body.definition.forms as Array<{ key: string; fields: { key: string }[]; access: unknown }>
+    const forms = res.body.definition.forms as Array<{
+      key: string
+      fields: { key: string }[]
+      access: unknown
+    }>
     expect(forms.map((form) => form.key)).toEqual(['customers'])
     const keys = forms[0]!.fields.map((field) => field.key)
     expect(keys).toContain('phone')
