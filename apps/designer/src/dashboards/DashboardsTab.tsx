@@ -19,6 +19,7 @@ import { Button } from '../ui/Button'
 import { EmptyState } from '../ui/EmptyState'
 import { Select, TextInput } from '../ui/inputs'
 import { Notice } from '../ui/Notice'
+import panes from '../ui/panes.module.css'
 import styles from './dashboards.module.css'
 import { FilterBar } from './FilterBar'
 import { dashboardReducer, emptyDashboard, toDashboardInput } from './state/dashboard-reducer'
@@ -92,7 +93,7 @@ export default function DashboardsTab({ appKey, publishedVersion }: BuilderTabPr
 
   if (publishedVersion === null)
     return (
-      <div className={styles.page}>
+      <div className={`${panes.mainColumn} ${styles.page}`}>
         <EmptyState title={t('dashboards.unpublished')} />
       </div>
     )
@@ -147,7 +148,7 @@ export default function DashboardsTab({ appKey, publishedVersion }: BuilderTabPr
   }
 
   return (
-    <div className={styles.page} data-testid="dashboard-editor">
+    <div className={`${panes.mainColumn} ${styles.page}`} data-testid="dashboard-editor">
       <div className={styles.toolbar}>
         <Select
           aria-label={t('dashboards.pick')}

@@ -24,6 +24,7 @@ import { filterSearch, toRecordsFilter } from '../workspace/dashboards/drill-fil
 import { DrillPanel } from './DrillPanel'
 import { PivotZones } from './PivotZones'
 import { ReportPalette } from './ReportPalette'
+import panes from '../ui/panes.module.css'
 import styles from './reports.module.css'
 import { SaveReportDialog } from './SaveReportDialog'
 import { builderReducer, initialBuilderState, type DroppedField } from './state/builder-reducer'
@@ -120,7 +121,7 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
 
   if (publishedVersion === null)
     return (
-      <div className={styles.center}>
+      <div className={panes.mainColumn}>
         <EmptyState title={t('reports.unpublished')} />
       </div>
     )
@@ -177,7 +178,7 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
   return (
     <DndContext {...dnd}>
       <div className={styles.layout} data-testid="report-builder">
-        <aside className={styles.left}>
+        <aside className={panes.sidePane}>
           <Select
             aria-label={t('reports.source')}
             value={state.source ?? ''}
@@ -196,7 +197,7 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
             }
           />
         </aside>
-        <main className={styles.center}>
+        <main className={panes.mainColumn}>
           <div className={styles.toolbar}>
             <Select
               aria-label={t('reports.saved.pick')}

@@ -8,6 +8,7 @@ import { Button } from '../ui/Button'
 import { EmptyState } from '../ui/EmptyState'
 import { RoleEditor } from './RoleEditor'
 import { editRoles, rolesEditGroup, type RolesEdit } from './roles-edit'
+import panes from '../ui/panes.module.css'
 import styles from './roles.module.css'
 
 /**
@@ -42,9 +43,9 @@ export default function RolesTab({ app, setSection }: BuilderTabProps) {
 
   return (
     <div className={styles.tab}>
-      <aside className={styles.sidebar}>
-        <div className={styles.sidebarHead}>
-          <h2 className={styles.heading}>{t('roles.title')}</h2>
+      <aside className={panes.sidePane}>
+        <div className={panes.paneHead}>
+          <h2 className={panes.paneHeading}>{t('roles.title')}</h2>
           <Button
             size="small"
             variant="primary"
@@ -70,7 +71,7 @@ export default function RolesTab({ app, setSection }: BuilderTabProps) {
         )}
         <p className={styles.hint}>{t('roles.adminHint')}</p>
       </aside>
-      <section className={styles.main}>
+      <section className={panes.mainPane}>
         {current ? (
           <RoleEditor key={index} app={app} role={current} issues={issuesOf(index)} apply={apply} />
         ) : (

@@ -13,6 +13,7 @@ import { RuleEditor } from './RuleEditor'
 import { RuleList } from './RuleList'
 import { RunLog } from './RunLog'
 import { editGroup, editRules, type RulesEdit } from './rules-edit'
+import panes from '../ui/panes.module.css'
 import styles from './rules.module.css'
 
 /**
@@ -102,9 +103,9 @@ export default function RulesTab({ appKey, app, publishedVersion, setSection }: 
 
   return (
     <div className={styles.tab}>
-      <aside className={styles.sidebar}>
-        <div className={styles.sidebarHead}>
-          <h2 className={styles.heading}>{t('rules.title')}</h2>
+      <aside className={panes.sidePane}>
+        <div className={panes.paneHead}>
+          <h2 className={panes.paneHeading}>{t('rules.title')}</h2>
           <Button
             size="small"
             variant="primary"
@@ -135,7 +136,7 @@ export default function RulesTab({ appKey, app, publishedVersion, setSection }: 
           onToggle={(key, enabled) => void toggle(key, enabled)}
         />
       </aside>
-      <section className={styles.main}>
+      <section className={panes.mainColumn}>
         {loadError && <Notice tone="danger">{t('rules.loadFailed', { message: loadError })}</Notice>}
         {publishedVersion === null && <Notice tone="warning">{t('rules.notPublished')}</Notice>}
         {view === 'log' ? (

@@ -31,6 +31,7 @@ import {
   pickBoard,
   type BoardRecord,
 } from './board-state'
+import view from '../view.module.css'
 import styles from './board.module.css'
 
 /** The server's refusal in the user's language; a skipped stage names the stage to take first. */
@@ -108,10 +109,10 @@ export default function BoardView({ appKey, rest, app }: WorkspaceViewProps) {
     })
 
   return (
-    <div className={styles.board}>
-      <header className={styles.header}>
-        <h1 className={styles.title}>{localized(form.label, i18n.language)}</h1>
-        <label className={styles.picker}>
+    <div className={`${view.view} ${styles.board}`}>
+      <header className={view.header}>
+        <h1 className={view.title}>{localized(form.label, i18n.language)}</h1>
+        <label className={view.picker}>
           <span>{t('board.form')}</span>
           <Select value={form.key} onChange={(e) => choose(e.target.value)}>
             {app.forms
@@ -123,7 +124,7 @@ export default function BoardView({ appKey, rest, app }: WorkspaceViewProps) {
               ))}
           </Select>
         </label>
-        <label className={styles.picker}>
+        <label className={view.picker}>
           <span>{t('board.groupBy')}</span>
           <Select value={field.key} onChange={(e) => choose(form.key, e.target.value)}>
             {boardFields(form).map((f) => (

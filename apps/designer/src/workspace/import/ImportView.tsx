@@ -21,6 +21,7 @@ import {
   cellMessage,
   type ProgressEvent,
 } from './import-state'
+import view from '../view.module.css'
 import styles from './import.module.css'
 
 const EVENTS = ['started', 'progress', 'done', 'failed'] as const
@@ -80,10 +81,10 @@ export default function ImportView({ appKey, rest, app }: WorkspaceViewProps) {
   }
 
   return (
-    <div className={styles.wizard}>
-      <header className={styles.header}>
-        <h1 className={styles.title}>{t('importWizard.title')}</h1>
-        <label className={styles.picker}>
+    <div className={view.view}>
+      <header className={view.header}>
+        <h1 className={view.title}>{t('importWizard.title')}</h1>
+        <label className={view.picker}>
           <span>{t('importWizard.form')}</span>
           <Select
             value={form.key}
@@ -144,14 +145,14 @@ export default function ImportView({ appKey, rest, app }: WorkspaceViewProps) {
               encoding: state.upload.encoding,
             })}
           </p>
-          <div className={styles.tableWrap}>
-            <table className={styles.table} data-testid="import-preview">
+          <div className={view.tableWrap}>
+            <table className={view.table} data-testid="import-preview">
               <thead>
                 <tr>
                   <th>{t('importWizard.line')}</th>
                   {state.upload.headers.map((header, column) => (
                     <th key={column}>
-                      <div className={styles.header}>
+                      <div className={view.header}>
                         {header || t('importWizard.column', { n: column + 1 })}
                       </div>
                       <Select
@@ -242,7 +243,7 @@ export default function ImportView({ appKey, rest, app }: WorkspaceViewProps) {
             {t('importWizard.summary', { ...counts(state.result) })}
           </Notice>
           {state.result.rejections.length > 0 && (
-            <table className={styles.table}>
+            <table className={view.table}>
               <thead>
                 <tr>
                   <th>{t('importWizard.line')}</th>

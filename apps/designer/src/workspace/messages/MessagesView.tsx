@@ -10,6 +10,7 @@ import { Select, TextInput } from '../../ui/inputs'
 import { Notice } from '../../ui/Notice'
 import { Segmented } from '../../ui/Segmented'
 import type { WorkspaceViewProps } from '../views'
+import view from '../view.module.css'
 import styles from './messages.module.css'
 
 const STATUS_TONE = { sent: 'success', failed: 'danger', queued: 'warning', stored: 'neutral' } as const
@@ -63,9 +64,9 @@ export default function MessagesView({ appKey, app }: WorkspaceViewProps) {
     counts && s !== 'all' ? `${t(`messages.status.${s}`)} ${counts[s] ?? 0}` : t(`messages.status.${s}`)
 
   return (
-    <div className={styles.messages}>
-      <header className={styles.header}>
-        <h1 className={styles.title}>{t('messages.title')}</h1>
+    <div className={view.view}>
+      <header className={view.header}>
+        <h1 className={view.title}>{t('messages.title')}</h1>
         <Segmented
           label={t('messages.statusFilter')}
           value={status}
@@ -107,8 +108,8 @@ export default function MessagesView({ appKey, app }: WorkspaceViewProps) {
       {load === 'ready' && messages.length === 0 ? (
         <EmptyState title={t('messages.none')} />
       ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table} data-testid="outbox">
+        <div className={view.tableWrap}>
+          <table className={`${view.table} ${styles.table}`} data-testid="outbox">
             <thead>
               <tr>
                 <th>{t('messages.time')}</th>
