@@ -124,6 +124,15 @@ describe('import wizard state', () => {
     expect(failed).toMatchObject({ step: 'mapping', error: 'IMPORT_ABORTED' })
   })
 
+  it('a result that arrives before any writing event still shows what was written', () => {
+    const running = importReducer(mapped, { type: 'run' })
+    const done = importReducer(running, {
+      type: 'result',
+      result: { ...result, inserted: 40, updated: 2 },
+    }) as Mapping
+    expect(done.progress).toMatchObject({ phase: 'finished', done: 42, total: 42 })
+  })
+
   it('reading counts for the first part of the bar, before anything is written', () => {
     const reading = advance(
       { phase: 'starting', rows: 0, done: 0, total: 0, rate: 0, etaSeconds: null },

@@ -128,10 +128,20 @@ export function importReducer(state: ImportState, action: ImportAction): ImportS
         ...state,
         step: 'done',
         result: action.result,
-        progress: { ...state.progress, phase: 'finished', done: state.progress.total || state.progress.done },
+        progress: finish(state.progress, action.result),
       }
   }
   return state
+}
+
+/**
+ * The bar at the end of a run. The run's answer can arrive before any writing event of the stream (a small file
+ * is written within one progress tick), so the written count comes from the result itself: the distinct records
+ * the import wrote, as the stream counts them.
+ */
+function finish(progress: Progress, result: ImportResult): Progress {
+  const written = result.inserted + result.updated + result.unchanged
+  return { ...progress, phase: 'finished', done: written, total: Math.max(progress.total, written) }
 }
 
 /** Folds one event of the stream into the progress shown. */
