@@ -15,6 +15,26 @@ function refused(spec: unknown): { code: string; path: string } {
 }
 
 describe('compilePivot', () => {
+  it('evaluates a related filter at the injected instant, like the main filter', () => {
+    const { parameters } = compilePivot(
+      {
+        source: 'customers',
+        related: {
+          recent: {
+            form: 'orders',
+            via: 'customer',
+            filter: { '>=': [{ var: 'paid_at' }, { date_add: [{ now: [] }, -30, 'days'] }] },
+            values: { n: { agg: 'count' } },
+          },
+        },
+        measures: [{ key: 'n', agg: 'sum', field: 'recent.n' }],
+      },
+      schema,
+      { now: new Date('2026-06-01T02:00:00Z') },
+    )
+    expect(parameters).toContain('2026-05-02T02:00:00.000Z')
+  })
+
   it('is one statement with grouping sets for subtotals and totals', () => {
     const { sql } = compilePivot(
       {

@@ -301,7 +301,9 @@ export class FieldResolver {
     const scoped = this.formScope(form, 'c', `${path}.scope`)
     if (scoped) where = sql`${where} and ${scoped}`
     if (related.filter !== undefined && related.filter !== null) {
-      where = sql`${where} and (${condition(related.filter, { fields: scope.fields, timeZone: this.timeZone }, `${path}.filter`)})`
+      // The evaluation's instant too, so "orders in the last 30 days" counts from the injected clock.
+      const at = this.access.now ? { now: this.access.now } : {}
+      where = sql`${where} and (${condition(related.filter, { fields: scope.fields, timeZone: this.timeZone, ...at }, `${path}.filter`)})`
     }
     const joinSql = sql`left join (select ${sql.join(selects)} from ${this.table(form)} as c where ${where} group by 1) as ${sql.id(
       alias,
