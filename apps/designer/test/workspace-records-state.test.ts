@@ -17,6 +17,7 @@ import {
   tableReducer,
   viewSpecOf,
   visibleRange,
+  wholePhone,
   type TableAction,
   type TableState,
 } from '../src/workspace/records/table-state'
@@ -77,13 +78,22 @@ describe('records table state', () => {
     expect(run(s, { type: 'moveColumn', field: 'name', by: -1 }).columns).toEqual(['name', 'phone'])
   })
 
-  it('searches names by part and phones by their digits, but never a masked phone', () => {
+  it('searches names by part and phones by their digits, a masked phone only by the whole number', () => {
     expect(phoneDigits('+86 139-1234-5678')).toBe('13912345678')
     const logic = searchLogic(customers(), '139 1234') as { or: unknown[] }
     expect(logic.or).toContainEqual({ contains: [{ var: 'phone' }, '1391234'] })
     expect(logic.or).toContainEqual({ icontains: [{ var: 'name' }, '139 1234'] })
-    const masked = JSON.stringify(searchLogic(customers({ masked: ['phone'] }), '13912345678'))
-    expect(masked).not.toContain('"phone"')
+    const maskedForm = customers({ masked: ['phone'] })
+    expect(JSON.stringify(searchLogic(maskedForm, '139 1234'))).not.toContain('"phone"')
+    for (const typed of ['13912345678', '139 1234 5678', '+86 139-1234-5678']) {
+      const whole = searchLogic(maskedForm, typed) as { or: unknown[] }
+      expect(whole.or).toContainEqual({ '==': [{ var: 'phone' }, '+8613912345678'] })
+      expect(JSON.stringify(whole.or.filter((p) => JSON.stringify(p).includes('"phone"')))).toBe(
+        JSON.stringify([{ '==': [{ var: 'phone' }, '+8613912345678'] }]),
+      )
+    }
+    expect(wholePhone('+44 20 7946 0958')).toBe('+442079460958')
+    expect(wholePhone('2079460958')).toBeUndefined()
     expect(searchLogic(customers(), '  ')).toBeUndefined()
   })
 

@@ -73,10 +73,11 @@ describeEachDatabase('CRM template: a clerk sees phones masked for tier-S custom
     expect(phones).not.toContain('+8613800138000')
   })
 
-  it('refuses filtering and sorting on the conditionally masked phone', async () => {
+  it('refuses partial filters and sorting on the conditionally masked phone', async () => {
+    // Only the exact whole number finds the customer, still masked (records-masked-search.test.ts).
     const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613800138000'] }))
     const filtered = await asClerk('GET', `${base}/customers/records?filter=${filter}`)
-    expect(filtered.status).toBe(400)
+    expect(filtered.body.records.map((r: { phone: string }) => r.phone)).toEqual(['138****8000'])
     const prefix = encodeURIComponent(JSON.stringify({ starts_with: [{ var: 'phone' }, '+86138'] }))
     expect((await asClerk('GET', `${base}/customers/records?filter=${prefix}`)).status).toBe(400)
     expect((await asClerk('GET', `${base}/customers/records?sort=phone`)).status).toBe(400)

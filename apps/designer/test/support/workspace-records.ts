@@ -55,9 +55,14 @@ export async function storeMember(url: string, role: string, username: string, p
   counted.sort((a, b) => b.count - a.count)
   const own = counted[0]!
   const other = counted[1]!
+  const mobile = (c: Row) => typeof c.phone === 'string' && c.phone.startsWith('+86')
   const ownCustomers = (await records('customers', { '==': [{ var: 'store' }, own.store.id] })).records
-  const customer = ownCustomers.find((c) => typeof c.phone === 'string' && c.phone.startsWith('+86'))!
-  const stranger = (await records('customers', { '==': [{ var: 'store' }, other.store.id] }, 1)).records[0]!
+  // A tier-S customer: the template's clerk sees their phone masked.
+  const customer = ownCustomers.find((c) => mobile(c) && c.tier === 'S')
+  if (!customer) throw new Error(`no tier-S customer with a mobile in store ${own.store.id}`)
+  const stranger = (await records('customers', { '==': [{ var: 'store' }, other.store.id] })).records.find(
+    mobile,
+  )!
   const user = await call<{ id: string }>('POST', '/api/users', {
     username,
     password,

@@ -6,6 +6,7 @@ import { FormAccess } from '../auth/access.js'
 import { AppError } from '../http/errors.js'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js'
 import { rowToJson, type RecordJson, type Row } from './record-json.js'
+import { maskedLookups } from './masked-lookup.js'
 import { assertId } from './record-store.js'
 import { VisibleRollups } from './visible-rollups.js'
 
@@ -124,7 +125,7 @@ export class RecordReader {
     const base = sql`${live} and ${this.access.scopeSql()}`
     if (options.filter === undefined || options.filter === null) return base
     try {
-      return sql`${base} and (${conditionToSql(options.filter, this.filterScope())})`
+      return sql`${base} and (${conditionToSql(options.filter, this.filterScope(options.filter))})`
     } catch (error) {
       if (error instanceof ConditionError) {
         throw new AppError(
@@ -170,13 +171,24 @@ export class RecordReader {
     return { column: spec.column, descending, field }
   }
 
-  /** The viewer's filterable fields, less the rollups they see computed live (see VisibleRollups). */
-  private filterScope() {
+  /**
+   * The viewer's filterable fields, less the rollups they see computed live (see VisibleRollups), plus
+   * the masked fields `filter` looks up by an exact whole value (see maskedLookups).
+   */
+  private filterScope(filter: unknown) {
     const scope = this.access.filterScope()
-    if (!this.rollups.restricted.size) return scope
+    const masked = this.access.full
+      ? new Set<string>()
+      : new Set(this.access.describe().masked.filter((key) => this.access.canSeeField(key)))
+    const lookups = maskedLookups(filter, masked)
+    if (!this.rollups.restricted.size && !lookups.size) return scope
     const fields = Object.fromEntries(
       Object.entries(scope.fields).filter(([key]) => !this.rollups.restricted.has(key)),
     )
+    for (const key of lookups) {
+      const field = this.form.scope.fields[key]
+      if (field && !this.rollups.restricted.has(key)) fields[key] = field
+    }
     return { ...scope, fields }
   }
 

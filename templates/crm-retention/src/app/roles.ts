@@ -65,7 +65,8 @@ export const crmRoles: RoleDef[] = [
       orders: { actions: ['read', 'create'], scope: ownStore },
       order_lines: { actions: ['read', 'create'] },
       tickets: { actions: ['read', 'create'], scope: ownStore },
-      tasks: { actions: ['read', 'update'] },
+      // Follow-ups for the customers they serve, added from the 360° view (as the store manager).
+      tasks: { actions: ['read', 'create', 'update'] },
       coupons: { actions: ['read', 'update'] },
       points_ledger: readOnly,
     },

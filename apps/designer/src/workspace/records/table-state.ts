@@ -231,21 +231,41 @@ export function phoneDigits(text: string): string {
   return digits.startsWith('86') && digits.length === 13 ? digits.slice(2) : digits
 }
 
-/** The quick search: the title and short texts by part, phones by their digits; never a masked field. */
+/**
+ * A whole phone number as the server stores it (E.164), or undefined while the text is only part of one:
+ * a mainland mobile with or without +86, any other number with its leading `+`.
+ */
+export function wholePhone(text: string): string | undefined {
+  const digits = phoneDigits(text)
+  if (/^1\d{10}$/.test(digits)) return `+86${digits}`
+  return text.trim().startsWith('+') && digits.length >= 8 && digits.length <= 15 ? `+${digits}` : undefined
+}
+
+/**
+ * The quick search: the title and short texts by part, phones by their digits. A masked field is only
+ * looked up by its whole value (the server refuses anything partial): the full phone number, the exact
+ * WeChat id — so the counter finds a customer by the number they say without seeing it.
+ */
 export function searchLogic(form: WorkspaceForm, text: string): unknown {
   const query = text.trim()
   if (!query) return undefined
-  const canFilter = (f: FieldDef) => !form.access.masked.includes(f.key)
-  const fields = liveFields(form).filter(canFilter)
+  const masked = new Set(form.access.masked)
   const parts: unknown[] = []
   const digits = phoneDigits(query)
-  for (const field of fields) {
-    if (field.type === 'phone' && digits.length >= 3) parts.push({ contains: [{ var: field.key }, digits] })
+  const phone = wholePhone(query)
+  for (const field of liveFields(form)) {
+    const ref = { var: field.key }
+    if (masked.has(field.key)) {
+      if (field.type === 'phone' && phone) parts.push({ '==': [ref, phone] })
+      if (['text', 'email'].includes(field.type)) parts.push({ '==': [ref, query] })
+      continue
+    }
+    if (field.type === 'phone' && digits.length >= 3) parts.push({ contains: [ref, digits] })
     if (
       ['text', 'email', 'auto_number'].includes(field.type) &&
       (field.key === form.titleField || parts.length < 6)
     )
-      parts.push({ icontains: [{ var: field.key }, query] })
+      parts.push({ icontains: [ref, query] })
   }
   if (!parts.length) return undefined
   return parts.length === 1 ? parts[0] : { or: parts }
