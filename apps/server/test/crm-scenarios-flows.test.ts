@@ -104,6 +104,8 @@ describeEachDatabase('CRM template: flows with the clock moved forward', (ctx) =
         tier: 'A',
         store,
       })
+      // Two purchases of ¥168 in 30 days: the tier rules keep the VIP in tier S.
+      await order(vip.id, '2026-06-01T09:00:00+08:00')
       await order(vip.id, '2026-06-01T10:00:00+08:00')
       await order(quiet.id, '2026-06-01T10:00:00+08:00')
       await drain()

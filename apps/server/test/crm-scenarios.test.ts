@@ -107,12 +107,17 @@ describeEachDatabase('CRM template: retention scenarios', (ctx) => {
         store: storeA,
       })
       const regular = await create('customers', { name: '路人', tier: 'B', store: storeA })
-      for (const customer of [vip, regular]) {
+      // The tier rules recompute the tier on each order: two purchases worth ¥300 or more in 30 days keep S.
+      for (const [customer, at] of [
+        [vip, '2027-08-01T09:00:00+08:00'],
+        [vip, '2027-08-01T10:00:00+08:00'],
+        [regular, '2027-08-01T10:00:00+08:00'],
+      ] as const) {
         await create('orders', {
           customer: customer.id,
           store: storeA,
-          ordered_at: '2027-08-01T10:00:00+08:00',
-          amount: '128.00',
+          ordered_at: at,
+          amount: '168.00',
           status: 'paid',
         })
       }
@@ -227,8 +232,14 @@ describeEachDatabase('CRM template: retention scenarios', (ctx) => {
       expect(listed.status).toBe(200)
       const stores = new Set(listed.body.records.map((r: { store: string }) => r.store))
       expect([...stores]).toEqual([storeA])
+      // 王总 was tier S; months without a purchase moved him down, and the phone is in clear again.
       const vip = listed.body.records.find((r: { name: string }) => r.name === '王总')
-      expect(vip.phone).toBe('138****8000')
+      expect(vip.tier).not.toBe('S')
+      expect(vip.phone).toBe('+8613800138000')
+      // A customer who is tier S now is masked.
+      const now = await create('customers', { name: '新贵', phone: '13700137000', tier: 'S', store: storeA })
+      const asClerk = await api.callAs(clerk.token, 'GET', `${base}/customers/records/${now.id}`)
+      expect(asClerk.body.phone).toBe('137****7000')
       expect((await api.callAs(clerk.token, 'GET', `${base}/customers/records/${theirs.id}`)).status).toBe(
         404,
       )

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import {
   ConditionError,
+  conditionHolds,
   planActions,
   validateRule,
   validateRules,
@@ -19,6 +20,7 @@ import type { FlowStarts } from './flow-starts.js'
 import { JobStore, type JobState } from './job-store.js'
 import { storedMessages, type NotificationChannel } from './notification-channel.js'
 import { matchingRecordIds } from './record-query.js'
+import { adjustIssues, aggregatesOf, computeAggregates, withAggregates } from './rule-aggregates.js'
 import { RuleCatalog } from './rule-catalog.js'
 import type { RunnerDeps } from './rule-runner.js'
 import { listRuns } from './run-log.js'
@@ -143,7 +145,7 @@ export class Automation {
   async putDraftRule(appKey: string, ruleKey: string, rule: unknown): Promise<RuleIssue[]> {
     const draft = await this.apps.draft(appKey)
     const candidate = { ...(rule as object), key: ruleKey } as Rule
-    const issues = validateRule(candidate, draft, { scopeOf: scopeIn(draft) })
+    const issues = checkRule(candidate, draft)
     if (issues.length) {
       throw new AppError(
         400,
@@ -157,7 +159,7 @@ export class Automation {
     const existing = ((draft.rules ?? []) as Rule[]).findIndex((r) => r?.key === ruleKey)
     rules.splice(existing < 0 ? rules.length : existing, 0, candidate)
     await this.apps.saveDraft(appKey, { ...draft, rules })
-    return validateRules(rules, draft, { scopeOf: scopeIn(draft) })
+    return checkRules(rules, draft)
   }
 
   async deleteDraftRule(appKey: string, ruleKey: string): Promise<void> {
@@ -171,7 +173,7 @@ export class Automation {
     const draft = await this.apps.draft(appKey)
     return {
       rules: (draft.rules ?? []) as Rule[],
-      issues: validateRules(draft.rules, draft, { scopeOf: scopeIn(draft) }),
+      issues: checkRules(draft.rules, draft),
     }
   }
 
@@ -230,6 +232,18 @@ export class Automation {
       options.recordId !== undefined ? [options.recordId] : await this.matching(rules, entry.rule, form, now)
     const reader = new RecordReader(rules.app, rules.app.form(form))
     const records = []
+    if (aggregatesOf(entry.rule)) {
+      // The condition reads aggregates: it is checked here, on the first `limit` records, as a job would.
+      const page = ids.slice(0, options.limit)
+      const values = await computeAggregates(this.db, rules.app, entry.rule, page, context)
+      for (const id of page) {
+        const record = await reader.get(this.db, id)
+        const bound = withAggregates(context, values.get(id))
+        if (conditionHolds(entry.rule, record, bound))
+          records.push({ id, actions: planActions(entry.rule, record, bound) })
+      }
+      return { matched: records.length, checked: page.length, records }
+    }
     for (const id of ids.slice(0, options.limit)) {
       const record = await reader.get(this.db, id)
       records.push({ id, actions: planActions(entry.rule, record, context) })
@@ -244,7 +258,9 @@ export class Automation {
     now: Date,
   ) {
     try {
-      return await matchingRecordIds(this.db, rules.app, form, rule.condition, {
+      // A condition on aggregates is checked per record by the job, once they are computed.
+      const condition = aggregatesOf(rule) ? undefined : rule.condition
+      return await matchingRecordIds(this.db, rules.app, form, condition, {
         now,
         timeZone: rules.timeZone,
       })
@@ -276,6 +292,22 @@ export class Automation {
       throw new AppError(409, 'RULE_DISABLED', `Rule ${ruleKey} is disabled`)
     return { entry, rules }
   }
+}
+
+/** The rule engine's checks, plus those of the aggregates the server computes for a rule. */
+function checkRule(rule: Rule, draft: AppDefinition): RuleIssue[] {
+  return adjustIssues(rule, draft, validateRule(rule, draft, { scopeOf: scopeIn(draft) }))
+}
+
+function checkRules(rules: unknown, draft: AppDefinition): RuleIssue[] {
+  let issues = validateRules(rules, draft, { scopeOf: scopeIn(draft) })
+  if (!Array.isArray(rules)) return issues
+  rules.forEach((rule: Rule, i) => {
+    const at = `rules.${i}`
+    const mine = issues.filter((issue) => issue.path === at || issue.path.startsWith(`${at}.`))
+    issues = [...issues.filter((issue) => !mine.includes(issue)), ...adjustIssues(rule, draft, mine, at)]
+  })
+  return issues
 }
 
 function scopeIn(definition: AppDefinition) {

@@ -16,6 +16,7 @@ import type { JobStore, NewJob } from './job-store.js'
 import type { NotificationChannel } from './notification-channel.js'
 import { RuleCatalog, type CatalogSnapshot } from './rule-catalog.js'
 import { logRuns, type RunEntry } from './run-log.js'
+import { aggregatesOf } from './rule-aggregates.js'
 
 const topics: Record<string, RecordEventKind> = {
   'record.created': 'created',
@@ -101,7 +102,12 @@ export async function consumeOutbox(
           complete = true
         }
         const input = recordEventInput(event)
-        if (!conditionHolds(entry.rule, input.data, { ...input.context, now, timeZone: rules.timeZone }))
+        // A rule reading aggregates over related records checks its condition in its job, once they are computed.
+        const deferred = aggregatesOf(entry.rule) !== undefined
+        if (
+          !deferred &&
+          !conditionHolds(entry.rule, input.data, { ...input.context, now, timeZone: rules.timeZone })
+        )
           continue
         const base = {
           app: row.payload.app,
@@ -122,7 +128,7 @@ export async function consumeOutbox(
           })
           continue
         }
-        if (options.inline && runsInDatabase(entry.rule)) {
+        if (options.inline && !deferred && runsInDatabase(entry.rule)) {
           const context = { ...input.context, now, timeZone: rules.timeZone }
           const done = await batch!.run(rules.app, entry.rule, row.payload, kind, event.before, context, {
             depth,
@@ -139,7 +145,7 @@ export async function consumeOutbox(
           dueAt: now,
           depth,
           payload: {
-            checked: true,
+            checked: !deferred,
             event: { kind, before: event.before, after: event.after, changed: event.changed },
           },
         })

@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
+import { adjustIssues } from './rule-aggregates.js'
 
 export interface ActiveRule {
   rule: Rule
@@ -47,9 +48,13 @@ export class RuleCatalog {
     if (!cached || cached.version !== app.version) {
       const rules = new Map<string, Omit<ActiveRule, 'enabled'>>()
       for (const raw of (app.definition.rules ?? []) as Rule[]) {
-        const issues = validateRule(raw, app.definition, {
-          scopeOf: (form) => (app.hasForm(form) ? app.form(form).scope : undefined),
-        })
+        const issues = adjustIssues(
+          raw,
+          app.definition,
+          validateRule(raw, app.definition, {
+            scopeOf: (form) => (app.hasForm(form) ? app.form(form).scope : undefined),
+          }),
+        )
         if (raw && typeof raw.key === 'string') rules.set(raw.key, { rule: raw, issues })
       }
       cached = { version: app.version, rules }

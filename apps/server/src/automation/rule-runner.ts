@@ -19,6 +19,7 @@ import { RuleCatalog, type AppRules, type CatalogSnapshot } from './rule-catalog
 import { logRun, type RunOutcome } from './run-log.js'
 import { deliverWebhook } from './webhook.js'
 import { matchingRecordIds } from './record-query.js'
+import { aggregatesOf, computeAggregates, withAggregates, type AggregateBatch } from './rule-aggregates.js'
 
 export interface RunnerDeps {
   db: DynamicDb
@@ -66,7 +67,12 @@ function runOf(job: Job) {
 }
 
 /** Runs one claimed job: check the rule, the record and the condition, then carry out the actions. */
-export async function runJob(deps: RunnerDeps, job: Job, snapshot: CatalogSnapshot): Promise<JobResult> {
+export async function runJob(
+  deps: RunnerDeps,
+  job: Job,
+  snapshot: CatalogSnapshot,
+  aggregates?: AggregateBatch,
+): Promise<JobResult> {
   try {
     if (job.attempt > job.max_attempts)
       return await giveUp(deps, job, { code: 'LEASE_LAPSED', message: 'Claims kept lapsing' })
@@ -74,14 +80,20 @@ export async function runJob(deps: RunnerDeps, job: Job, snapshot: CatalogSnapsh
     const entry = rules?.rules.get(job.rule_key)
     if (!rules || !RuleCatalog.runnable(entry))
       return await finish(deps, job, 'skipped', { reason: 'RULE_NOT_ACTIVE' })
-    return await execute(deps, job, rules, entry.rule)
+    return await execute(deps, job, rules, entry.rule, aggregates)
   } catch (error) {
     if (error instanceof FencedError) return 'fenced'
     return fail(deps, job, error)
   }
 }
 
-async function execute(deps: RunnerDeps, job: Job, rules: AppRules, rule: Rule): Promise<JobResult> {
+async function execute(
+  deps: RunnerDeps,
+  job: Job,
+  rules: AppRules,
+  rule: Rule,
+  batch?: AggregateBatch,
+): Promise<JobResult> {
   const now = deps.clock().now()
   const trigger = rule.trigger
   const formKey = 'form' in trigger ? trigger.form : undefined
@@ -94,11 +106,19 @@ async function execute(deps: RunnerDeps, job: Job, rules: AppRules, rule: Rule):
     }
     checked?: boolean
   }
-  const context: ConditionContext = { now, timeZone: rules.timeZone }
+  let context: ConditionContext = { now, timeZone: rules.timeZone }
+  const aggregates = aggregatesOf(rule)
 
   if (trigger.kind === 'cron' && formKey && job.record_id === null) {
     // A schedule over a form fans out to one job per matching record, each with its own idempotency key.
-    const ids = await matchingRecordIds(deps.db, rules.app, formKey, rule.condition, context)
+    // A condition on aggregates is checked per record once they are computed, so every record gets a job.
+    const ids = await matchingRecordIds(
+      deps.db,
+      rules.app,
+      formKey,
+      aggregates ? undefined : rule.condition,
+      context,
+    )
     const fresh = await deps.jobs.enqueue(
       deps.db,
       ids.map((id) => ({
@@ -139,6 +159,13 @@ async function execute(deps: RunnerDeps, job: Job, rules: AppRules, rule: Rule):
       after: payload.event.after ?? {},
       changed: payload.event.changed ?? [],
     })
+  if (aggregates && formKey && job.record_id) {
+    // Computed for the whole claimed batch of this rule in one statement (or for this record alone).
+    const values = batch
+      ? await batch.get(rules.app, rule, job.record_id, context)
+      : (await computeAggregates(deps.db, rules.app, rule, [job.record_id], context)).get(job.record_id)
+    context = withAggregates(context, values)
+  }
   if (!payload.checked && !conditionHolds(rule, record, context)) return finish(deps, job, 'condition_false')
 
   const plan = planActions(rule, record, context)

@@ -3,6 +3,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import type { JobStore } from './job-store.js'
 import { consumeOutbox } from './outbox-consumer.js'
 import { CatalogSnapshot, type RuleCatalog } from './rule-catalog.js'
+import { AggregateBatch } from './rule-aggregates.js'
 import { runJob, type JobResult, type RunnerDeps } from './rule-runner.js'
 import { scheduleDue } from './scheduler.js'
 import { PollLoop } from './poll-loop.js'
@@ -88,11 +89,13 @@ export class AutomationWorker {
     }
     const ran: Record<JobResult, number> = { done: 0, retry: 0, dead: 0, fenced: 0 }
     const claimed = await this.jobs.claim(this.id, now, this.options.batch, this.options.leaseMs)
+    // Rules with aggregates compute them once for all their claimed jobs (one statement per rule).
+    const aggregates = AggregateBatch.of(this.db, claimed)
     let next = 0
     const lane = async () => {
       while (next < claimed.length) {
         const job = claimed[next++]!
-        ran[await runJob(this.deps, job, snapshot)]++
+        ran[await runJob(this.deps, job, snapshot, aggregates)]++
       }
     }
     await Promise.all(Array.from({ length: Math.min(this.options.concurrency, claimed.length) }, lane))

@@ -63,7 +63,71 @@ const afterLastPurchase = (days: number) => ({
   unit: 'days',
 })
 
+/** Paid orders dated within the last `days` calendar days, today included (Asia/Shanghai). */
+const paidWithin = (days: number) => ({
+  and: [
+    { '==': [{ var: 'status' }, 'paid'] },
+    { '>=': [{ var: 'ordered_at' }, { date_add: [{ start_of: [{ now: [] }, 'days'] }, 1 - days, 'days'] }] },
+  ],
+})
+
+/**
+ * The tier rules' aggregates over the customer's orders, computed by the server in one statement per batch
+ * (docs/rules.md, "Aggregates"): purchases and spend in the last 30 days, purchases in the last 90.
+ */
+export const tierAggregates = {
+  last30: {
+    form: 'orders',
+    via: 'customer',
+    filter: paidWithin(30),
+    values: { count: { agg: 'count' }, amount: { agg: 'sum', field: 'amount' } },
+  },
+  last90: { form: 'orders', via: 'customer', filter: paidWithin(90), values: { count: { agg: 'count' } } },
+}
+
+/**
+ * S — at least 2 purchases in the last 30 days and at least ¥300 spent in them; A — at least 3 purchases in
+ * the last 90 days; C — no purchase for 180 days; B — everyone else who has bought; none for a customer who
+ * never bought. The same order and thresholds as the demo generator's `memberTier`.
+ */
+export const tierExpression = {
+  if: [
+    { '==': [{ var: 'last_purchase_at' }, null] },
+    null,
+    { and: [{ '>=': [{ var: '$last30.count' }, 2] }, { '>=': [{ var: '$last30.amount' }, 300] }] },
+    'S',
+    { '>=': [{ var: '$last90.count' }, 3] },
+    'A',
+    { '>=': [{ days_since: [{ var: 'last_purchase_at' }] }, 180] },
+    'C',
+    'B',
+  ],
+}
+
+/** A tier rule: the aggregates, a condition that only writes a changed tier, one field set. */
+const tierRule = (key: string, zh: string, en: string, trigger: Record<string, unknown>) => ({
+  key,
+  name: { 'zh-CN': zh, en },
+  trigger,
+  aggregates: tierAggregates,
+  condition: { '!=': [tierExpression, { var: 'tier' }] },
+  actions: [{ type: 'set_fields', values: { tier: tierExpression } }],
+})
+
 export const crmRules = [
+  // Weekly, Monday 03:00 (Asia/Shanghai): tiers move as purchases age out of the 30/90/180-day windows.
+  tierRule('tier_weekly', '每周重算会员等级', 'Recompute member tiers weekly', {
+    kind: 'cron',
+    cron: '0 3 * * 1',
+    form: 'customers',
+  }),
+  // On each order: a paid order (or a refund) changes the customer's order rollups.
+  tierRule('tier_on_order', '下单后重算会员等级', 'Recompute the tier on each order', {
+    kind: 'record',
+    form: 'customers',
+    on: ['updated'],
+    fields: ['order_count', 'total_spent', 'last_purchase_at'],
+  }),
   {
     key: 'first_purchase_tips',
     name: {
