@@ -1,4 +1,5 @@
 import type { Evaluator } from './env.js'
+import type { SubstringForm } from './substring-in-list.js'
 import { truthy } from './truthy.js'
 
 const constants = new WeakMap<Evaluator, { value: unknown }>()
@@ -61,6 +62,18 @@ const truthForms = new WeakMap<Evaluator, Evaluator>()
 export function markTruthForm(evaluator: Evaluator, truth: Evaluator): Evaluator {
   truthForms.set(evaluator, markBoolean(truth))
   return evaluator
+}
+
+const substrings = new WeakMap<Evaluator, SubstringForm>()
+
+/** A `substr` with constant bounds, so `in` over a literal list can look the window up in place. */
+export function markSubstring(evaluator: Evaluator, form: SubstringForm): Evaluator {
+  substrings.set(evaluator, form)
+  return evaluator
+}
+
+export function substringOf(evaluator: Evaluator | undefined): SubstringForm | undefined {
+  return evaluator ? substrings.get(evaluator) : undefined
 }
 
 const itemReaders = new WeakSet<Evaluator>()

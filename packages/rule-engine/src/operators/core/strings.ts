@@ -1,6 +1,14 @@
 import { isCanonicalId } from '../../sql/compare.js'
 import { sql, type SqlBool } from 'kysely'
-import { constantOf, fieldKeyOf, isItemReader, markBoolean } from '../../js/constants.js'
+import {
+  constantOf,
+  fieldKeyOf,
+  isItemReader,
+  markBoolean,
+  markSubstring,
+  substringOf,
+} from '../../js/constants.js'
+import { substringInList } from '../../js/substring-in-list.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { readField } from '../../js/read-path.js'
 import type { Evaluator } from '../../js/env.js'
@@ -114,6 +122,8 @@ const NOTHING = Object.freeze({})
 
 /** A literal list becomes a Set once: same answers as indexOf (===; NaN is never found). */
 function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
+  const substring = substringOf(needle)
+  if (substring) return substringInList(substring, list)
   const key = fieldKeyOf(needle)
   if (list.length <= 3) {
     // Up to three items: strict comparisons inline (indexOf's own test), no builtin call.
@@ -181,8 +191,13 @@ function substrJs(source: Evaluator, start: Evaluator, length: Evaluator | undef
     const f = from.value
     const n = count.value as number | undefined
     const key = fieldKeyOf(source)
-    if (key !== undefined) return (d) => String(readField(d, key)).substr(f, n)
-    return (d, e) => String(source(d, e)).substr(f, n)
+    const cut: Evaluator =
+      key !== undefined
+        ? (d) => String(readField(d, key)).substr(f, n)
+        : (d, e) => String(source(d, e)).substr(f, n)
+    // Integer bounds (the usual case) let `in` over a literal list skip the cutting.
+    const integral = Number.isSafeInteger(f) && (n === undefined || Number.isSafeInteger(n))
+    return integral ? markSubstring(cut, { key, source, start: f, count: n }) : cut
   }
   return (d, e) => {
     const text = String(source(d, e))
