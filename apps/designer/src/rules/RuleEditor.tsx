@@ -11,6 +11,7 @@ import { Checkbox, TextInput } from '../ui/inputs'
 import { ActionsEditor } from './ActionsEditor'
 import { RulePreview } from './RulePreview'
 import { RunLog } from './RunLog'
+import { issueText } from './rule-issues'
 import type { RulesEdit } from './rules-edit'
 import { TriggerEditor } from './TriggerEditor'
 import styles from './rules.module.css'
@@ -137,11 +138,14 @@ export function RuleEditor({
         <section className={styles.section} aria-label={t('rules.issuesTitle')}>
           <h3 className={styles.sectionTitle}>{t('rules.issuesTitle')}</h3>
           <ul className={styles.issues}>
-            {issues.map((issue, i) => (
-              <li key={i}>
-                <code>{issue.path || t('rules.issueRule')}</code> {issue.message}
-              </li>
-            ))}
+            {issues.map((issue, i) => {
+              const text = issueText(issue, rule, t)
+              return (
+                <li key={i} data-issue={issue.code}>
+                  <strong>{text.place}</strong> {text.message} <code>{issue.path}</code>
+                </li>
+              )
+            })}
           </ul>
         </section>
       )}
