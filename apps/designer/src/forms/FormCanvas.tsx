@@ -1,5 +1,6 @@
 import { useDroppable } from '@dnd-kit/core'
 import { rectSortingStrategy, SortableContext } from '@dnd-kit/sortable'
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { EmptyState } from '../ui/EmptyState'
 import { FieldCard } from './FieldCard'
@@ -19,8 +20,11 @@ export interface FormCanvasProps {
 
 export function FormCanvas({ form, selected, issues, onSelect, onResize }: FormCanvasProps) {
   const { t } = useTranslation()
+  const resizeLabel = t('canvas.resize')
   const { setNodeRef, isOver } = useDroppable({ id: CANVAS_ID })
-  const fields = form.fields.filter((field) => !field.archived)
+  const fields = useMemo(() => form.fields.filter((field) => !field.archived), [form.fields])
+  // The same array while the fields stay the same: SortableContext re-renders its cards when it changes.
+  const items = useMemo(() => fields.map((field) => field.key), [fields])
   return (
     <div
       ref={setNodeRef}
@@ -34,7 +38,7 @@ export function FormCanvas({ form, selected, issues, onSelect, onResize }: FormC
         if (event.target === event.currentTarget) onSelect(null)
       }}
     >
-      <SortableContext items={fields.map((field) => field.key)} strategy={rectSortingStrategy}>
+      <SortableContext items={items} strategy={rectSortingStrategy}>
         {fields.map((field) => (
           <FieldCard
             key={field.key}
@@ -42,8 +46,9 @@ export function FormCanvas({ form, selected, issues, onSelect, onResize }: FormC
             span={spanOf(form, field)}
             selected={field.key === selected}
             issueCount={issues.get(`${form.key}.${field.key}`)?.length ?? 0}
-            onSelect={() => onSelect(field.key)}
-            onResize={(span) => onResize(field.key, span)}
+            resizeLabel={resizeLabel}
+            onSelect={onSelect}
+            onResize={onResize}
           />
         ))}
       </SortableContext>

@@ -4,16 +4,16 @@ import {
   DragOverlay,
   KeyboardSensor,
   PointerSensor,
-  pointerWithin,
   useSensor,
   useSensors,
+  type Collision,
   type CollisionDetection,
   type DragEndEvent,
   type DragStartEvent,
 } from '@dnd-kit/core'
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable'
 import type { FieldType } from '@trellis/form-engine'
-import { useMemo, useState, type Dispatch } from 'react'
+import { useCallback, useMemo, useState, type Dispatch } from 'react'
 import { useTranslation } from 'react-i18next'
 import { bothLanguages, localized } from '../i18n'
 import { Button } from '../ui/Button'
@@ -39,12 +39,28 @@ import {
 import { issuesByField, type PlacedIssue } from './state/issues'
 import { spanOf } from './state/layout'
 
-// A card under the pointer wins over the canvas around it; keyboard drags have no pointer, so nearest centre.
+/**
+ * A card under the pointer wins over the canvas around it; keyboard drags have no pointer, so nearest centre.
+ * dnd-kit's rects recompute their scroll offset on every read of top/left/bottom/right, so with 300 cards the
+ * library's pointerWithin (four reads per card and pointer move) dominated a drag: this test reads the top
+ * first, then the left only for the cards of the pointer's row.
+ */
 const collisions: CollisionDetection = (args) => {
-  const within = pointerWithin(args)
-  const card = within.find((collision) => collision.id !== CANVAS_ID)
-  if (card) return [card]
-  return within.length ? within : closestCenter(args)
+  const pointer = args.pointerCoordinates
+  if (!pointer) return closestCenter(args)
+  let canvas: Collision | undefined
+  for (const container of args.droppableContainers) {
+    const rect = args.droppableRects.get(container.id)
+    if (!rect) continue
+    const top = rect.top
+    if (pointer.y < top || pointer.y > top + rect.height) continue
+    const left = rect.left
+    if (pointer.x < left || pointer.x > left + rect.width) continue
+    const hit = { id: container.id, data: { droppableContainer: container, value: 0 } }
+    if (container.id !== CANVAS_ID) return [hit]
+    canvas = hit
+  }
+  return canvas ? [canvas] : closestCenter(args)
 }
 
 export interface FormDesignerProps {
@@ -71,6 +87,16 @@ export function FormDesigner({ state, dispatch, issues }: FormDesignerProps) {
     for (const issue of issues) if (issue.form) counts.set(issue.form, (counts.get(issue.form) ?? 0) + 1)
     return counts
   }, [issues])
+
+  // Stable, so the memoized field cards do not render again when the designer does (a drag starting, a panel edit).
+  const selectField = useCallback(
+    (key: string | null) => dispatch({ type: 'select-field', field: key }),
+    [dispatch],
+  )
+  const resizeField = useCallback(
+    (key: string, span: number) => dispatch({ type: 'set-span', field: key, span }),
+    [dispatch],
+  )
 
   const addField = (type: FieldType, index?: number) =>
     dispatch({ type: 'add-field', fieldType: type, label: bothLanguages(`fieldType.${type}`), index })
@@ -139,8 +165,8 @@ export function FormDesigner({ state, dispatch, issues }: FormDesignerProps) {
                   form={form}
                   selected={field?.key ?? null}
                   issues={byField}
-                  onSelect={(key) => dispatch({ type: 'select-field', field: key })}
-                  onResize={(key, span) => dispatch({ type: 'set-span', field: key, span })}
+                  onSelect={selectField}
+                  onResize={resizeField}
                 />
               ) : (
                 <FormPreview form={form} />
