@@ -45,6 +45,15 @@ const conditions: unknown[] = [
   { substr: [{ var: 'birthday' }, -2, 1] },
   { substr: [{ var: 'birthday' }, 2, -3] },
   { '!=': [{ var: 'd' }, { if: [{ var: 'a' }, 'x', 'd'] }] },
+  // A field's quotient against a constant, divided and compared in one closure.
+  { '>': [{ '/': [{ var: 'n' }, { max: [{ var: 'a' }, 1] }] }, 5] },
+  { '<=': [{ '/': [{ var: 'n' }, { var: 'a' }] }, 0] },
+  { '<': [{ '/': [{ var: 'n' }, 2] }, 7] },
+  { '>=': [{ '/': [{ var: 'a' }, { var: 'n' }] }, 0.08] },
+  { '>': [{ '/': [{ var: 'd' }, { var: 'a' }] }, -1] },
+  { '>': [{ '/': [{ var: 'n' }, 2] }, '3'] },
+  { '/': [{ var: 'n' }, 4] },
+  { '/': [{ var: 'tags' }, { var: 'a' }] },
   { '===': [{ var: 'a' }, { var: 'a' }] },
   { '!': { '!': { var: 'tags' } } },
 ]

@@ -76,6 +76,23 @@ export function substringOf(evaluator: Evaluator | undefined): SubstringForm | u
   return evaluator ? substrings.get(evaluator) : undefined
 }
 
+/** `{"/": [{"var": key}, divisor]}`: a comparison with a constant divides and compares in one closure. */
+export interface QuotientForm {
+  readonly key: string
+  readonly divisor: Evaluator
+}
+
+const quotients = new WeakMap<Evaluator, QuotientForm>()
+
+export function markQuotient(evaluator: Evaluator, form: QuotientForm): Evaluator {
+  quotients.set(evaluator, form)
+  return evaluator
+}
+
+export function quotientOf(evaluator: Evaluator | undefined): QuotientForm | undefined {
+  return evaluator ? quotients.get(evaluator) : undefined
+}
+
 const itemReaders = new WeakSet<Evaluator>()
 
 /** `{"var": ""}` (or no path): the data itself, null for undefined. Inside `some`/`map`: the item. */

@@ -1,8 +1,9 @@
+import type { QuotientForm } from './constants.js'
 import type { Evaluator } from './env.js'
 import { readField } from './read-path.js'
 import { decimalToNumber } from './to-number.js'
 
-type Relational = '<' | '<=' | '>' | '>='
+export type Relational = '<' | '<=' | '>' | '>='
 
 /**
  * `{"<": [{"var": key}, k]}` and friends, specialized on the constant's type with JavaScript's exact
@@ -19,19 +20,29 @@ export function fieldVsConstant(op: Relational, key: string, k: unknown): Evalua
 }
 
 function againstNumber(op: Relational, key: string, k: number): Evaluator {
-  const read = (d: unknown) => {
-    const v = readField(d, key)
-    return (typeof v === 'string' ? decimalToNumber(v) : v) as number
-  }
+  // Each branch compares on its own: a converted number merged with the raw field value into one
+  // variable would be boxed (a heap allocation per call) to hold either.
   switch (op) {
     case '<':
-      return (d) => read(d) < k
+      return (d) => {
+        const v = readField(d, key)
+        return typeof v === 'string' ? decimalToNumber(v) < k : (v as number) < k
+      }
     case '<=':
-      return (d) => read(d) <= k
+      return (d) => {
+        const v = readField(d, key)
+        return typeof v === 'string' ? decimalToNumber(v) <= k : (v as number) <= k
+      }
     case '>':
-      return (d) => read(d) > k
+      return (d) => {
+        const v = readField(d, key)
+        return typeof v === 'string' ? decimalToNumber(v) > k : (v as number) > k
+      }
     case '>=':
-      return (d) => read(d) >= k
+      return (d) => {
+        const v = readField(d, key)
+        return typeof v === 'string' ? decimalToNumber(v) >= k : (v as number) >= k
+      }
   }
 }
 
@@ -75,5 +86,38 @@ function generic(op: Relational, key: string, k: unknown): Evaluator {
       return (d) => (readField(d, key) as number) > c
     case '>=':
       return (d) => (readField(d, key) as number) >= c
+  }
+}
+
+/**
+ * `{">": [{"/": [{"var": key}, divisor]}, k]}` (an average against a threshold) for a number k: the
+ * quotient is compared where it is computed, instead of being returned, boxed, to the comparison.
+ */
+export function quotientVsNumber(op: Relational, { key, divisor }: QuotientForm, k: number): Evaluator {
+  switch (op) {
+    case '<':
+      return (d, e) => {
+        const v = readField(d, key)
+        const y = divisor(d, e) as number
+        return typeof v === 'string' ? decimalToNumber(v) / y < k : (v as number) / y < k
+      }
+    case '<=':
+      return (d, e) => {
+        const v = readField(d, key)
+        const y = divisor(d, e) as number
+        return typeof v === 'string' ? decimalToNumber(v) / y <= k : (v as number) / y <= k
+      }
+    case '>':
+      return (d, e) => {
+        const v = readField(d, key)
+        const y = divisor(d, e) as number
+        return typeof v === 'string' ? decimalToNumber(v) / y > k : (v as number) / y > k
+      }
+    case '>=':
+      return (d, e) => {
+        const v = readField(d, key)
+        const y = divisor(d, e) as number
+        return typeof v === 'string' ? decimalToNumber(v) / y >= k : (v as number) / y >= k
+      }
   }
 }

@@ -34,8 +34,3 @@ export function decimalToNumber(text: string): number {
   const value = digits / scale
   return negative ? -value : value
 }
-
-/** A value about to meet a number in `<`, `-`, `/`…: strings converted as JavaScript would, only faster. */
-export function numberish(value: unknown): unknown {
-  return typeof value === 'string' ? decimalToNumber(value) : value
-}

@@ -1,7 +1,7 @@
-import { constantOf, fieldKeyOf } from '../../js/constants.js'
+import { constantOf, fieldKeyOf, markQuotient } from '../../js/constants.js'
 import type { Evaluator } from '../../js/env.js'
 import { readField } from '../../js/read-path.js'
-import { numberish } from '../../js/to-number.js'
+import { decimalToNumber } from '../../js/to-number.js'
 import { defineOperators } from '../operator.js'
 
 /** `+ - * / %`, `min`, `max`: JsonLogic's JavaScript arithmetic (`+` and `*` parse strings). JS only. */
@@ -52,8 +52,15 @@ export const arithmeticOperators = defineOperators(
     arity: { min: 2, max: 2 },
     js([a, b]) {
       const key = fieldKeyOf(a)
-      if (key !== undefined) return (d, e) => num(numberish(readField(d, key))) / num(b!(d, e))
-      return (d, e) => num(a!(d, e)) / num(b!(d, e))
+      if (key === undefined) return (d, e) => num(a!(d, e)) / num(b!(d, e))
+      const divisor = b!
+      // Each branch divides on its own: a converted decimal merged with the raw value would be boxed.
+      const quotient: Evaluator = (d, e) => {
+        const v = readField(d, key)
+        const y = num(divisor(d, e))
+        return typeof v === 'string' ? decimalToNumber(v) / y : num(v) / y
+      }
+      return markQuotient(quotient, { key, divisor })
     },
   },
   {

@@ -1,6 +1,6 @@
-import { constantOf, fieldKeyOf, markBoolean } from '../../js/constants.js'
+import { constantOf, fieldKeyOf, markBoolean, quotientOf } from '../../js/constants.js'
 import { readField } from '../../js/read-path.js'
-import { fieldVsConstant } from '../../js/field-vs-constant.js'
+import { fieldVsConstant, quotientVsNumber, type Relational } from '../../js/field-vs-constant.js'
 import type { Evaluator } from '../../js/env.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { looseEquals, relational, strictEquals, type RelationalOp } from '../../sql/compare.js'
@@ -67,6 +67,23 @@ function pick(forms: BinaryForms, a: Evaluator, b: Evaluator): Evaluator {
 
 const n = (value: unknown) => value as number
 
+/** `x OP k` for a constant k; a quotient of a field against a number divides and compares in one closure. */
+function relationalRight(op: Relational, a: Evaluator, k: unknown): Evaluator {
+  const quotient = quotientOf(a)
+  if (quotient && typeof k === 'number') return quotientVsNumber(op, quotient, k)
+  const c = k as number
+  switch (op) {
+    case '<':
+      return (d, e) => n(a(d, e)) < c
+    case '<=':
+      return (d, e) => n(a(d, e)) <= c
+    case '>':
+      return (d, e) => n(a(d, e)) > c
+    case '>=':
+      return (d, e) => n(a(d, e)) >= c
+  }
+}
+
 const binary = (name: string, forms: BinaryForms, sql: OperatorDefinition['sql']): OperatorDefinition => ({
   name,
   arity: { min: 2, max: 2 },
@@ -76,14 +93,14 @@ const binary = (name: string, forms: BinaryForms, sql: OperatorDefinition['sql']
 
 const lessThan = specialize({
   both: (a, b) => (d, e) => n(a(d, e)) < n(b(d, e)),
-  right: (a, k) => (d, e) => n(a(d, e)) < n(k),
+  right: (a, k) => relationalRight('<', a, k),
   field: (key, k) => fieldVsConstant('<', key, k),
   left: (k, b) => (d, e) => n(k) < n(b(d, e)),
 })
 
 const atMost = specialize({
   both: (a, b) => (d, e) => n(a(d, e)) <= n(b(d, e)),
-  right: (a, k) => (d, e) => n(a(d, e)) <= n(k),
+  right: (a, k) => relationalRight('<=', a, k),
   field: (key, k) => fieldVsConstant('<=', key, k),
   left: (k, b) => (d, e) => n(k) <= n(b(d, e)),
 })
@@ -137,7 +154,7 @@ export const comparisonOperators = defineOperators(
     '>',
     {
       both: (a, b) => (d, e) => n(a(d, e)) > n(b(d, e)),
-      right: (a, k) => (d, e) => n(a(d, e)) > n(k),
+      right: (a, k) => relationalRight('>', a, k),
       field: (key, k) => fieldVsConstant('>', key, k),
       left: (k, b) => (d, e) => n(k) > n(b(d, e)),
     },
@@ -147,7 +164,7 @@ export const comparisonOperators = defineOperators(
     '>=',
     {
       both: (a, b) => (d, e) => n(a(d, e)) >= n(b(d, e)),
-      right: (a, k) => (d, e) => n(a(d, e)) >= n(k),
+      right: (a, k) => relationalRight('>=', a, k),
       field: (key, k) => fieldVsConstant('>=', key, k),
       left: (k, b) => (d, e) => n(k) >= n(b(d, e)),
     },
