@@ -37,6 +37,8 @@ describe('the CRM retention app definition', () => {
       'coupons',
       'points_ledger',
       'opportunities',
+      // The stage history the pipeline report reads (written by rules).
+      'opportunity_stage_changes',
     ])
   })
 

@@ -2,7 +2,7 @@ import type { AppDefinition } from '@trellis/form-engine'
 import { customersForm } from './forms/customers.js'
 import { tasksForm } from './forms/follow-ups.js'
 import { couponsForm, pointsLedgerForm } from './forms/loyalty.js'
-import { opportunitiesForm } from './forms/opportunities.js'
+import { opportunitiesForm, stageChangesForm } from './forms/opportunities.js'
 import { orderLinesForm, ordersForm } from './forms/orders.js'
 import { productsForm } from './forms/products.js'
 import { surveysForm, ticketsForm } from './forms/service.js'
@@ -36,6 +36,7 @@ export function crmRetentionApp(): AppDefinition {
       couponsForm,
       pointsLedgerForm,
       opportunitiesForm,
+      stageChangesForm,
     ],
     flows: crmFlows,
     rules: crmRules,

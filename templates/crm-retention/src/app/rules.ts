@@ -114,6 +114,25 @@ const tierRule = (key: string, zh: string, en: string, trigger: Record<string, u
   actions: [{ type: 'set_fields', values: { tier: tierExpression } }],
 })
 
+/**
+ * A row of 商机阶段记录 for the triggering opportunity, dated by the rules' clock; `$before.stage_changed_at`
+ * is when the previous stage was entered (stamped by `stage_changed_at`).
+ */
+function stageChange(values: Record<string, unknown>) {
+  return {
+    type: 'create_record',
+    form: 'opportunity_stage_changes',
+    values: {
+      opportunity: { var: 'id' },
+      store: { var: 'store' },
+      owner: { var: 'owner' },
+      to_stage: { var: 'stage' },
+      changed_at: now,
+      ...values,
+    },
+  }
+}
+
 export const crmRules = [
   // Weekly, Monday 03:00 (Asia/Shanghai): tiers move as purchases age out of the 30/90/180-day windows.
   tierRule('tier_weekly', '每周重算会员等级', 'Recompute member tiers weekly', {
@@ -236,8 +255,29 @@ export const crmRules = [
   {
     key: 'stage_changed_at',
     name: { 'zh-CN': '商机换阶段：记录时间', en: 'Opportunity changes stage: stamp the time' },
-    trigger: { kind: 'record', form: 'opportunities', on: ['updated'], fields: ['stage'] },
+    // On creation too, so the stage history counts the first stage from the rules' clock.
+    trigger: { kind: 'record', form: 'opportunities', on: ['created', 'updated'], fields: ['stage'] },
     actions: [{ type: 'set_fields', values: { stage_changed_at: now } }],
+  },
+  {
+    key: 'stage_history_created',
+    name: { 'zh-CN': '新商机：记录起始阶段', en: 'New opportunity: record its first stage' },
+    trigger: { kind: 'record', form: 'opportunities', on: ['created'] },
+    actions: [stageChange({ advanced: false })],
+  },
+  {
+    key: 'stage_history',
+    name: { 'zh-CN': '商机换阶段：写入阶段记录', en: 'Opportunity changes stage: record the change' },
+    trigger: { kind: 'record', form: 'opportunities', on: ['updated'], fields: ['stage'] },
+    actions: [
+      stageChange({
+        from_stage: { var: '$before.stage' },
+        entered_at: { var: '$before.stage_changed_at' },
+        // Calendar days (Asia/Shanghai) from entering the previous stage to leaving it now.
+        days_in_stage: { date_diff: [{ var: '$before.stage_changed_at' }, now, 'days'] },
+        advanced: { '!=': [{ var: 'stage' }, 'lost'] },
+      }),
+    ],
   },
   {
     key: 'ticket_closed_survey',

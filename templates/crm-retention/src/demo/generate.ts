@@ -134,7 +134,9 @@ export function generateDemoData(options: DemoOptions = {}): DemoData {
     )
   }
 
-  opportunities(random, tables, Math.max(3, Math.round(customers / 100)), customers, window)
+  // The stage history draws from its own sequence, so the opportunities are those of earlier versions.
+  const history = new Random(seed + 1)
+  opportunities(random, history, tables, Math.max(3, Math.round(customers / 100)), customers, window)
   return { seed, start: fromDayNumber(window.start), end, forms: tables.forms }
 }
 
@@ -192,6 +194,7 @@ const deals = ['中秋月饼团购', '年会蛋糕定制', '下午茶长期供�
 /** Corporate deals in every pipeline stage, some stalled in negotiation for the stall alert to find. */
 function opportunities(
   random: Random,
+  history: Random,
   tables: DemoTables,
   count: number,
   customers: number,
@@ -211,18 +214,68 @@ function opportunities(
     const closed = stage === 'won' || stage === 'lost'
     const company = random.pick(companies)
     const store = demoStores[(contact.values.store as number) - 1]!
-    tables.add('opportunities', shanghaiInstant(created, random.int(9 * 60, 18 * 60)), {
+    const createdAt = shanghaiInstant(created, random.int(9 * 60, 18 * 60))
+    const changedAt = shanghaiInstant(changed, random.int(9 * 60, 18 * 60))
+    const opportunity = tables.add('opportunities', createdAt, {
       title: `${company} ${random.pick(deals)}`,
       customer: customerId,
       company,
       store: contact.values.store,
       owner: random.chance(0.6) ? random.pick(salesReps) : managerOf(store),
       stage,
-      stage_changed_at: shanghaiInstant(changed, random.int(9 * 60, 18 * 60)),
+      stage_changed_at: stage === 'lead' ? createdAt : changedAt,
       amount: money(random.int(30, 1200) * 10_000),
       expected_close: fromDayNumber(closed ? changed : window.end + random.int(7, 60)),
       closed_at: closed ? shanghaiInstant(changed, 17 * 60) : null,
       lost_reason: stage === 'lost' ? random.pick(['预算不足', '选择了其他供应商', '活动取消']) : null,
     })
+    stageHistory(
+      history,
+      tables,
+      opportunity,
+      stage,
+      { day: created, at: createdAt },
+      { day: changed, at: changedAt },
+    )
   }
+}
+
+const forward = ['lead', 'contact', 'demo', 'negotiation', 'won']
+
+/**
+ * The 商机阶段记录 rows the template's rules would have written: the opportunity entered `lead` when it was
+ * created, then each later stage in order (a lost deal left from a random open stage) on days between its
+ * creation and its last change.
+ */
+function stageHistory(
+  random: Random,
+  tables: DemoTables,
+  opportunity: number,
+  stage: string,
+  first: { day: number; at: string },
+  last: { day: number; at: string },
+) {
+  const reached = stage === 'lost' ? random.int(0, 3) : forward.indexOf(stage)
+  const path = [...forward.slice(0, reached + 1), ...(stage === 'lost' ? ['lost'] : [])]
+  const days = [first.day]
+  for (let i = 1; i < path.length - 1; i++) days.push(random.int(first.day, last.day))
+  days.sort((a, b) => a - b)
+  if (path.length > 1) days.push(last.day)
+  const instants = days.map((day, i) =>
+    i === 0 ? first.at : i === days.length - 1 ? last.at : shanghaiInstant(day, random.int(9 * 60, 18 * 60)),
+  )
+  const owner = tables.forms.opportunities![opportunity - 1]!.values
+  path.forEach((to, i) => {
+    tables.add('opportunity_stage_changes', instants[i]!, {
+      opportunity,
+      store: owner.store,
+      owner: owner.owner,
+      from_stage: i === 0 ? null : path[i - 1],
+      to_stage: to,
+      entered_at: i === 0 ? null : instants[i - 1],
+      changed_at: instants[i],
+      days_in_stage: i === 0 ? null : days[i]! - days[i - 1]!,
+      advanced: i > 0 && to !== 'lost',
+    })
+  })
 }

@@ -13,6 +13,7 @@ export const demoFormOrder = [
   'surveys',
   'tasks',
   'opportunities',
+  'opportunity_stage_changes',
 ] as const
 
 /** Collects records per form, handing out 1-based ids. */

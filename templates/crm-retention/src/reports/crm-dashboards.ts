@@ -28,6 +28,7 @@ const storeOf: Record<string, string> = {
   nps: 'customer.store',
   monthly_sales: 'store',
   pipeline_funnel: 'store',
+  pipeline_stages: 'store',
 }
 
 /** Widgets laid out two per row (6 of 12 columns each), every one following the store filter. */
@@ -77,6 +78,6 @@ export const crmDashboards: TemplateDashboard[] = [
     key: 'pipeline',
     name: t('商机漏斗', 'Pipeline'),
     filters: [],
-    widgets: grid(['pipeline_funnel'], false),
+    widgets: grid(['pipeline_funnel', 'pipeline_stages'], false),
   },
 ]

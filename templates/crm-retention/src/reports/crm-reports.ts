@@ -130,6 +130,34 @@ const funnel: PivotSpec = {
   totals: { rows: true },
 }
 
+/**
+ * Each stage an opportunity left (from the stage history the template's rules write): how many left it, how
+ * many of them moved forward rather than to 输单, that share (the stage's conversion), and the average
+ * calendar days spent in it. Opportunities still in a stage are not counted for it until they leave it.
+ */
+const stageConversion: PivotSpec = {
+  source: 'opportunity_stage_changes',
+  filter: { '!=': [{ var: 'from_stage' }, null] },
+  rows: [{ field: 'from_stage', label: label('阶段', 'Stage') }],
+  measures: [
+    { key: 'left', agg: 'count', label: label('离开该阶段', 'Left the stage') },
+    {
+      key: 'advanced',
+      agg: 'count',
+      where: { '==': [{ var: 'advanced' }, true] },
+      label: label('推进到下一阶段', 'Moved forward'),
+    },
+    { key: 'conversion', ratio: ['advanced', 'left'], label: label('阶段转化率', 'Stage conversion') },
+    {
+      key: 'avg_days',
+      agg: 'avg',
+      field: 'days_in_stage',
+      label: label('平均停留天数', 'Average days in stage'),
+    },
+  ],
+  totals: { rows: true },
+}
+
 export const crmReports: TemplateReport[] = [
   {
     key: 'repurchase_trend',
@@ -185,5 +213,11 @@ export const crmReports: TemplateReport[] = [
     name: label('商机漏斗', 'Pipeline funnel'),
     spec: funnel,
     chart: { type: 'funnel', measure: 'opportunities' },
+  },
+  {
+    key: 'pipeline_stages',
+    name: label('商机阶段转化与停留天数', 'Stage conversion and days per stage'),
+    spec: stageConversion,
+    chart: { type: 'bar', measure: 'conversion' },
   },
 ]

@@ -65,3 +65,27 @@ export const opportunitiesForm: FormSchema = {
     }),
   ],
 }
+
+/**
+ * 商机阶段记录: one row per stage an opportunity entered, written by the template's rules (`stage_history*`):
+ * the stage it came from and when it had entered it, so the pipeline report computes each stage's conversion
+ * and the days spent in it. The first row of an opportunity has no `from_stage`.
+ */
+export const stageChangesForm: FormSchema = {
+  key: 'opportunity_stage_changes',
+  label: t('商机阶段记录', 'Opportunity stage changes'),
+  fields: [
+    relation('opportunity', 'opportunities', '商机', 'Opportunity', { required: true, indexed: true }),
+    relation('store', 'stores', '门店', 'Store', { indexed: true }),
+    field('owner', 'user', '负责人', 'Owner'),
+    field('from_stage', 'select', '原阶段', 'From stage', { options: pipelineStages }),
+    field('to_stage', 'select', '新阶段', 'To stage', { options: pipelineStages, required: true }),
+    field('entered_at', 'datetime', '进入原阶段', 'Entered the previous stage'),
+    field('changed_at', 'datetime', '变更时间', 'Changed at', { required: true, indexed: true }),
+    field('days_in_stage', 'number', '原阶段停留天数', 'Days in the previous stage', {
+      integer: true,
+      min: 0,
+    }),
+    field('advanced', 'boolean', '向前推进', 'Moved forward', { default: false }),
+  ],
+}
