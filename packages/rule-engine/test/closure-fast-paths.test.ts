@@ -32,6 +32,21 @@ const conditions: unknown[] = [
   { some: [{ var: 'tags' }, { in: [{ var: '' }, ['vip', null]] }] },
   { all: [{ var: 'tags' }, { var: '' }] },
   { none: [{ var: 'tags' }, { '==': [{ var: '' }, 'tea'] }] },
+  // Quantifiers over a field's items looked up in a literal list, in one loop.
+  { some: [{ var: 'tags' }, { in: [{ var: '' }, ['tea', 'x']] }] },
+  { all: [{ var: 'tags' }, { in: [{ var: '' }, ['vip', 'tea', null]] }] },
+  { none: [{ var: 'tags' }, { in: [{ var: '' }, [null]] }] },
+  { all: [{ var: 'tags' }, { in: [{ var: '' }, ['vip', 'tea', 'a', 'b', 'c', 'd', null]] }] },
+  { some: [{ var: 'b' }, { in: [{ var: '' }, [0, 'b', 'c', 'd', 'e']] }] },
+  { none: [{ var: 'a' }, { in: [{ var: '' }, [1, 2, 3, 4]] }] },
+  // A constant looked up in a field (array or string), and its negation.
+  { in: ['vip', { var: 'tags' }] },
+  { '!': { in: ['vip', { var: 'tags' }] } },
+  { '!': { in: [null, { var: 'tags' }] } },
+  { in: ['', { var: 'b' }] },
+  { '!': { in: ['y', { var: 'b' }] } },
+  { in: [1, { var: 'n' }] },
+  { '!': { in: [0, { var: 'b' }] } },
   { in: [{ substr: [{ var: 'birthday' }, 5] }, ['03-12', 'll']] },
   // A window looked up in place: negative starts, lengths past the end, empty windows, non-strings.
   { in: [{ substr: [{ var: 'birthday' }, 5] }, ['03-12', '', 1, null, '12', 'ull']] },

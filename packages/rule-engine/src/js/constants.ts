@@ -93,6 +93,30 @@ export function quotientOf(evaluator: Evaluator | undefined): QuotientForm | und
   return evaluator ? quotients.get(evaluator) : undefined
 }
 
+const negations = new WeakMap<Evaluator, Evaluator>()
+
+/** Registers a boolean closure returning the opposite of `evaluator`'s truthiness, for `!`. */
+export function markNegation(evaluator: Evaluator, negated: Evaluator): Evaluator {
+  negations.set(evaluator, negated)
+  return evaluator
+}
+
+export function negationOf(evaluator: Evaluator): Evaluator | undefined {
+  return negations.get(evaluator)
+}
+
+const itemMemberships = new WeakMap<Evaluator, readonly unknown[]>()
+
+/** `{"in": [{"var": ""}, [...]]}`: the item itself looked up in a literal list, for `some`/`all`/`none`. */
+export function markItemMembership(evaluator: Evaluator, list: readonly unknown[]): Evaluator {
+  itemMemberships.set(evaluator, list)
+  return evaluator
+}
+
+export function itemMembershipOf(evaluator: Evaluator | undefined): readonly unknown[] | undefined {
+  return evaluator ? itemMemberships.get(evaluator) : undefined
+}
+
 const itemReaders = new WeakSet<Evaluator>()
 
 /** `{"var": ""}` (or no path): the data itself, null for undefined. Inside `some`/`map`: the item. */

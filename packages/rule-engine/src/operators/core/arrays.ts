@@ -1,4 +1,5 @@
-import { cheapTruth, fieldKeyOf, markBoolean } from '../../js/constants.js'
+import { cheapTruth, fieldKeyOf, itemMembershipOf, markBoolean } from '../../js/constants.js'
+import { quantifyFieldInList } from '../../js/quantify-in-list.js'
 import type { Env, Evaluator } from '../../js/env.js'
 import { readField } from '../../js/read-path.js'
 import { truthy } from '../../js/truthy.js'
@@ -34,6 +35,11 @@ const scoped = (
   name,
   arity: { min: 2, max: 2 },
   js([source, compiled]) {
+    const list = itemMembershipOf(compiled)
+    const field = fieldKeyOf(source)
+    if (list && field !== undefined && (name === 'some' || name === 'all' || name === 'none')) {
+      return markBoolean(quantifyFieldInList(name, field, list))
+    }
     // all/none/some only test truthiness: a boolean closure (or a cheaper truth form) is called as is.
     const cheap = typeof otherwise === 'boolean' ? cheapTruth(compiled!) : undefined
     const logic = cheap ?? compiled!

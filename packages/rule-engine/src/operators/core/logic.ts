@@ -1,7 +1,7 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Evaluator } from '../../js/env.js'
 import { truthy } from '../../js/truthy.js'
-import { cheapTruth, isBooleanResult, markBoolean, truthOf } from '../../js/constants.js'
+import { cheapTruth, isBooleanResult, markBoolean, negationOf, truthOf } from '../../js/constants.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { and, constBool, definite, not, or } from '../../sql/fragments.js'
 import { bool, type BoolValue, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
@@ -189,6 +189,8 @@ export const logicOperators = defineOperators(
     name: '!',
     arity: { min: 1, max: 1 },
     js([a]) {
+      const negated = negationOf(a!)
+      if (negated) return negated
       const test = cheapTruth(a!)
       if (test) return markBoolean((data, env) => !test(data, env))
       return markBoolean((data, env) => !truthy(a!(data, env)))

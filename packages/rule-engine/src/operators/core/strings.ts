@@ -5,6 +5,8 @@ import {
   fieldKeyOf,
   isItemReader,
   markBoolean,
+  markItemMembership,
+  markNegation,
   markSubstring,
   substringOf,
 } from '../../js/constants.js'
@@ -118,6 +120,18 @@ function inSql(needle: SqlValue, haystack: SqlValue, path: string, c: SqlCompile
   return c.fail('unsupported_in_sql', '"in" on this kind of value is not supported in SQL', path)
 }
 
+/**
+ * `inJs` for a constant needle other than undefined: an array is searched by a plain loop (indexOf's
+ * `===`, without the builtin call; holes read as undefined, which the needle is not).
+ */
+function holdsConstant(haystack: unknown, k: unknown): boolean {
+  if (Array.isArray(haystack)) {
+    for (let i = 0; i < haystack.length; i++) if (haystack[i] === k) return true
+    return false
+  }
+  return typeof haystack === 'string' && haystack !== '' && haystack.indexOf(k as string) !== -1
+}
+
 const NOTHING = Object.freeze({})
 
 /** A literal list becomes a Set once: same answers as indexOf (===; NaN is never found). */
@@ -136,10 +150,10 @@ function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
       }
     }
     if (isItemReader(needle)) {
-      return (d) => {
+      return markItemMembership((d) => {
         const v = d === undefined ? null : d
         return v === x || v === y || v === z
-      }
+      }, list)
     }
     return (d, e) => {
       const v = needle(d, e)
@@ -149,10 +163,18 @@ function inLiteralList(needle: Evaluator, list: readonly unknown[]): Evaluator {
   if (list.length < 6) {
     if (key !== undefined) return (d) => list.indexOf(readField(d, key)) !== -1
     // {"some": [tags, {"in": [{"var": ""}, [...]]}]}: the item itself, no reader call per item.
-    if (isItemReader(needle)) return (d) => list.indexOf(d === undefined ? null : d) !== -1
+    if (isItemReader(needle)) {
+      return markItemMembership((d) => list.indexOf(d === undefined ? null : d) !== -1, list)
+    }
     return (d, e) => list.indexOf(needle(d, e)) !== -1
   }
   const set = new Set(list)
+  if (isItemReader(needle)) {
+    return markItemMembership((d) => {
+      const value = d === undefined ? null : d
+      return value === value && set.has(value)
+    }, list)
+  }
   if (key !== undefined) {
     return (d) => {
       const value = readField(d, key)
@@ -172,6 +194,13 @@ function inJsOf([a, b]: readonly Evaluator[], node: OperatorNode): Evaluator {
   if (needle) {
     const k = needle.value
     const key = fieldKeyOf(b)
+    if (key !== undefined && k !== undefined) {
+      // {"in": ["vip", {"var": "tags"}]}, and its negation for `!` (one call fewer).
+      return markNegation(
+        (d) => holdsConstant(readField(d, key), k),
+        markBoolean((d) => !holdsConstant(readField(d, key), k)),
+      )
+    }
     if (key !== undefined) return (d) => inJs(k, readField(d, key))
     return (d, e) => inJs(k, b!(d, e))
   }
