@@ -22,6 +22,11 @@ export interface ConditionBuilderProps {
   app?: AppDefinition
   /** Accessible name of the whole editor. */
   label?: string
+  /**
+   * The condition runs on a record update: rows may read a field's value before or after the change
+   * (`$before.<key>`, `$after.<key>`) or test whether it changed (`$changed`).
+   */
+  recordChange?: boolean
 }
 
 type Mode = 'visual' | 'json'
@@ -29,6 +34,8 @@ type Mode = 'visual' | 'json'
 interface State {
   /** The logic last received or written: a different `value` prop means someone else changed it. */
   logic: unknown
+  /** Whether the rows were read with the record-update variables (the trigger may change under them). */
+  recordChange: boolean
   /** The rows, or undefined when the builder cannot show the logic. */
   root: ConditionGroup | undefined
   mode: Mode
@@ -38,9 +45,14 @@ interface State {
 
 const show = (logic: unknown) => (logic === undefined || logic === null ? '' : JSON.stringify(logic, null, 2))
 
-function stateFor(logic: unknown, fields: readonly KindedField[], mode: Mode = 'visual'): State {
-  const root = logicToRows(logic, fields)
-  return { logic, root, mode: root ? mode : 'json', text: show(logic), error: undefined }
+function stateFor(
+  logic: unknown,
+  fields: readonly KindedField[],
+  recordChange: boolean,
+  mode: Mode = 'visual',
+): State {
+  const root = logicToRows(logic, fields, { recordChange })
+  return { logic, recordChange, root, mode: root ? mode : 'json', text: show(logic), error: undefined }
 }
 
 /**
@@ -55,15 +67,17 @@ export function ConditionBuilder({
   userVariables = false,
   app,
   label,
+  recordChange = false,
 }: ConditionBuilderProps) {
   const { t } = useTranslation()
   const kinded = useMemo(() => conditionFields(fields, app), [fields, app])
-  const [state, setState] = useState(() => stateFor(value ?? undefined, kinded))
+  const [state, setState] = useState(() => stateFor(value ?? undefined, kinded, recordChange))
   const current = value ?? undefined
+  const options = { recordChange }
 
-  // Undo, another rule selected, …: the prop moved away from what the builder last wrote.
-  if (!sameLogic(current, state.logic)) {
-    const next = stateFor(current, kinded, state.mode)
+  // Undo, another rule selected, another trigger…: the prop moved away from what the builder last wrote.
+  if (!sameLogic(current, state.logic) || recordChange !== state.recordChange) {
+    const next = stateFor(current, kinded, recordChange, state.mode)
     setState(next)
     return null
   }
@@ -82,7 +96,7 @@ export function ConditionBuilder({
 
   const typeJson = (text: string) => {
     if (text.trim() === '') {
-      write(undefined, { text, error: undefined, root: logicToRows(undefined, kinded) })
+      write(undefined, { text, error: undefined, root: logicToRows(undefined, kinded, options) })
       return
     }
     let parsed: unknown
@@ -92,7 +106,7 @@ export function ConditionBuilder({
       setState((s) => ({ ...s, text, error: (failure as Error).message }))
       return
     }
-    write(parsed, { text, error: undefined, root: logicToRows(parsed, kinded) })
+    write(parsed, { text, error: undefined, root: logicToRows(parsed, kinded, options) })
   }
 
   const setMode = (mode: Mode) => {
@@ -125,6 +139,7 @@ export function ConditionBuilder({
               fields={kinded}
               edit={edit}
               userVariables={userVariables}
+              recordChange={recordChange}
             />
           </>
         )

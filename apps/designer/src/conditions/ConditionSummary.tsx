@@ -10,14 +10,17 @@ export function ConditionSummary({
   fields,
   value,
   app,
+  recordChange = false,
 }: {
   fields: FieldDef[]
   value: JsonLogic | undefined
   app?: AppDefinition
+  /** The condition runs on a record update (`$before`, `$after`, `$changed` read as rows). */
+  recordChange?: boolean
 }) {
   const { t, i18n } = useTranslation()
   const kinded = useMemo(() => conditionFields(fields, app), [fields, app])
-  const text = summarize(value ?? undefined, kinded, t, i18n.language)
+  const text = summarize(value ?? undefined, kinded, t, i18n.language, { recordChange })
   return (
     <span className={styles.summary} title={text}>
       {text}

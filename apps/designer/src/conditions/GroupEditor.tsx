@@ -3,7 +3,7 @@ import { localized } from '../i18n'
 import { Button } from '../ui/Button'
 import { Select } from '../ui/inputs'
 import type { KindedField } from './field-kinds'
-import type { ConditionGroup, ConditionRow } from './logic-rows'
+import type { ConditionGroup, ConditionRow, RowSide } from './logic-rows'
 import { operatorFor, operatorsFor } from './operators'
 import type { RowsEdit } from './rows-edit'
 import { ValueEditor } from './ValueEditor'
@@ -13,6 +13,8 @@ interface EditorProps {
   fields: readonly KindedField[]
   edit(edit: RowsEdit): void
   userVariables: boolean
+  /** Rows may read the value before/after a record update, or test whether a field changed. */
+  recordChange: boolean
 }
 
 /** An AND/OR group: its rows and nested groups, with buttons to add more. */
@@ -76,7 +78,7 @@ export function GroupEditor({
   )
 }
 
-function RowEditor({ row, fields, edit, userVariables }: EditorProps & { row: ConditionRow }) {
+function RowEditor({ row, fields, edit, userVariables, recordChange }: EditorProps & { row: ConditionRow }) {
   const { t, i18n } = useTranslation()
   const field = fields.find((f) => f.field.key === row.field)
   const op = field && operatorFor(field.kind, row.op)
@@ -95,13 +97,31 @@ function RowEditor({ row, fields, edit, userVariables }: EditorProps & { row: Co
           </option>
         ))}
       </Select>
+      {recordChange && !op.change && (
+        <Select
+          aria-label={t('conditions.side.label')}
+          className={styles.sideSelect}
+          value={row.side ?? ''}
+          onChange={(event) =>
+            edit({
+              type: 'set-side',
+              id: row.id,
+              side: (event.target.value || undefined) as RowSide | undefined,
+            })
+          }
+        >
+          <option value="">{t('conditions.side.now')}</option>
+          <option value="before">{t('conditions.side.before')}</option>
+          <option value="after">{t('conditions.side.after')}</option>
+        </Select>
+      )}
       <Select
         aria-label={t('conditions.operator')}
         className={styles.opSelect}
         value={row.op}
         onChange={(event) => edit({ type: 'set-op', id: row.id, op: event.target.value })}
       >
-        {operatorsFor(field.kind).map((o) => (
+        {operatorsFor(field.kind, { recordChange: recordChange && !row.side }).map((o) => (
           <option key={o.key} value={o.key}>
             {t(`conditions.op.${o.key}`)}
           </option>

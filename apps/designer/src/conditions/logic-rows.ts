@@ -1,5 +1,11 @@
 import type { KindedField } from './field-kinds'
-import { operatorFor, operatorsFor, type OperatorDef, type ValueType } from './operators'
+import {
+  operatorFor,
+  operatorsFor,
+  type OperatorDef,
+  type OperatorOptions,
+  type ValueType,
+} from './operators'
 
 /** `$user.<name>` as a row value: the viewer's attribute (row scopes). */
 export interface UserValue {
@@ -8,10 +14,15 @@ export interface UserValue {
 
 export type RowValue = string | number | boolean | null | string[] | UserValue
 
+/** Which value of the field a row reads on a record update: before or after the change (else the record's). */
+export type RowSide = 'before' | 'after'
+
 export interface ConditionRow {
   type: 'row'
   id: string
   field: string
+  /** `$before.<field>` / `$after.<field>`: record-update conditions only. */
+  side?: RowSide
   op: string
   a?: RowValue
   b?: RowValue
@@ -53,7 +64,8 @@ export function rowToLogic(row: ConditionRow, fields: readonly KindedField[]): u
   const kind = fields.find((f) => f.field.key === row.field)?.kind
   const op = kind && operatorFor(kind, row.op)
   if (!op) throw new Error(`No operator ${row.op} for field ${row.field}`)
-  const field = { var: row.field }
+  // A change operator names the field; a side reads the value before or after the change.
+  const field = { var: row.side && !op.change ? `$${row.side}.${row.field}` : row.field }
   if (op.value === 'none') return op.build(field)
   if (op.pair) return op.build(field, operand(row.a), operand(row.b))
   return op.build(field, operand(row.a))
@@ -140,18 +152,37 @@ function readValue(raw: unknown, type: ValueType, op: OperatorDef): RowValue | t
       return INVALID
   }
 }
-function rowFromLogic(logic: unknown, fields: readonly KindedField[]): ConditionRow | undefined {
+const SIDE = /^\$(before|after)\.(.+)$/
+
+/** The field a template's field hole holds, and the side of the change it reads (record updates only). */
+function fieldAt(
+  name: unknown,
+  op: OperatorDef,
+  options: OperatorOptions,
+): { key: string; side?: RowSide } | undefined {
+  if (typeof name !== 'string') return undefined
+  const side = !op.change && options.recordChange ? SIDE.exec(name) : null
+  return side ? { key: side[2]!, side: side[1] as RowSide } : { key: name }
+}
+
+function rowFromLogic(
+  logic: unknown,
+  fields: readonly KindedField[],
+  options: OperatorOptions,
+): ConditionRow | undefined {
   // Try every operator of every kind: a template fixes the field's place, the field then fixes the kind.
   const tried = new Set<OperatorDef>()
   for (const { kind } of fields) {
-    for (const op of operatorsFor(kind)) {
+    for (const op of operatorsFor(kind, options)) {
       if (tried.has(op)) continue
       tried.add(op)
       const found: Partial<Record<Hole[typeof HOLE], unknown>> = {}
       if (!unify(op.build({ var: hole('field') }, hole('a'), hole('b')), logic, found)) continue
-      const target = fields.find((f) => f.field.key === found.field)
-      if (!target || !op.kinds.includes(target.kind)) continue
+      const named = fieldAt(found.field, op, options)
+      const target = named && fields.find((f) => f.field.key === named.key)
+      if (!named || !target || !op.kinds.includes(target.kind)) continue
       const row: ConditionRow = { type: 'row', id: nextId(), field: target.field.key, op: op.key }
+      if (named.side) row.side = named.side
       if (op.value !== 'none') {
         const a = readValue(found.a, op.value, op)
         if (a === INVALID) continue
@@ -177,30 +208,39 @@ function isGroupLogic(logic: unknown): logic is { and: unknown[] } | { or: unkno
   )
 }
 
-function nodeFromLogic(logic: unknown, fields: readonly KindedField[]): ConditionNode | undefined {
+function nodeFromLogic(
+  logic: unknown,
+  fields: readonly KindedField[],
+  options: OperatorOptions,
+): ConditionNode | undefined {
   if (isGroupLogic(logic)) {
     const op = 'and' in logic ? 'and' : 'or'
     const items: ConditionNode[] = []
     for (const item of (logic as Record<string, unknown[]>)[op]!) {
-      const node = nodeFromLogic(item, fields)
+      const node = nodeFromLogic(item, fields, options)
       if (!node) return undefined
       items.push(node)
     }
     return { type: 'group', id: nextId(), op, items }
   }
-  return rowFromLogic(logic, fields)
+  return rowFromLogic(logic, fields, options)
 }
 
 export const emptyRoot = (): ConditionGroup => ({ type: 'group', id: nextId(), op: 'and', items: [] })
 
 /**
  * Reads JsonLogic into builder rows, or `undefined` when the builder cannot show it (unknown operators or
- * fields, `$before`, arithmetic…): such logic is edited as raw JSON. The result is accepted only if it
- * writes back exactly the logic it was read from, so opening and closing the builder never changes a rule.
+ * fields, arithmetic, `$before`/`$after`/`$changed` outside a record update…): such logic is edited as raw
+ * JSON. The result is accepted only if it writes back exactly the logic it was read from, so opening and
+ * closing the builder never changes a rule.
  */
-export function logicToRows(logic: unknown, fields: readonly KindedField[]): ConditionGroup | undefined {
+export function logicToRows(
+  logic: unknown,
+  fields: readonly KindedField[],
+  options: OperatorOptions = {},
+): ConditionGroup | undefined {
   if (logic === undefined || logic === null) return emptyRoot()
-  const node = nodeFromLogic(logic, fields)
+  const node = nodeFromLogic(logic, fields, options)
   if (!node) return undefined
   const root: ConditionGroup =
     node.type === 'group' ? { ...node, wrapped: true } : { ...emptyRoot(), items: [node] }

@@ -28,12 +28,15 @@ export interface OperatorDef {
   pair?: boolean
   /** The value may be a `$user.<name>` variable. */
   userVariable?: boolean
+  /** Reads the record event's `$changed` list (record-update rules only); the field is named, not read. */
+  change?: boolean
   build(field: unknown, a?: unknown, b?: unknown): unknown
 }
 
 const textual: FieldKind[] = ['text', 'ref']
 const numeric: FieldKind[] = ['number']
 const dates: FieldKind[] = ['date', 'datetime']
+const everyKind: FieldKind[] = ['text', 'ref', 'number', 'date', 'datetime', 'select', 'tags', 'boolean']
 const days = (field: unknown) => ({ days_since: [field] })
 const startOfDay = (day: unknown) => ({ start_of: [day, 'day'] })
 const not = (logic: unknown) => ({ '!': logic })
@@ -120,23 +123,43 @@ export const OPERATORS: readonly OperatorDef[] = [
   // every kind
   {
     key: 'is_empty',
-    kinds: ['text', 'ref', 'number', 'date', 'datetime', 'select', 'tags', 'boolean'],
+    kinds: everyKind,
     value: 'none',
     build: (f) => ({ is_empty: [f] }),
   },
   {
     key: 'is_not_empty',
-    kinds: ['text', 'ref', 'number', 'date', 'datetime', 'select', 'tags', 'boolean'],
+    kinds: everyKind,
     value: 'none',
     build: (f) => not({ is_empty: [f] }),
   },
 ]
 
-/** The operators offered for a kind, in menu order. */
-export function operatorsFor(kind: FieldKind): OperatorDef[] {
-  return OPERATORS.filter((op) => op.kinds.includes(kind))
+/** The field's key where the template has `{ var: key }`: `$changed` lists keys, not values. */
+const keyOf = (field: unknown) => (field as { var: unknown }).var
+const changed = (field: unknown) => ({ in: [keyOf(field), { var: '$changed' }] })
+
+/**
+ * Offered only where the condition runs on a record update, whose context has `$before`, `$after` and
+ * `$changed` (docs/rules.md): "phone has changed" is `{"in": ["phone", {"var": "$changed"}]}`.
+ */
+export const CHANGE_OPERATORS: readonly OperatorDef[] = [
+  { key: 'changed', kinds: everyKind, value: 'none', change: true, build: (f) => changed(f) },
+  { key: 'not_changed', kinds: everyKind, value: 'none', change: true, build: (f) => not(changed(f)) },
+]
+
+export interface OperatorOptions {
+  /** The condition runs on a record update: offer the `$changed` operators. */
+  recordChange?: boolean
 }
 
+/** The operators offered for a kind, in menu order. */
+export function operatorsFor(kind: FieldKind, options: OperatorOptions = {}): OperatorDef[] {
+  const ops = options.recordChange ? [...OPERATORS, ...CHANGE_OPERATORS] : OPERATORS
+  return ops.filter((op) => op.kinds.includes(kind))
+}
+
+/** An operator by key, whichever list it is in (a row only holds a change operator where one is offered). */
 export function operatorFor(kind: FieldKind, key: string): OperatorDef | undefined {
-  return OPERATORS.find((op) => op.key === key && op.kinds.includes(kind))
+  return [...OPERATORS, ...CHANGE_OPERATORS].find((op) => op.key === key && op.kinds.includes(kind))
 }

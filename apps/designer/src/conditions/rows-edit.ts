@@ -4,6 +4,7 @@ import {
   type ConditionGroup,
   type ConditionNode,
   type ConditionRow,
+  type RowSide,
   type RowValue,
 } from './logic-rows'
 import { operatorFor, operatorsFor, type OperatorDef } from './operators'
@@ -16,6 +17,8 @@ export type RowsEdit =
   | { type: 'set-group-op'; group: string; op: 'and' | 'or' }
   | { type: 'set-field'; id: string; field: string }
   | { type: 'set-op'; id: string; op: string }
+  /** Record updates: read the field's value before or after the change (undefined: the record's). */
+  | { type: 'set-side'; id: string; side: RowSide | undefined }
   | { type: 'set-value'; id: string; which: 'a' | 'b'; value: RowValue }
 
 /** A value that fits an operator, for a new row or after the operator changed. */
@@ -38,6 +41,8 @@ export function defaultValue(op: OperatorDef): RowValue | undefined {
 
 function withOperator(row: ConditionRow, op: OperatorDef, kind: FieldKind): ConditionRow {
   const next: ConditionRow = { type: 'row', id: row.id, field: row.field, op: op.key }
+  // "changed" names the field itself, so it has no side.
+  if (row.side && !op.change) next.side = row.side
   const current = operatorFor(kind, row.op)
   // Keep a value the new operator reads the same way (equals → not equals, > → >=); else start afresh.
   const keep = current && current.value === op.value
@@ -115,6 +120,15 @@ export function editRows(
       return editRow(root, edit.id, (row) => {
         const op = operatorFor(kindOf(row), edit.op)
         return op ? withOperator(row, op, kindOf(row)) : row
+      })
+    case 'set-side':
+      return editRow(root, edit.id, (row) => {
+        const { side: _side, ...rest } = row
+        const next: ConditionRow = edit.side ? { ...rest, side: edit.side } : rest
+        // A side reads a value: a change operator ("has changed") gives way to the kind's first operator.
+        const op = operatorFor(kindOf(row), row.op)
+        if (!edit.side || !op?.change) return next
+        return withOperator(next, operatorsFor(kindOf(row))[0]!, kindOf(row))
       })
     case 'set-value':
       return editRow(root, edit.id, (row) => ({ ...row, [edit.which]: edit.value }))

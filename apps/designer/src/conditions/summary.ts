@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next'
 import { localized } from '../i18n'
 import type { KindedField } from './field-kinds'
 import { isUserValue, logicToRows, type ConditionNode, type RowValue } from './logic-rows'
+import type { OperatorOptions } from './operators'
 
 const MAX_RAW = 120
 
@@ -34,8 +35,9 @@ function nodeText(
     return nested && parts.length > 1 ? `(${text})` : text
   }
   const field = fields.find((f) => f.field.key === node.field)
+  const name = field ? localized(field.field.label, language) || node.field : node.field
   return t(`conditions.summary.op.${node.op}`, {
-    field: field ? localized(field.field.label, language) || node.field : node.field,
+    field: node.side ? t(`conditions.summary.side.${node.side}`, { field: name }) : name,
     a: valueText(node.a, field, t, language),
     b: valueText(node.b, field, t, language),
   })
@@ -47,8 +49,9 @@ export function summarize(
   fields: readonly KindedField[],
   t: TFunction,
   language: string,
+  options: OperatorOptions = {},
 ): string {
-  const root = logicToRows(logic, fields)
+  const root = logicToRows(logic, fields, options)
   if (!root) {
     const json = JSON.stringify(logic) ?? ''
     return json.length > MAX_RAW ? `${json.slice(0, MAX_RAW - 1)}…` : json

@@ -46,6 +46,8 @@ export function RuleEditor({
     'form' in rule.trigger ? app.forms.find((f) => f.key === rule.trigger.form && !f.archived) : undefined
   // Key order is not meaningful (the server stores definitions as jsonb, which reorders keys).
   const changed = published !== undefined && !sameLogic(published.rule, rule)
+  // On a record update the condition may read the values before and after it and which fields changed.
+  const recordChange = rule.trigger.kind === 'record' && rule.trigger.on.includes('updated')
   return (
     <div className={styles.editor}>
       <div className={styles.editorHead}>
@@ -121,12 +123,13 @@ export function RuleEditor({
             fields={form.fields}
             app={app}
             value={rule.condition}
+            recordChange={recordChange}
             onChange={(condition) => apply({ type: 'set-condition', key, condition })}
           />
         ) : (
           <p className={styles.muted}>{t('rules.noFormNoCondition')}</p>
         )}
-        {rule.trigger.kind === 'record' && <p className={styles.hint}>{t('rules.beforeHint')}</p>}
+        {form && recordChange && <p className={styles.hint}>{t('rules.beforeHint')}</p>}
       </section>
 
       <section className={styles.section}>
