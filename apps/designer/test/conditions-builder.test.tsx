@@ -22,14 +22,28 @@ const fields: FieldDef[] = [
 ]
 
 /** The builder under a parent that keeps the value, as the rules and roles tabs do. */
-function Host({ initial, userVariables }: { initial?: unknown; userVariables?: boolean }) {
+function Host({
+  initial,
+  userVariables,
+  recordChange,
+}: {
+  initial?: unknown
+  userVariables?: boolean
+  recordChange?: boolean
+}) {
   const [value, setValue] = useState<unknown>(initial)
   return (
     <>
-      <ConditionBuilder fields={fields} value={value} onChange={setValue} userVariables={userVariables} />
+      <ConditionBuilder
+        fields={fields}
+        value={value}
+        onChange={setValue}
+        userVariables={userVariables}
+        recordChange={recordChange}
+      />
       <output data-testid="logic">{JSON.stringify(value) ?? 'none'}</output>
       <p data-testid="summary">
-        <ConditionSummary fields={fields} value={value} />
+        <ConditionSummary fields={fields} value={value} recordChange={recordChange} />
       </p>
     </>
   )
@@ -99,5 +113,53 @@ describe('condition builder', () => {
       <ConditionBuilder fields={fields} value={{ '==': [{ var: 'name' }, 'B'] }} onChange={() => {}} />,
     )
     expect((screen.getByLabelText('Value') as HTMLInputElement).value).toBe('B')
+  })
+})
+
+describe('condition builder on a record update', () => {
+  beforeEach(async () => {
+    await act(() => i18n.changeLanguage('zh-CN'))
+  })
+  afterEach(cleanup)
+
+  it('builds "会员等级 变更前 = A 且 变更后 = S" and "姓名 已变更" from rows', () => {
+    render(<Host recordChange />)
+    const add = () => fireEvent.click(screen.getByRole('button', { name: '+ 添加条件' }))
+    add()
+    add()
+    add()
+    const [first, second, third] = screen.getAllByTestId('condition-row')
+    for (const [row, side, value] of [
+      [first!, 'before', 'A'],
+      [second!, 'after', 'S'],
+    ] as const) {
+      fireEvent.change(within(row).getByLabelText('字段'), { target: { value: 'tier' } })
+      fireEvent.change(within(row).getByLabelText('读取哪个值'), { target: { value: side } })
+      fireEvent.change(within(row).getByLabelText('值'), { target: { value } })
+    }
+    fireEvent.change(within(third!).getByLabelText('比较方式'), { target: { value: 'changed' } })
+    // "has changed" names the field: no before/after choice for it.
+    expect(within(third!).queryByLabelText('读取哪个值')).toBeNull()
+    expect(logic()).toEqual({
+      and: [
+        { '==': [{ var: '$before.tier' }, 'A'] },
+        { '==': [{ var: '$after.tier' }, 'S'] },
+        { in: ['name', { var: '$changed' }] },
+      ],
+    })
+    expect(screen.getByTestId('summary').textContent).toBe(
+      '会员等级 变更前 等于 A 级 且 会员等级 变更后 等于 S 级 且 姓名 已变更',
+    )
+  })
+
+  it('opens such logic as JSON where the condition does not run on a record update', () => {
+    const initial = { in: ['name', { var: '$changed' }] }
+    const { unmount } = render(<Host initial={initial} />)
+    expect(screen.queryAllByTestId('condition-row')).toHaveLength(0)
+    expect(screen.getByText(/无法用可视化方式显示/)).toBeTruthy()
+    unmount()
+    render(<Host initial={initial} recordChange />)
+    expect(screen.getAllByTestId('condition-row')).toHaveLength(1)
+    expect((screen.getByLabelText('比较方式') as HTMLSelectElement).value).toBe('changed')
   })
 })
