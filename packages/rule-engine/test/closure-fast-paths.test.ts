@@ -21,6 +21,10 @@ const conditions: unknown[] = [
   { '!': { missing_some: [3, ['a', 'b', 'c']] } },
   { '!!': { missing_some: ['x', ['a', 'b']] } },
   { '!!': { missing_some: [0, ['a', 'b']] } },
+  // The truth form stops reading once its answer is known: every count, whole or not, in range or not.
+  ...[1, 2.5, 4, 5, -1, 1.5, 3.99].map((need) => ({ '!!': { missing_some: [need, ['a', 'b', 'c', 'd']] } })),
+  { '!': { missing_some: [2, ['d', 'c', 'b', 'a', 'tags']] } },
+  { if: [{ missing_some: [1, ['a', 'c', 'b']] }, { var: 'a' }, { var: 'b' }, { var: 'c' }] },
   { if: [{ missing_some: [1, ['b', 'c']] }, 'some missing', 'none'] },
   { if: [{ var: 'a' }, 1, { var: 'b' }, 2, 3] },
   { if: [{ '>': [{ var: 'n' }, 10] }, 'big', { '==': [{ var: 'a' }, 1] }, 'one', 'other'] },
@@ -60,6 +64,15 @@ const conditions: unknown[] = [
   { substr: [{ var: 'birthday' }, -2, 1] },
   { substr: [{ var: 'birthday' }, 2, -3] },
   { '!=': [{ var: 'd' }, { if: [{ var: 'a' }, 'x', 'd'] }] },
+  // `if` over boolean tests with constant branches returns the values directly.
+  { if: [{ '>': [{ var: 'a' }, 0] }, 'x', 'y'] },
+  { if: [{ '>=': [{ var: 'n' }, 12] }, 'gold', { '<': [{ var: 'a' }, 1] }, 0, null] },
+  {
+    '!=': [
+      { var: 'd' },
+      { if: [{ in: ['vip', { var: 'tags' }] }, 'x', { '==': [{ var: 'a' }, 0] }, '', 'd'] },
+    ],
+  },
   // A field's quotient against a constant, divided and compared in one closure.
   { '>': [{ '/': [{ var: 'n' }, { max: [{ var: 'a' }, 1] }] }, 5] },
   { '<=': [{ '/': [{ var: 'n' }, { var: 'a' }] }, 0] },

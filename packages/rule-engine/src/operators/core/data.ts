@@ -223,13 +223,28 @@ export const dataOperators = defineOperators(
         const names = plainNames(list)
         if (!names) return value
         // Under `!!`, `!` or an `if` test only the truthiness counts: no list is built.
+        if (typeof count !== 'number' || Number.isNaN(count)) {
+          return markTruthForm(value, (data) => {
+            let missing = 0
+            for (let i = 0; i < names.length; i++) {
+              const field = readField(data, names[i]!)
+              if (field === null || field === '') missing++
+            }
+            return missing > 0 && !(names.length - missing >= count)
+          })
+        }
+        // Truthy once more than `length - count` keys (and at least one) are missing: the reading stops
+        // as soon as the answer is known either way.
+        const need = Math.max(1, Math.floor(names.length - count) + 1)
         return markTruthForm(value, (data) => {
           let missing = 0
           for (let i = 0; i < names.length; i++) {
             const field = readField(data, names[i]!)
-            if (field === null || field === '') missing++
+            if (field === null || field === '') {
+              if (++missing >= need) return true
+            } else if (missing + names.length - 1 - i < need) return false
           }
-          return missing > 0 && !(names.length - missing >= count)
+          return false
         })
       }
       return (data, env) => {

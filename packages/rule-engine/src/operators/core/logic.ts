@@ -1,7 +1,14 @@
 import { sql, type SqlBool } from 'kysely'
 import type { Evaluator } from '../../js/env.js'
 import { truthy } from '../../js/truthy.js'
-import { cheapTruth, isBooleanResult, markBoolean, negationOf, truthOf } from '../../js/constants.js'
+import {
+  cheapTruth,
+  constantOf,
+  isBooleanResult,
+  markBoolean,
+  negationOf,
+  truthOf,
+} from '../../js/constants.js'
 import type { OperatorNode } from '../../parse/nodes.js'
 import { and, constBool, definite, not, or } from '../../sql/fragments.js'
 import { bool, type BoolValue, type SqlCompiler, type SqlValue } from '../../sql/sql-value.js'
@@ -33,6 +40,23 @@ function ifJs(args: readonly Evaluator[]): Evaluator {
 
 /** `if` whose tests are boolean closures (or cheaper truth forms): no truthiness test per call. */
 function ifBoolean(tests: readonly Evaluator[], pairs: number, fallback: Evaluator | undefined): Evaluator {
+  const constants = tests.map((arg, i) =>
+    i % 2 === 1 || i === tests.length - 1 ? constantOf(arg) : undefined,
+  )
+  if (tests.length === 3 && constants[1] && constants[2]) {
+    // {"if": [test, "gold", "bronze"]}: the branches are values, not calls.
+    const [test] = tests as [Evaluator]
+    const then = constants[1].value
+    const otherwise = constants[2].value
+    return (data, env) => (test(data, env) ? then : otherwise)
+  }
+  if (tests.length === 5 && constants[1] && constants[3] && constants[4]) {
+    const [test1, , test2] = tests as [Evaluator, Evaluator, Evaluator]
+    const then1 = constants[1].value
+    const then2 = constants[3].value
+    const otherwise = constants[4].value
+    return (data, env) => (test1(data, env) ? then1 : test2(data, env) ? then2 : otherwise)
+  }
   if (tests.length === 3) {
     const [test, then, otherwise] = tests as [Evaluator, Evaluator, Evaluator]
     return (data, env) => (test(data, env) ? then(data, env) : otherwise(data, env))
