@@ -22,6 +22,33 @@ const stamp = (key: string, values: Record<string, unknown>): FlowDefinition => 
   ],
 })
 
+/** Two service tasks: the first writes the title, the second fails; its error edge ends the flow. */
+const stampThenFail: FlowDefinition = {
+  key: 'stamp_then_fail',
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'manual' } } },
+    {
+      id: 'stamp',
+      kind: 'service_task',
+      config: { action: { type: 'set_fields', values: { title: '先盖章' } } },
+    },
+    {
+      id: 'bad',
+      kind: 'service_task',
+      config: { action: { type: 'set_fields', values: { amount: 'not a number' } } },
+    },
+    { id: 'done', kind: 'end', config: { result: 'stamped' } },
+    { id: 'broken', kind: 'end', config: { result: 'action_failed' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'stamp' },
+    { id: 'e2', source: 'stamp', target: 'bad' },
+    { id: 'e3', source: 'bad', target: 'done' },
+    { id: 'e4', source: 'bad', target: 'broken', on: 'error' },
+  ],
+}
+
 const webhook: FlowDefinition = {
   key: 'hook',
   version: 1,
@@ -67,6 +94,7 @@ describeEachDatabase('flows: service tasks through the rules action catalog', (c
     users = await setUpQuotes(api, 'fa', [
       stamp('stamp', { title: '已盖章' }),
       stamp('bad_stamp', { amount: 'not a number' }),
+      stampThenFail,
       webhook,
       formTask,
     ])
@@ -101,6 +129,22 @@ describeEachDatabase('flows: service tasks through the rules action catalog', (c
     expect(instance.data.actions.stamp.error).toBeTruthy()
     const stored = await api.call('GET', `/api/apps/fa/forms/quotes/records/${record}`)
     expect(stored.body.amount).toBe(3)
+  })
+
+  it('an action failing after another one ran: the first is written once, the failure takes the error edge', async () => {
+    const { record, instance } = await run('stamp_then_fail')
+    expect(instance).toMatchObject({ status: 'completed', result: 'action_failed' })
+    expect(instance.steps.map((s: { event: string }) => s.event)).toEqual([
+      'start',
+      'action_completed',
+      'action_failed',
+    ])
+    const stored = await api.call('GET', `/api/apps/fa/forms/quotes/records/${record}`)
+    // One update of the record (version 1 → 2): the title, and the amount left as it was.
+    expect(stored.body).toMatchObject({ title: '先盖章', amount: 3, version: 2 })
+    const { rows } = await sql<{ action_key: string; state: string }>`select action_key, state
+      from trellis.flow_actions where instance_id = ${instance.id} order by id`.execute(ctx.database.db)
+    expect(rows.map((r) => r.state)).toEqual(['done', 'failed'])
   })
 
   it('a webhook action is left pending (not delivered from a flow yet) and the instance waits', async () => {

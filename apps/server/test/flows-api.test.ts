@@ -1,8 +1,31 @@
 import { beforeAll, expect, it } from 'vitest'
 import { ManualClock } from '../src/automation/clock.js'
+import type { FlowDefinition } from '@trellis/flow-engine'
 import { approval, escalating, reminder, review, setUpQuotes, type Member } from './flows-fixtures.js'
 import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
+
+/** Two timers of one instance due at the same moment, on parallel branches that join before the end. */
+const twoTimers: FlowDefinition = {
+  key: 'two_timers',
+  version: 1,
+  nodes: [
+    { id: 'start', kind: 'start', config: { trigger: { kind: 'manual' } } },
+    { id: 'fork', kind: 'parallel_gateway', config: {} },
+    { id: 'a', kind: 'timer', config: { timer: { kind: 'duration', duration: 'P1D' } } },
+    { id: 'b', kind: 'timer', config: { timer: { kind: 'duration', duration: 'P1D' } } },
+    { id: 'join', kind: 'parallel_gateway', config: {} },
+    { id: 'end', kind: 'end', config: {} },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'fork' },
+    { id: 'e2', source: 'fork', target: 'a' },
+    { id: 'e3', source: 'fork', target: 'b' },
+    { id: 'e4', source: 'a', target: 'join' },
+    { id: 'e5', source: 'b', target: 'join' },
+    { id: 'e6', source: 'join', target: 'end' },
+  ],
+}
 
 describeEachDatabase('flows: instances, inbox, timers', (ctx) => {
   const api = useApi(ctx)
@@ -33,7 +56,7 @@ describeEachDatabase('flows: instances, inbox, timers', (ctx) => {
 
   beforeAll(async () => {
     api.app.flows.clock = clock
-    users = await setUpQuotes(api, 'fq', [approval, review, reminder, escalating])
+    users = await setUpQuotes(api, 'fq', [approval, review, reminder, escalating, twoTimers])
   })
 
   it('an approval runs start → role task → gateway on the amount → end, with its history', async () => {
@@ -112,6 +135,55 @@ describeEachDatabase('flows: instances, inbox, timers', (ctx) => {
       outcome: 'approve',
     })
     expect(second.body).toMatchObject({ status: 'completed', currentNodes: [] })
+  })
+
+  it('the answer to a start, a completion and a cancel is the instance as a later read shows it', async () => {
+    clock.set('2025-09-01T00:00:00Z')
+    const read = async (id: string) => (await api.call('GET', `/api/flow-instances/${id}`)).body
+    const parallel = await start('review', await quote({ title: '并行', amount: 2, owner: users.owner.id }))
+    expect(parallel.tasks).toHaveLength(2)
+    expect(parallel).toEqual(await read(parallel.id))
+    const first = await complete(users.owner, (await taskOf(users.owner, parallel.id)).id, {
+      outcome: 'approve',
+    })
+    expect(first.body).toEqual(await read(parallel.id))
+    const second = await complete(users.finance, (await taskOf(users.finance, parallel.id)).id, {
+      outcome: 'approve',
+      comment: '可以',
+    })
+    expect(second.body.status).toBe('completed')
+    expect(second.body).toEqual(await read(parallel.id))
+
+    // Completing a task with a due time cancels its timer; an escalated task is cancelled by the timer.
+    const due = await start('escalating', await quote({ title: '到期', owner: '0' }))
+    const answered = await complete(users.manager, (await taskOf(users.manager, due.id)).id, {
+      outcome: 'approve',
+    })
+    expect(answered.body).toEqual(await read(due.id))
+    const cancelled = await start('approval', await quote({ title: '撤回', amount: 1, owner: '0' }))
+    const res = await api.callAs(users.owner.token, 'POST', `/api/flow-instances/${cancelled.id}/cancel`, {})
+    expect(res.body.tasks[0]).toMatchObject({ status: 'cancelled' })
+    expect(res.body).toEqual(await read(cancelled.id))
+  })
+
+  it('two timers of one instance due together both fire, for every instance of a batch', async () => {
+    clock.set('2025-10-01T00:00:00Z')
+    const started = [] as Array<{ id: string }>
+    for (const title of ['甲', '乙', '丙'])
+      started.push(await start('two_timers', await quote({ title, owner: '0' })))
+    expect(started[0]).toMatchObject({ currentNodes: ['a', 'b'] })
+    clock.set('2025-10-02T00:00:00Z')
+    expect(await api.app.flows.runDueTimers()).toEqual({ fired: 6, refused: 0 })
+    for (const { id } of started) {
+      const detail = (await api.call('GET', `/api/flow-instances/${id}`)).body
+      expect(detail).toMatchObject({ status: 'completed', currentNodes: [] })
+      expect(detail.steps.map((s: { event: string }) => s.event)).toEqual([
+        'start',
+        'timer_fired',
+        'timer_fired',
+      ])
+    }
+    expect(await api.app.flows.runDueTimers()).toEqual({ fired: 0, refused: 0 })
   })
 
   it('a timer fires when the clock passes its due time, once', async () => {

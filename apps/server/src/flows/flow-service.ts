@@ -1,4 +1,4 @@
-import type { FlowEvent, Outcome } from '@trellis/flow-engine'
+import { advance, type FlowEvent, type FlowState, type Outcome } from '@trellis/flow-engine'
 import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { AccessService } from '../auth/access-service.js'
@@ -9,10 +9,11 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import type { RecordsService } from '../records/records-service.js'
 import { assertFlowsValid, findFlow } from './flow-definitions.js'
-import { instanceJson, readDetail } from './instance-json.js'
-import { FlowStarter, refused, startInstance } from './flow-starts.js'
+import { instanceJson, readDetail, type ShownInstance } from './instance-json.js'
+import { FlowStarter, refused, startInstanceWith } from './flow-starts.js'
 import {
   advanceInstance,
+  InstanceIds,
   instanceColumns,
   instanceFrom,
   normalizeInstance,
@@ -21,6 +22,7 @@ import {
   type InstanceRow,
   type StoredInstance,
 } from './instance-store.js'
+import { writeInstances, type InstanceWrite, type WrittenDetail } from './instance-write.js'
 import { InstanceRecordAccess, type RecordView } from './record-access.js'
 import { ServiceActions } from './service-actions.js'
 import { inbox, isOwner, readTask, readTaskWithInstance, taskJson, type TaskRow } from './tasks.js'
@@ -60,18 +62,22 @@ export class FlowService {
   readonly starter: FlowStarter
   private readonly recordAccess: InstanceRecordAccess
   private timer: NodeJS.Timeout | undefined
+  /** Ids for manual starts, drawn a block at a time. */
+  private readonly ids: InstanceIds
 
+  /** `records` is not used: records are read with the viewer's known role (see InstanceRecordAccess). */
   constructor(
     private readonly db: DynamicDb,
     private readonly apps: AppService,
-    private readonly records: RecordsService,
+    records: RecordsService,
     private readonly access: AccessService,
     private readonly users: UserService,
   ) {
     this.actions = new ServiceActions(apps)
     this.starter = new FlowStarter(this.actions)
     this.actions.flows = this.starter
-    this.recordAccess = new InstanceRecordAccess(apps, records, access)
+    this.recordAccess = new InstanceRecordAccess(db, apps, access)
+    this.ids = new InstanceIds(db)
   }
 
   /** Admins, and members of the app under any role: returns the member's role (undefined for admins). */
@@ -110,8 +116,8 @@ export class FlowService {
     let view: RecordView = { kind: 'none' }
     if (input.recordId !== undefined) {
       if (!form) throw new AppError(400, 'FLOW_FORM_REQUIRED', 'Say which form the record belongs to', 'form')
-      // Read through the records service, so the viewer's access to the record is enforced.
-      record = await this.records.get(appKey, form, input.recordId, {}, { actor: viewer.username, viewer })
+      // Read as the records API reads it for this member, so the viewer's access to the record is enforced.
+      record = await this.recordAccess.readerFor(app, form, role, viewer).get(this.db, input.recordId)
       view = {
         kind: 'visible',
         values: record,
@@ -119,7 +125,7 @@ export class FlowService {
       }
     }
     const now = this.clock.now()
-    const id = (await startInstance(
+    const started = (await startInstanceWith(
       this.db,
       {
         app: appKey,
@@ -133,8 +139,10 @@ export class FlowService {
       },
       now,
       this.actions,
+      { ids: this.ids, detail: true },
     ))!
-    return this.detail(id, viewer, view)
+    // The viewer is a member (or an admin) and saw the record: the detail comes from the start's write.
+    return shown(started.row, started.detail!, view)
   }
 
   async completeTask(taskId: string, input: CompleteInput, viewer: Viewer) {
@@ -142,12 +150,12 @@ export class FlowService {
     const found = await readTaskWithInstance(this.db, taskId, viewer)
     if (!found) throw new AppError(404, 'TASK_NOT_FOUND', `No task ${taskId}`)
     const { task } = found
-    const view = await this.taskRecordView(task, found.instance, viewer)
+    const view = await this.taskRecordView(task, found.instance, viewer, found.role)
     if (!found.mine) throw new AppError(403, 'TASK_NOT_ASSIGNEE', 'Only the assignee may complete this task')
     if (task.form && input.form)
       await this.recordAccess.checkWritable(task.app_key, task.form, input.form, viewer)
     const formData = await this.checkTaskForm(task.app_key, task.form, input.form)
-    await this.retrying(async (attempt) => {
+    const done = await this.retrying(async (attempt) => {
       const current = attempt === 1 ? found : await readTaskWithInstance(this.db, taskId, viewer)
       if (!current || current.task.status !== 'open')
         throw new AppError(409, 'TASK_CLOSED', `Task ${taskId} is already ${current?.task.status ?? 'gone'}`)
@@ -160,6 +168,13 @@ export class FlowService {
         ...(formData === undefined ? {} : { form: formData }),
         by: viewer.userId,
       }
+      const completeTask = {
+        id: taskId,
+        key: current.task.task_key,
+        outcome: input.outcome,
+        comment: input.comment ?? null,
+        by: viewer.username,
+      }
       const result = await advanceInstance(
         this.db,
         current.instance,
@@ -167,19 +182,16 @@ export class FlowService {
         viewer.username,
         now,
         this.actions,
-        {
-          completeTask: {
-            id: taskId,
-            key: current.task.task_key,
-            outcome: input.outcome,
-            comment: input.comment ?? null,
-            by: viewer.username,
-          },
-        },
+        { completeTask },
+        { detail: true },
       )
       if (result.rejected) throw refused(result.rejected)
+      return { row: advanced(current.instance, result.state, now), detail: result.detail! }
     })
-    return this.detail(task.instance_id, viewer, view)
+    // The instance detail is shown to members (and admins): a task of no record may be a non-member's.
+    if (!viewer.isAdmin && found.role === null && view?.kind !== 'visible')
+      throw new AppError(403, 'APP_FORBIDDEN', `You are not a member of app ${task.app_key}`)
+    return shown(done.row, done.detail, view)
   }
 
   /**
@@ -385,14 +397,23 @@ export class FlowService {
     await this.taskRecordView(task, await readInstance(this.db, task.instance_id), viewer)
   }
 
-  /** The task's record as the viewer may see it (undefined for admins); hidden → 404 TASK_NOT_FOUND. */
+  /**
+   * The task's record as the viewer may see it (undefined for admins); hidden → 404 TASK_NOT_FOUND.
+   * `role`: the viewer's role in the task's app when already read (null: not a member).
+   */
   private async taskRecordView(
     task: TaskRow,
     instance: Pick<InstanceRow, 'record_form' | 'record_id'>,
     viewer: Viewer,
+    role?: string | null,
   ): Promise<RecordView | undefined> {
     if (viewer.isAdmin) return undefined
-    const view = await this.recordAccess.view(task.app_key, instance.record_form, instance.record_id, viewer)
+    const { app_key: app } = task
+    const { record_form: form, record_id: id } = instance
+    const view =
+      role === undefined
+        ? await this.recordAccess.view(app, form, id, viewer)
+        : await this.recordAccess.viewAs(app, form, id, viewer, role ?? undefined)
     if (view.kind === 'hidden') throw new AppError(404, 'TASK_NOT_FOUND', `No task ${task.id}`)
     return view
   }
@@ -461,10 +482,11 @@ export class FlowService {
    * Fires every pending timer due at `now`, in batches of up to `TIMER_BATCH`, one transaction each: the
    * rows are claimed with `FOR UPDATE SKIP LOCKED` (so several workers share the work) together with
    * their instances, and each instance is advanced with `timer_fired` at the timer's due moment (a late
-   * firing never shifts later deadlines) by one statement that also marks the row fired — or the row is
-   * marked `refused` when the engine no longer waits for it. A timer whose instance moved meanwhile
-   * (another event, or a second timer of it in the same batch) writes nothing, stays pending and is picked
-   * up again.
+   * firing never shifts later deadlines). The instances whose step runs no service action are written
+   * together by one statement that also marks their rows fired (each guarded by the version read); the
+   * others go one by one, with their actions. A row is marked `refused` when the engine no longer waits
+   * for it. A timer whose instance moved meanwhile (another event, or a second timer of it in the same
+   * batch) writes nothing, stays pending and is picked up again.
    */
   async runDueTimers(
     now: Date = this.clock.now(),
@@ -482,26 +504,51 @@ export class FlowService {
           where t.state = 'pending' and t.due_at <= ${now.toISOString()}::timestamptz
           order by t.due_at, t.id limit ${batch} for update of t skip locked`.execute(trx)
         const counts = { claimed: rows.length, fired: 0, refused: 0, stale: 0 }
+        const together: InstanceWrite[] = []
+        const refusedIds: string[] = []
+        const seen = new Set<string>()
         for (const { timer_id, timer_key, due_at, ...stored } of rows) {
           const row = await instanceFrom(trx, stored)
+          // One write per instance and statement: a second timer of it waits for the next batch.
+          if (seen.has(row.id)) {
+            counts.stale++
+            continue
+          }
+          seen.add(row.id)
           const event: FlowEvent = {
             kind: 'timer_fired',
             at: new Date(due_at).toISOString(),
             timerId: timer_key,
           }
-          try {
-            const result = await advanceInstance(trx, row, event, null, now, this.actions, {
-              firedTimer: { id: String(timer_id), key: timer_key },
+          const firedTimer = { id: String(timer_id), key: timer_key }
+          const result = advance(row.definition, row.state, event)
+          if (result.rejected) refusedIds.push(String(timer_id))
+          else if (!result.effects.some((e) => e.kind === 'run_action')) {
+            const steps = [{ event, actor: null, effects: result.effects }]
+            together.push({
+              row,
+              steps,
+              state: result.state,
+              actionStates: new Map(),
+              extras: { firedTimer },
             })
-            if (result.rejected) {
-              await sql`update trellis.flow_timers set state = 'refused', fired_at = ${now.toISOString()}::timestamptz
-                where id = ${timer_id}`.execute(trx)
-              counts.refused++
-            } else counts.fired++
-          } catch (error) {
-            if (!(error instanceof StaleInstanceError)) throw error
-            counts.stale++
+          } else {
+            try {
+              await advanceInstance(trx, row, event, null, now, this.actions, { firedTimer })
+              counts.fired++
+            } catch (error) {
+              if (!(error instanceof StaleInstanceError)) throw error
+              counts.stale++
+            }
           }
+        }
+        const { written } = await writeInstances(trx, together, now)
+        counts.fired += written.size
+        counts.stale += together.length - written.size
+        if (refusedIds.length) {
+          await sql`update trellis.flow_timers set state = 'refused', fired_at = ${now.toISOString()}::timestamptz
+            where id = any(${refusedIds}::bigint[])`.execute(trx)
+          counts.refused += refusedIds.length
         }
         return counts
       })
@@ -536,6 +583,17 @@ export class FlowService {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
   }
+}
+
+/** The instance after an event moved it to `state` at `now` (one version further). */
+function advanced(row: InstanceRow, state: FlowState, now: Date): ShownInstance {
+  const { definition: _definition, ...rest } = row
+  return { ...rest, state, status: state.status, version: row.version + 1, updated_at: now }
+}
+
+/** The detail view of an instance from its write (tasks and steps read back by the same statement). */
+function shown(row: ShownInstance, written: WrittenDetail, view: RecordView | undefined) {
+  return instanceJson(presented(row, view ?? { kind: 'none' }), written.tasks, written.steps)
 }
 
 /** The instance with its record data (the start snapshot, task form data) as the viewer may see it. */

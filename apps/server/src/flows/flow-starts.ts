@@ -7,7 +7,14 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { RecordReader } from '../records/record-reader.js'
 import { findFlow, flowIssues, flowsOf } from './flow-definitions.js'
-import { advanceInstance, insertInstance, newInstance } from './instance-store.js'
+import {
+  advanceInstance,
+  insertInstance,
+  newInstance,
+  type InstanceIds,
+  type InstanceRow,
+} from './instance-store.js'
+import type { WrittenDetail } from './instance-write.js'
 import type { ServiceActions } from './service-actions.js'
 
 type RecordEventTrigger = Extract<StartTrigger, { kind: 'record_event' }>
@@ -30,10 +37,17 @@ export interface StartRequest {
   startKey?: string
 }
 
+/** A started instance: its row as written (state after the start) and, when asked, its tasks and steps. */
+export interface Started {
+  row: InstanceRow
+  detail?: WrittenDetail
+}
+
 /**
  * Inserts an instance and feeds it `start`, in the caller's transaction (or, given the database, in as
  * few statements as the start needs). With a `startKey` already used
  * in the app nothing is written and `null` comes back (one event, one rule run → one instance).
+ * `ids` hands out instance ids without a round trip each; `detail` reads the tasks and steps back.
  */
 export async function startInstance(
   trx: DynamicDb,
@@ -41,6 +55,17 @@ export async function startInstance(
   now: Date,
   actions: ServiceActions,
 ): Promise<string | null> {
+  return (await startInstanceWith(trx, request, now, actions))?.row.id ?? null
+}
+
+/** `startInstance` answering with the row written (and, with `detail`, its tasks and steps). */
+export async function startInstanceWith(
+  trx: DynamicDb,
+  request: StartRequest,
+  now: Date,
+  actions: ServiceActions,
+  options: { ids?: InstanceIds; detail?: boolean } = {},
+): Promise<Started | null> {
   const input = {
     app: request.app,
     flow: request.flow,
@@ -53,7 +78,7 @@ export async function startInstance(
   // without one the row is inserted by the start's own write.
   const row = request.startKey
     ? await insertInstance(trx, { ...input, startKey: request.startKey })
-    : await newInstance(trx, input)
+    : await newInstance(trx, input, options.ids)
   if (!row) return null
   const result = await advanceInstance(
     trx,
@@ -70,9 +95,12 @@ export async function startInstance(
     now,
     actions,
     { insert: !request.startKey },
+    { detail: options.detail ?? false },
   )
   if (result.rejected) throw refused(result.rejected)
-  return row.id
+  const state = result.state
+  const written = { ...row, status: state.status, state, version: 1, updated_at: now }
+  return { row: written, ...(result.detail ? { detail: result.detail } : {}) }
 }
 
 /** Rejections that mean "the request was wrong" rather than "someone else got there first". */

@@ -2,14 +2,16 @@ import {
   advance,
   type AdvanceResult,
   type FlowDefinition,
-  type FlowEffect,
   type FlowEvent,
   type FlowState,
 } from '@trellis/flow-engine'
-import { sql, type RawBuilder } from 'kysely'
+import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
-import type { ServiceActions } from './service-actions.js'
+import { writeInstances, type AdvanceExtras, type Step, type WrittenDetail } from './instance-write.js'
+import { ActionThrew, type ServiceActions } from './service-actions.js'
+
+export type { AdvanceExtras } from './instance-write.js'
 
 export interface InstanceRow {
   id: string
@@ -110,8 +112,42 @@ export async function insertInstance(
 }
 
 /**
- * An instance not written yet (a manual start): its id is taken from the identity first, so the start
- * event knows it, and the row is inserted by the same statement that writes the start's effects.
+ * Instance ids drawn from the table's identity a block at a time: one round trip per `block` manual
+ * starts instead of one each. Ids stay increasing in the order this process hands them out; ids of a
+ * block not used when the process stops are skipped, as a sequence skips the values of a rolled-back
+ * transaction.
+ */
+export class InstanceIds {
+  private free: string[] = []
+  private refill: Promise<void> | undefined
+
+  constructor(
+    private readonly db: DynamicDb,
+    private readonly block = 32,
+  ) {}
+
+  async take(): Promise<string> {
+    while (!this.free.length) {
+      this.refill ??= this.draw().finally(() => {
+        this.refill = undefined
+      })
+      await this.refill
+    }
+    return this.free.shift()!
+  }
+
+  private async draw(): Promise<void> {
+    const { rows } = await sql<{ id: string }>`select nextval(pg_get_serial_sequence('trellis.flow_instances',
+      'id'))::text as id from generate_series(1, ${this.block})`.execute(this.db)
+    const ids = rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+    this.free.push(...ids.map(String))
+  }
+}
+
+/**
+ * An instance not written yet (a manual start): its id is taken from the identity first (from `ids`
+ * when given), so the start event knows it, and the row is inserted by the same statement that writes
+ * the start's effects.
  */
 export async function newInstance(
   db: DynamicDb,
@@ -123,13 +159,16 @@ export async function newInstance(
     startedBy: string | null
     now: Date
   },
+  ids?: InstanceIds,
 ): Promise<InstanceRow> {
-  const { rows } = await sql<{
-    id: string
-  }>`select nextval(pg_get_serial_sequence('trellis.flow_instances', 'id'))::text
-    as id`.execute(db)
+  const id = ids
+    ? await ids.take()
+    : (
+        await sql<{ id: string }>`select nextval(pg_get_serial_sequence('trellis.flow_instances', 'id'))::text
+          as id`.execute(db)
+      ).rows[0]!.id
   return {
-    id: rows[0]!.id,
+    id,
     app_key: input.app,
     flow_key: input.flow.key,
     flow_version: input.flow.version,
@@ -145,20 +184,6 @@ export async function newInstance(
   }
 }
 
-/** What the event's own write also does: close the completed task, mark the fired timer. */
-export interface AdvanceExtras {
-  /** The row does not exist yet (`newInstance`): insert it rather than update it. */
-  insert?: boolean
-  completeTask?: { id: string; key: string; outcome: string; comment: string | null; by: string }
-  firedTimer?: { id: string; key: string }
-}
-
-interface Step {
-  event: FlowEvent
-  actor: string | null
-  effects: FlowEffect[]
-}
-
 /**
  * Feeds one event to the engine and writes the outcome: the new state (only if the row still has the
  * version we read: optimistic concurrency), every effect and the step log, in ONE statement whose parts
@@ -166,6 +191,7 @@ interface Step {
  * Service actions that stay inside the database run first, in a transaction (the caller's, or one opened
  * here), and their outcome goes straight back to the engine, so a start that runs a service task still
  * ends in one state write. A rejected event changes nothing and is returned for the caller to judge.
+ * With `detail`, the instance's tasks and steps after the write come back from the same statement.
  */
 export async function advanceInstance(
   db: DynamicDb,
@@ -175,34 +201,48 @@ export async function advanceInstance(
   now: Date,
   actions?: ServiceActions,
   extras: AdvanceExtras = {},
-): Promise<AdvanceResult> {
+  options: { detail?: boolean } = {},
+): Promise<AdvanceResult & { detail?: WrittenDetail }> {
   const first = advance(row.definition, row.version === 0 ? null : row.state, event)
   if (first.rejected) return first
-  const runsActions = actions !== undefined && first.effects.some((e) => e.kind === 'run_action')
-  if (!runsActions) {
-    await writeAdvance(
-      db,
-      row,
-      [{ event, actor, effects: first.effects }],
-      first.state,
-      new Map(),
+  const write = async (
+    trx: DynamicDb,
+    steps: Step[],
+    state: FlowState,
+    actionStates: Map<string, string>,
+  ) => {
+    const { written, detail } = await writeInstances(
+      trx,
+      [{ row, steps, state, actionStates, extras }],
       now,
-      extras,
+      options,
     )
-    return first
+    if (!written.has(row.id)) throw new StaleInstanceError(`Instance ${row.id} moved`)
+    return { ...first, state, ...(detail ? { detail } : {}) }
   }
-  const work = async (trx: DynamicDb) => {
+  const runsActions = actions !== undefined && first.effects.some((e) => e.kind === 'run_action')
+  if (!runsActions) return write(db, [{ event, actor, effects: first.effects }], first.state, new Map())
+  const work = async (trx: DynamicDb, guarded: boolean) => {
     const steps: Step[] = [{ event, actor, effects: first.effects }]
     const actionStates = new Map<string, string>()
-    const state = await runActions(trx, row, first, steps, actionStates, now, actions)
-    await writeAdvance(trx, row, steps, state, actionStates, now, extras)
-    return { ...first, state }
+    const state = await runActions(trx, row, first, steps, actionStates, now, actions, guarded)
+    return write(trx, steps, state, actionStates)
   }
-  if (!db.isTransaction) return db.transaction().execute(work)
+  if (!db.isTransaction) {
+    // Our own transaction: the actions run without a savepoint each (two round trips saved apiece). One
+    // that throws rolls the whole attempt back, and the event is run again with savepoints, where the
+    // failure becomes `action_failed` — the first attempt left nothing behind.
+    try {
+      return await db.transaction().execute((trx) => work(trx, false))
+    } catch (error) {
+      if (!(error instanceof ActionThrew)) throw error
+    }
+    return db.transaction().execute((trx) => work(trx, true))
+  }
   // Inside the caller's transaction: a stale write must also undo the actions this call ran.
   await sql`savepoint flow_advance`.execute(db)
   try {
-    const result = await work(db)
+    const result = await work(db, true)
     await sql`release savepoint flow_advance`.execute(db)
     return result
   } catch (error) {
@@ -220,179 +260,19 @@ async function runActions(
   actionStates: Map<string, string>,
   now: Date,
   actions: ServiceActions,
+  guarded: boolean,
 ): Promise<FlowState> {
   let state = result.state
   for (const effect of result.effects) {
     if (effect.kind !== 'run_action' || state.status !== 'running') continue
-    const outcome = await actions.run(trx, { ...row, state }, effect, now)
+    const outcome = await actions.run(trx, { ...row, state }, effect, now, guarded)
     if (!outcome) continue
     actionStates.set(effect.actionId, outcome.kind === 'action_completed' ? 'done' : 'failed')
     const event: FlowEvent = { ...outcome, at: now.toISOString(), actionId: effect.actionId }
     const next = advance(row.definition, state, event)
     if (next.rejected) continue
     steps.push({ event, actor: null, effects: next.effects })
-    state = await runActions(trx, row, next, steps, actionStates, now, actions)
+    state = await runActions(trx, row, next, steps, actionStates, now, actions, guarded)
   }
   return state
-}
-
-const json = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`
-
-/**
- * One statement: the instance update (or insert) as `inst`, and every row the effects leave behind
- * selected from `inst`, so nothing is written unless the instance write happened. Effects are netted
- * first (a task or timer created and cancelled within the same write is inserted closed), because the
- * parts of one statement do not see each other's rows.
- */
-async function writeAdvance(
-  db: DynamicDb,
-  row: InstanceRow,
-  steps: Step[],
-  state: FlowState,
-  actionStates: Map<string, string>,
-  now: Date,
-  extras: AdvanceExtras,
-): Promise<void> {
-  const at = iso(now)
-  const tasks = new Map<string, Record<string, unknown>>()
-  const cancelTasks: Array<{ task_key: string; reason: string }> = []
-  const timers = new Map<string, Record<string, unknown>>()
-  const cancelTimers: string[] = []
-  const runs = new Map<string, Record<string, unknown>>()
-  for (const effect of steps.flatMap((s) => s.effects)) {
-    switch (effect.kind) {
-      case 'create_task': {
-        const a = effect.assignee
-        const assignee = a.kind === 'user' ? a.userId : a.kind === 'role' ? a.role : (a.field ?? null)
-        tasks.set(effect.taskId, {
-          task_key: effect.taskId,
-          node_id: effect.nodeId,
-          name: effect.name ?? null,
-          assignee_kind: a.kind,
-          assignee: assignee == null ? null : String(assignee),
-          form: effect.form ?? null,
-          outcomes: effect.outcomes,
-          returned: effect.returned ?? null,
-          due_at: effect.dueAt ?? null,
-          status: 'open',
-          cancel_reason: null,
-          closed_at: null,
-        })
-        break
-      }
-      case 'cancel_task': {
-        const created = tasks.get(effect.taskId)
-        if (created)
-          Object.assign(created, { status: 'cancelled', cancel_reason: effect.reason, closed_at: at })
-        else if (effect.taskId !== extras.completeTask?.key)
-          cancelTasks.push({ task_key: effect.taskId, reason: effect.reason })
-        break
-      }
-      case 'schedule_timer':
-        timers.set(effect.timerId, {
-          timer_key: effect.timerId,
-          node_id: effect.nodeId,
-          purpose: effect.purpose,
-          due_at: effect.dueAt,
-          state: 'pending',
-        })
-        break
-      case 'cancel_timer': {
-        const created = timers.get(effect.timerId)
-        if (created) created.state = 'cancelled'
-        else if (effect.timerId !== extras.firedTimer?.key) cancelTimers.push(effect.timerId)
-        break
-      }
-      case 'run_action':
-        // Recorded once per (instance, action id) — the idempotency key of one node visit.
-        runs.set(effect.actionId, {
-          action_key: effect.actionId,
-          node_id: effect.nodeId,
-          action: effect.action,
-          state: actionStates.get(effect.actionId) ?? 'pending',
-        })
-        break
-      case 'complete':
-      case 'fail':
-        // The outcome lives in the state (status, result, error).
-        break
-    }
-  }
-
-  const stateJson = JSON.stringify(state)
-  const ctes: RawBuilder<unknown>[] = []
-  if (extras.insert) {
-    ctes.push(sql`inst as (insert into trellis.flow_instances
-      (id, app_key, flow_key, flow_version, definition, record_form, record_id, status, state, version,
-       started_by, created_at, updated_at)
-      overriding system value
-      values (${row.id}, ${row.app_key}, ${row.flow_key}, ${row.flow_version}, ${json(row.definition)},
-        ${row.record_form}, ${row.record_id}, ${state.status}, ${stateJson}::jsonb, 1, ${row.started_by},
-        ${at}::timestamptz, ${at}::timestamptz)
-      returning id)`)
-  } else {
-    const task = extras.completeTask
-    ctes.push(sql`inst as (update trellis.flow_instances
-      set state = ${stateJson}::jsonb, status = ${state.status}, version = version + 1, updated_at = ${at}::timestamptz
-      where id = ${row.id} and version = ${row.version}
-      ${task ? sql`and exists (select 1 from trellis.flow_tasks where id = ${task.id} and status = 'open')` : sql``}
-      returning id)`)
-  }
-  if (extras.completeTask) {
-    const t = extras.completeTask
-    ctes.push(sql`done_task as (update trellis.flow_tasks set status = 'completed', outcome = ${t.outcome},
-      comment = ${t.comment}, completed_by = ${t.by}, closed_at = ${at}::timestamptz
-      where id = ${t.id} and status = 'open' and exists (select 1 from inst))`)
-  }
-  if (extras.firedTimer) {
-    ctes.push(sql`fired_timer as (update trellis.flow_timers set state = 'fired', fired_at = ${at}::timestamptz
-      where id = ${extras.firedTimer.id} and exists (select 1 from inst))`)
-  }
-  if (tasks.size) {
-    ctes.push(sql`new_tasks as (insert into trellis.flow_tasks
-      (instance_id, task_key, node_id, name, app_key, assignee_kind, assignee, form, outcomes, returned, due_at,
-       status, cancel_reason, created_at, closed_at)
-      select inst.id, x.task_key, x.node_id, x.name, ${row.app_key}, x.assignee_kind, x.assignee, x.form,
-        x.outcomes, x.returned, x.due_at, x.status, x.cancel_reason, ${at}::timestamptz, x.closed_at
-      from inst, jsonb_to_recordset(${json([...tasks.values()])}) as x(task_key text, node_id text, name text,
-        assignee_kind text, assignee text, form text, outcomes jsonb, returned jsonb, due_at timestamptz,
-        status text, cancel_reason text, closed_at timestamptz))`)
-  }
-  if (cancelTasks.length) {
-    ctes.push(sql`cancelled_tasks as (update trellis.flow_tasks t set status = 'cancelled',
-      cancel_reason = x.reason, closed_at = ${at}::timestamptz
-      from inst, jsonb_to_recordset(${json(cancelTasks)}) as x(task_key text, reason text)
-      where t.instance_id = inst.id and t.task_key = x.task_key and t.status = 'open')`)
-  }
-  if (timers.size) {
-    ctes.push(sql`new_timers as (insert into trellis.flow_timers (instance_id, timer_key, node_id, purpose, due_at, state)
-      select inst.id, x.timer_key, x.node_id, x.purpose, x.due_at, x.state
-      from inst, jsonb_to_recordset(${json([...timers.values()])}) as x(timer_key text, node_id text,
-        purpose text, due_at timestamptz, state text))`)
-  }
-  if (cancelTimers.length) {
-    ctes.push(sql`cancelled_timers as (update trellis.flow_timers t set state = 'cancelled'
-      from inst where t.instance_id = inst.id and t.timer_key = any(${cancelTimers}::text[])
-        and t.state = 'pending')`)
-  }
-  if (runs.size) {
-    ctes.push(sql`new_actions as (insert into trellis.flow_actions (instance_id, action_key, node_id, action, state, created_at)
-      select inst.id, x.action_key, x.node_id, x.action, x.state, ${at}::timestamptz
-      from inst, jsonb_to_recordset(${json([...runs.values()])}) as x(action_key text, node_id text,
-        action jsonb, state text)
-      on conflict (instance_id, action_key) do nothing)`)
-  }
-  const stepRows = steps.map((s, ord) => ({
-    ord,
-    event: s.event.kind,
-    actor: s.actor,
-    detail: { event: s.event, effects: s.effects },
-  }))
-  ctes.push(sql`new_steps as (insert into trellis.flow_steps (instance_id, event, actor, at, detail)
-    select inst.id, x.event, x.actor, ${at}::timestamptz, x.detail
-    from inst, jsonb_to_recordset(${json(stepRows)}) as x(ord int, event text, actor text, detail jsonb)
-    order by x.ord)`)
-  const { rows } = await sql<{ n: number }>`with ${sql.join(ctes)}
-    select count(*)::int as n from inst`.execute(db)
-  if (Number(rows[0]?.n ?? 0) !== 1) throw new StaleInstanceError(`Instance ${row.id} moved`)
 }

@@ -4,7 +4,8 @@ import type { AccessService } from '../auth/access-service.js'
 import { FormAccess } from '../auth/access.js'
 import type { Viewer } from '../auth/viewer.js'
 import { AppError } from '../http/errors.js'
-import type { RecordsService } from '../records/records-service.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { RecordReader } from '../records/record-reader.js'
 
 type Values = Record<string, unknown>
 
@@ -24,8 +25,8 @@ export type RecordView =
  */
 export class InstanceRecordAccess {
   constructor(
+    private readonly db: DynamicDb,
     private readonly apps: AppService,
-    private readonly records: RecordsService,
     private readonly access: AccessService,
   ) {}
 
@@ -36,9 +37,28 @@ export class InstanceRecordAccess {
     viewer: Viewer,
   ): Promise<RecordView> {
     if (!form || !recordId) return { kind: 'none' }
+    const role = viewer.isAdmin ? undefined : await this.access.roleOf(appKey, viewer)
+    return this.viewAs(appKey, form, recordId, viewer, role)
+  }
+
+  /**
+   * `view` for a viewer whose role in the app is already known (read with the task or the instance),
+   * so the membership is not read again: `role` undefined means not a member (administrators aside).
+   */
+  async viewAs(
+    appKey: string,
+    form: string | null,
+    recordId: string | null,
+    viewer: Viewer,
+    role: string | undefined,
+  ): Promise<RecordView> {
+    if (!form || !recordId) return { kind: 'none' }
+    if (!viewer.isAdmin && role === undefined) return { kind: 'hidden' }
     let values: Values
+    let app: PublishedApp
     try {
-      values = await this.records.get(appKey, form, recordId, {}, { actor: viewer.username, viewer })
+      app = await this.apps.requirePublished(appKey)
+      values = await this.readerFor(app, form, role, viewer).get(this.db, recordId)
     } catch (error) {
       if (error instanceof AppError && (error.statusCode === 404 || error.statusCode === 403)) {
         // A deleted record (a flow started on `deleted`) stays visible to administrators only.
@@ -47,16 +67,17 @@ export class InstanceRecordAccess {
       }
       throw error
     }
-    return { kind: 'visible', values, present: await this.presenter(appKey, form, viewer) }
+    return { kind: 'visible', values, present: this.presenterFor(app, form, role, viewer) }
   }
 
-  /** Hidden and masked fields of `form` applied to any values (a snapshot of the record, task form data). */
-  async presenter(appKey: string, form: string, viewer: Viewer): Promise<(values: Values) => Values> {
-    if (viewer.isAdmin) return (values) => values
-    const app = await this.apps.requirePublished(appKey)
-    if (!app.hasForm(form)) return (values) => values
-    const access = (await this.access.resolver(app, viewer))(app.form(form))
-    return (values) => access.present(values)
+  /**
+   * Reads records of `form` as the records API does for this viewer (row scope, read permission, hidden
+   * fields, masking), given the member's role (undefined for administrators).
+   */
+  readerFor(app: PublishedApp, form: string, role: string | undefined, viewer: Viewer): RecordReader {
+    return new RecordReader(app, app.form(form), (f) =>
+      viewer.isAdmin || role === undefined ? FormAccess.full(f) : FormAccess.forRole(app, f, role, viewer),
+    )
   }
 
   /** The same presenter for a member whose role is already known (no membership read). */

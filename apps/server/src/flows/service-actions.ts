@@ -15,11 +15,20 @@ export type ActionOutcome =
   | { kind: 'action_failed'; error: { code?: string; message: string } }
 
 /**
+ * An action threw while running without its savepoint (`guarded: false`): the caller's transaction is
+ * spoiled, so the caller rolls it back and runs the event again with savepoints.
+ */
+export class ActionThrew extends Error {
+  readonly code = 'FLOW_ACTION_THREW'
+}
+
+/**
  * Runs a service task's action with the rules' own planner and effect writer, inside the instance's
  * transaction (under a savepoint, so a failing action becomes `action_failed` instead of aborting the
  * state write). Webhooks leave the database and cannot share its transaction: they stay `pending` in
  * `flow_actions` and the instance waits (not delivered yet). The caller records the action's row (with
- * `done` or `failed`) in the same write as the state.
+ * `done` or `failed`) in the same write as the state. Unguarded (the caller can redo its whole
+ * transaction), no savepoint is taken and a failure throws `ActionThrew` instead.
  */
 export class ServiceActions {
   channel: NotificationChannel = storedMessages
@@ -33,38 +42,22 @@ export class ServiceActions {
     row: InstanceRow,
     effect: RunActionEffect,
     now: Date,
+    guarded = true,
   ): Promise<ActionOutcome | undefined> {
     const action = effect.action as Rule['actions'][number]
     if (action.type === 'call_webhook') return undefined
+    if (!guarded) {
+      try {
+        return await this.apply(trx, row, effect, action, now)
+      } catch (error) {
+        throw new ActionThrew(`Action ${effect.actionId} of instance ${row.id} failed`, { cause: error })
+      }
+    }
     await sql`savepoint flow_action`.execute(trx)
     try {
-      // Through the transaction: a freshness check on another connection deadlocks PGlite's single one.
-      const app = await this.apps.requirePublished(row.app_key, trx as unknown as Kysely<PlatformTables>)
-      const form = row.record_form ?? undefined
-      const record =
-        form && row.record_id
-          ? await new RecordReader(app, app.form(form)).get(trx, row.record_id)
-          : { ...row.state.data.record }
-      const rule = { key: `${row.flow_key}.${effect.nodeId}`, trigger: { kind: 'manual' }, actions: [action] }
-      const plan = planActions(rule as unknown as Rule, record, { now, timeZone: app.definition.timeZone })
-      if (plan.some((p) => p.effect.kind === 'webhook')) {
-        await sql`release savepoint flow_action`.execute(trx)
-        return undefined
-      }
-      const results = await applyEffects(trx, plan, {
-        app,
-        form,
-        recordId: row.record_id,
-        rule: `flow:${row.flow_key}.${effect.nodeId}`,
-        jobId: null,
-        channel: this.channel,
-        now,
-        external: new Map(),
-        occurrence: `instance:${row.id}:${effect.actionId}`,
-        ...(this.flows ? { flows: this.flows } : {}),
-      })
+      const outcome = await this.apply(trx, row, effect, action, now)
       await sql`release savepoint flow_action`.execute(trx)
-      return { kind: 'action_completed', result: results[0] ?? null }
+      return outcome
     } catch (error) {
       await sql`rollback to savepoint flow_action`.execute(trx)
       const e = error as { code?: unknown; message?: unknown }
@@ -76,5 +69,39 @@ export class ServiceActions {
         },
       }
     }
+  }
+
+  /** Plans and writes the action; undefined when it turns out to call a webhook (nothing written). */
+  private async apply(
+    trx: DynamicDb,
+    row: InstanceRow,
+    effect: RunActionEffect,
+    action: Rule['actions'][number],
+    now: Date,
+  ): Promise<ActionOutcome | undefined> {
+    // Through the transaction: a freshness check on another connection deadlocks PGlite's single one.
+    const app = await this.apps.requirePublished(row.app_key, trx as unknown as Kysely<PlatformTables>)
+    const form = row.record_form ?? undefined
+    const stored =
+      form && row.record_id ? await new RecordReader(app, app.form(form)).get(trx, row.record_id) : null
+    const record = stored ?? { ...row.state.data.record }
+    const rule = { key: `${row.flow_key}.${effect.nodeId}`, trigger: { kind: 'manual' }, actions: [action] }
+    const plan = planActions(rule as unknown as Rule, record, { now, timeZone: app.definition.timeZone })
+    if (plan.some((p) => p.effect.kind === 'webhook')) return undefined
+    const results = await applyEffects(trx, plan, {
+      app,
+      form,
+      recordId: row.record_id,
+      rule: `flow:${row.flow_key}.${effect.nodeId}`,
+      jobId: null,
+      channel: this.channel,
+      now,
+      external: new Map(),
+      occurrence: `instance:${row.id}:${effect.actionId}`,
+      // The version the plan was made from, read above in this transaction (saves a read).
+      ...(stored ? { version: Number(stored.version) } : {}),
+      ...(this.flows ? { flows: this.flows } : {}),
+    })
+    return { kind: 'action_completed', result: results[0] ?? null }
   }
 }

@@ -74,24 +74,25 @@ export async function readTask(db: DynamicDb, id: string, lock = false): Promise
 }
 
 /**
- * A task with its instance and whether it is the viewer's (assigned or delegated), in one read: what
- * completing it needs before the engine runs.
+ * A task with its instance, whether it is the viewer's (assigned or delegated) and the viewer's role in
+ * the task's app (null: not a member), in one read: what completing it needs before the engine runs.
  */
 export async function readTaskWithInstance(
   db: DynamicDb,
   id: string,
   viewer: Viewer,
-): Promise<{ task: TaskRow; instance: InstanceRow; mine: boolean } | undefined> {
+): Promise<{ task: TaskRow; instance: InstanceRow; mine: boolean; role: string | null } | undefined> {
   if (!/^[0-9]{1,18}$/.test(id)) return undefined
-  const { rows } = await sql<StoredInstance & { task: TaskRow; mine: boolean }>`select to_jsonb(t) ||
-      jsonb_build_object('id', t.id::text, 'instance_id', t.instance_id::text) as task,
-      ${mine(viewer)} as mine, ${instanceColumns('i')}
+  const { rows } = await sql<StoredInstance & { task: TaskRow; mine: boolean; role: string | null }>`select
+      to_jsonb(t) || jsonb_build_object('id', t.id::text, 'instance_id', t.instance_id::text) as task,
+      ${mine(viewer)} as mine, (select m.role from trellis.app_members m where m.app_key = t.app_key
+        and m.user_id = ${viewer.userId}::bigint) as role, ${instanceColumns('i')}
     from trellis.flow_tasks t join trellis.flow_instances i on i.id = t.instance_id
     where t.id = ${id}`.execute(db)
   const found = rows[0]
   if (!found) return undefined
-  const { task, mine: isMine, ...stored } = found
-  return { task, instance: await instanceFrom(db, stored), mine: Boolean(isMine) }
+  const { task, mine: isMine, role, ...stored } = found
+  return { task, instance: await instanceFrom(db, stored), mine: Boolean(isMine), role: role ?? null }
 }
 
 export async function isAssignee(db: DynamicDb, taskId: string, viewer: Viewer): Promise<boolean> {
