@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<{ run: () => Promise<Comparison[]> }
   flows: () => import('./flows.js'),
   load: () => import('./load.js'),
   'customer-view': () => import('./customer-view.js'),
+  'records-scroll': () => import('./records-scroll.js'),
   'form-designer-drag': () => import('./form-designer-drag.js'),
 }
 

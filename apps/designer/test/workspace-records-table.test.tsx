@@ -6,6 +6,7 @@ import type { WorkspaceForm } from '../src/api/workspace'
 import i18n from '../src/i18n'
 import { RecordTable, type RecordTableProps } from '../src/workspace/records/RecordTable'
 import { groupItems } from '../src/workspace/records/table-state'
+import { VirtualList } from '../src/workspace/records/VirtualList'
 
 const label = (zh: string, en: string) => ({ 'zh-CN': zh, en })
 const form: WorkspaceForm = {
@@ -63,6 +64,31 @@ describe('records table', () => {
     const rendered = document.querySelectorAll('[data-record]').length
     expect(rendered).toBeGreaterThan(0)
     expect(rendered).toBeLessThan(60)
+  })
+
+  it('renders only the rows a scroll brings into view, and all of them again for new rows', () => {
+    const renderItem = vi.fn((index: number) => <span data-index={index}>row {index}</span>)
+    const { rerender } = render(
+      <VirtualList count={1000} itemHeight={40} renderItem={renderItem} testId="list" />,
+    )
+    const first = renderItem.mock.calls.map(([index]) => index)
+    expect(first[0]).toBe(0)
+    const list = screen.getByTestId('list')
+    renderItem.mockClear()
+    // Less than a row: nothing to render.
+    fireEvent.scroll(list, { target: { scrollTop: 30 } })
+    expect(renderItem).not.toHaveBeenCalled()
+    // Ten rows down: the ten rows that came into view, none of those already shown.
+    fireEvent.scroll(list, { target: { scrollTop: 400 } })
+    const added = renderItem.mock.calls.map(([index]) => index)
+    expect(added).toHaveLength(10)
+    expect(added.some((index) => first.includes(index))).toBe(false)
+    expect(document.querySelector(`[data-index="${Math.max(...added)}"]`)).not.toBeNull()
+    // A new renderItem (other rows, another selection) renders every row in view again.
+    const again = vi.fn((index: number) => <span data-index={index}>new {index}</span>)
+    rerender(<VirtualList count={1000} itemHeight={40} renderItem={again} testId="list" />)
+    expect(again.mock.calls.length).toBeGreaterThan(10)
+    expect(document.querySelector('[data-index="20"]')!.textContent).toBe('new 20')
   })
 
   it('edits a cell in place: double-click, type, Enter sends the new value', () => {

@@ -36,6 +36,9 @@ export function RecordTable(props: RecordTableProps) {
   const { form, rows, items, columns, sort } = props
   const [editing, setEditing] = useState<{ id: string; field: string; text: string } | null>(null)
   const template = `44px ${columns.map(() => 'minmax(140px, 1fr)').join(' ')}`
+  // Every row as wide as the columns' minimums: the header and the rows line up, and no row's width depends
+  // on measuring its text (each row that scrolls into view lays out at a known width).
+  const rowStyle = { gridTemplateColumns: template, minWidth: 44 + 140 * columns.length }
   const fieldOf = (key: string) => form.fields.find((f) => f.key === key)
   const allSelected = rows.length > 0 && props.selected.length === rows.length
 
@@ -48,7 +51,7 @@ export function RecordTable(props: RecordTableProps) {
   }
 
   const header = (
-    <div className={styles.headerRow} style={{ gridTemplateColumns: template }} role="row">
+    <div className={styles.headerRow} style={rowStyle} role="row">
       <div className={styles.headCell} role="columnheader">
         <input
           type="checkbox"
@@ -87,7 +90,7 @@ export function RecordTable(props: RecordTableProps) {
     return (
       <div
         className={styles.row}
-        style={{ gridTemplateColumns: template }}
+        style={rowStyle}
         role="row"
         aria-selected={selected}
         data-record={record.id}
@@ -179,6 +182,7 @@ export function RecordTable(props: RecordTableProps) {
       count={items.length}
       itemHeight={ROW_HEIGHT}
       header={header}
+      minWidth={rowStyle.minWidth}
       role="grid"
       label={localized(form.label, i18n.language)}
       testId="records-table"

@@ -9,6 +9,8 @@ export interface VirtualListProps {
   /** Called when the last rendered item is within a screen of the end: time to load the next page. */
   onNearEnd?: () => void
   header?: ReactNode
+  /** The rows' least width (a table's columns): narrower screens scroll sideways. */
+  minWidth?: number
   /** For assistive technology: the list's role and label (a grid on a desk, a list of cards on a phone). */
   role?: string
   label?: string
@@ -25,12 +27,15 @@ export function VirtualList({
   renderItem,
   onNearEnd,
   header,
+  minWidth,
   role,
   label,
   testId,
 }: VirtualListProps) {
   const ref = useRef<HTMLDivElement>(null)
-  const [scrollTop, setScrollTop] = useState(0)
+  // The first row in view, not the scroll offset: most scroll events move less than a row (a trackpad sends
+  // dozens a second), and React skips the render when the row is unchanged.
+  const [first, setFirst] = useState(0)
   const [viewport, setViewport] = useState(600)
 
   useEffect(() => {
@@ -44,19 +49,34 @@ export function VirtualList({
     return () => observer.disconnect()
   }, [])
 
-  const { start, end } = visibleRange(scrollTop, viewport, itemHeight, count)
+  const { start, end } = visibleRange(first * itemHeight, viewport, itemHeight, count)
   useEffect(() => {
     if (onNearEnd && end >= count - Math.ceil(viewport / itemHeight)) onNearEnd()
   }, [end, count, viewport, itemHeight, onNearEnd])
 
+  // The rows already in view keep their elements while the list scrolls: the same element is a subtree React
+  // skips, so a scroll renders only the rows that come into view. A new `renderItem` (the rows, columns,
+  // selection or language changed) renders them all again.
+  const cache = useRef<{
+    renderItem: VirtualListProps['renderItem']
+    itemHeight: number
+    rows: Map<number, ReactNode>
+  }>({ renderItem, itemHeight, rows: new Map() })
+  if (cache.current.renderItem !== renderItem || cache.current.itemHeight !== itemHeight)
+    cache.current = { renderItem, itemHeight, rows: new Map() }
+  const kept = cache.current.rows
+  const rows = new Map<number, ReactNode>()
   const items: ReactNode[] = []
   for (let index = start; index < end; index++) {
-    items.push(
+    const item = kept.get(index) ?? (
       <div key={index} className={styles.virtualItem} style={{ top: index * itemHeight, height: itemHeight }}>
         {renderItem(index)}
-      </div>,
+      </div>
     )
+    rows.set(index, item)
+    items.push(item)
   }
+  cache.current.rows = rows
   return (
     <div
       ref={ref}
@@ -65,10 +85,10 @@ export function VirtualList({
       aria-label={label}
       aria-rowcount={role === 'grid' ? count : undefined}
       data-testid={testId}
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      onScroll={(event) => setFirst(Math.floor(Math.max(0, event.currentTarget.scrollTop) / itemHeight))}
     >
       {header}
-      <div className={styles.virtualBody} style={{ height: count * itemHeight }}>
+      <div className={styles.virtualBody} style={{ height: count * itemHeight, minWidth }}>
         {items}
       </div>
     </div>
