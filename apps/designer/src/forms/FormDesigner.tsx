@@ -13,7 +13,7 @@ import {
 } from '@dnd-kit/core'
 import { sortableKeyboardCoordinates } from '@dnd-kit/sortable'
 import type { FieldType } from '@trellis/form-engine'
-import { useCallback, useMemo, useState, type Dispatch } from 'react'
+import { useCallback, useMemo, useRef, useState, type Dispatch } from 'react'
 import { useTranslation } from 'react-i18next'
 import { bothLanguages, localized } from '../i18n'
 import { Button } from '../ui/Button'
@@ -41,26 +41,38 @@ import { spanOf } from './state/layout'
 
 /**
  * A card under the pointer wins over the canvas around it; keyboard drags have no pointer, so nearest centre.
- * dnd-kit's rects recompute their scroll offset on every read of top/left/bottom/right, so with 300 cards the
- * library's pointerWithin (four reads per card and pointer move) dominated a drag: this test reads the top
- * first, then the left only for the cards of the pointer's row.
+ * In a gap between cards the card last under the pointer stays the target (below every card, the canvas is:
+ * a drop there appends): otherwise each gap crossed sent the shifted cards back and forth, and re-rendered
+ * every sortable card twice. dnd-kit's rects recompute their scroll offset on every read of
+ * top/left/bottom/right, so with 300 cards the library's pointerWithin (four reads per card and pointer move)
+ * dominated a drag: this test reads the top first, then the left only for the cards of the pointer's row.
  */
-const collisions: CollisionDetection = (args) => {
-  const pointer = args.pointerCoordinates
-  if (!pointer) return closestCenter(args)
-  let canvas: Collision | undefined
-  for (const container of args.droppableContainers) {
-    const rect = args.droppableRects.get(container.id)
-    if (!rect) continue
-    const top = rect.top
-    if (pointer.y < top || pointer.y > top + rect.height) continue
-    const left = rect.left
-    if (pointer.x < left || pointer.x > left + rect.width) continue
-    const hit = { id: container.id, data: { droppableContainer: container, value: 0 } }
-    if (container.id !== CANVAS_ID) return [hit]
-    canvas = hit
+function canvasCollisions(last: { current: Collision | undefined }): CollisionDetection {
+  return (args) => {
+    const pointer = args.pointerCoordinates
+    if (!pointer) return closestCenter(args)
+    let canvas: Collision | undefined
+    let lowest = -Infinity
+    for (const container of args.droppableContainers) {
+      const rect = args.droppableRects.get(container.id)
+      if (!rect) continue
+      const top = rect.top
+      const isCard = container.id !== CANVAS_ID
+      if (isCard) lowest = Math.max(lowest, top + rect.height)
+      if (pointer.y < top || pointer.y > top + rect.height) continue
+      const left = rect.left
+      if (pointer.x < left || pointer.x > left + rect.width) continue
+      const hit = { id: container.id, data: { droppableContainer: container, value: 0 } }
+      if (!isCard) {
+        canvas = hit
+        continue
+      }
+      last.current = hit
+      return [hit]
+    }
+    if (canvas && last.current && pointer.y <= lowest) return [last.current]
+    return canvas ? [canvas] : closestCenter(args)
   }
-  return canvas ? [canvas] : closestCenter(args)
 }
 
 export interface FormDesignerProps {
@@ -81,6 +93,8 @@ export function FormDesigner({ state, dispatch, issues }: FormDesignerProps) {
   const { app, autoKeys } = state.doc.present
   const form = currentForm(state)
   const field = currentField(state)
+  const lastCard = useRef<Collision | undefined>(undefined)
+  const collisions = useMemo(() => canvasCollisions(lastCard), [])
   const byField = useMemo(() => issuesByField(issues), [issues])
   const formIssueCounts = useMemo(() => {
     const counts = new Map<string, number>()
@@ -102,6 +116,7 @@ export function FormDesigner({ state, dispatch, issues }: FormDesignerProps) {
     dispatch({ type: 'add-field', fieldType: type, label: bothLanguages(`fieldType.${type}`), index })
 
   const onDragStart = (event: DragStartEvent) => {
+    lastCard.current = undefined
     const data = event.active.data.current as { source?: string; type?: FieldType } | undefined
     setDragging(data?.source === 'palette' ? data.type : undefined)
   }
