@@ -83,6 +83,8 @@ const conditions: unknown[] = [
   { '/': [{ var: 'n' }, 4] },
   { '/': [{ var: 'tags' }, { var: 'a' }] },
   { '===': [{ var: 'a' }, { var: 'a' }] },
+  { '==': [{ var: 'tags.1' }, 'tea'] },
+  { missing: ['a', 'tags.0', 'c', 'x.y'] },
   { '!': { '!': { var: 'tags' } } },
 ]
 
@@ -90,8 +92,12 @@ describe('closure fast paths', () => {
   it('give json-logic-js results', () => {
     for (const logic of conditions) {
       const compiled = compileCondition(logic)
+      // Parsed from JSON, as conditions stored in the database are: field names are fresh strings.
+      const parsed = compileCondition(JSON.parse(JSON.stringify(logic)))
       for (const data of records) {
-        expect([logic, data, compiled(data)]).toEqual([logic, data, jsonLogic.apply(logic, data)])
+        const expected = jsonLogic.apply(logic, data)
+        expect([logic, data, compiled(data)]).toEqual([logic, data, expected])
+        expect([logic, data, parsed(data)]).toEqual([logic, data, expected])
       }
     }
   })

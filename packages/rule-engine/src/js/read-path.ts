@@ -1,6 +1,14 @@
 const hasOwn = Object.prototype.hasOwnProperty
 
 /**
+ * The same text as an interned property key. Keys parsed from JSON (conditions stored in the database)
+ * are fresh strings, and every property read by a fresh string first looks it up in V8's string table.
+ */
+export function internalize(key: string): string {
+  return Object.keys({ [key]: null })[0] ?? key
+}
+
+/**
  * One step of `var`: own properties only, so `__proto__`, `constructor`, `toString` and every
  * other inherited name read as missing (json-logic-js would hand out the prototype objects).
  */

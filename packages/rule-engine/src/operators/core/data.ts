@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { nowMs, type Env, type Evaluator } from '../../js/env.js'
 import { markFieldReader, markItemReader, markTruthForm } from '../../js/constants.js'
-import { normalizeRead, readField, readPath } from '../../js/read-path.js'
+import { internalize, normalizeRead, readField, readPath } from '../../js/read-path.js'
 import type { LogicNode, OperatorNode } from '../../parse/nodes.js'
 import { typed } from '../../sql/sql-value.js'
 import { defineOperators } from '../operator.js'
@@ -21,7 +21,7 @@ function splitPath(path: unknown): readonly string[] | undefined {
   let segments = splitCache.get(text)
   if (!segments) {
     if (splitCache.size >= 1000) splitCache.clear()
-    segments = Object.freeze(text.split('.'))
+    segments = Object.freeze(text.split('.').map(internalize))
     splitCache.set(text, segments)
   }
   return segments
@@ -116,7 +116,7 @@ function plainNames(keys: readonly unknown[]): readonly string[] | undefined {
   const plain = keys.every(
     (key) => typeof key === 'string' && key !== '' && !key.includes('.') && !key.startsWith('$'),
   )
-  return plain ? (keys as readonly string[]) : undefined
+  return plain ? (keys as readonly string[]).map(internalize) : undefined
 }
 
 /** Precompiled readers for literal keys: the paths are split once, not on every call. */
