@@ -58,6 +58,25 @@ describeEachDatabase('Rules: aggregates over related records', (ctx) => {
       [{ recent: { ...recent, form: 'nope' } }, true, 'UNKNOWN_FORM', 'aggregates.recent.form'],
       [{ recent: { ...recent, via: 'store' } }, true, 'NOT_A_RELATION', 'aggregates.recent.via'],
       [{ before: recent }, true, 'BAD_KEY', 'aggregates.before'],
+      // A path must lead to the trigger's form; its values are checked like a report's measures.
+      [
+        { lines: { form: 'order_lines', via: 'order.store', values: { n: { agg: 'count' } } } },
+        true,
+        'NOT_A_RELATION',
+        'aggregates.lines.via',
+      ],
+      [
+        {
+          lines: {
+            form: 'order_lines',
+            via: 'order.customer',
+            values: { n: { agg: 'sum', field: 'product.nope' } },
+          },
+        },
+        true,
+        'UNKNOWN_FIELD',
+        'aggregates.lines.values.n.field',
+      ],
       [{ recent }, { '>': [{ var: '$recent.total' }, 1] }, 'UNKNOWN_AGGREGATE_VALUE', 'condition.>.0.var'],
     ]
     for (const [aggregates, condition, code, path] of cases) {

@@ -20,7 +20,13 @@ import type { FlowStarts } from './flow-starts.js'
 import { JobStore, type JobState } from './job-store.js'
 import { storedMessages, type NotificationChannel } from './notification-channel.js'
 import { matchingRecordIds } from './record-query.js'
-import { adjustIssues, aggregatesOf, computeAggregates, withAggregates } from './rule-aggregates.js'
+import {
+  adjustIssues,
+  aggregatesOf,
+  computeAggregates,
+  recordsMatching,
+  withAggregates,
+} from './rule-aggregates.js'
 import { RuleCatalog } from './rule-catalog.js'
 import type { RunnerDeps } from './rule-runner.js'
 import { listRuns } from './run-log.js'
@@ -233,7 +239,7 @@ export class Automation {
     const reader = new RecordReader(rules.app, rules.app.form(form))
     const records = []
     if (aggregatesOf(entry.rule)) {
-      // The condition reads aggregates: it is checked here, on the first `limit` records, as a job would.
+      // The condition reads aggregates: `matching` checked it page by page; a given record is checked here.
       const page = ids.slice(0, options.limit)
       const values = await computeAggregates(this.db, rules.app, entry.rule, page, context)
       for (const id of page) {
@@ -242,7 +248,7 @@ export class Automation {
         if (conditionHolds(entry.rule, record, bound))
           records.push({ id, actions: planActions(entry.rule, record, bound) })
       }
-      return { matched: records.length, checked: page.length, records }
+      return { matched: options.recordId !== undefined ? records.length : ids.length, records }
     }
     for (const id of ids.slice(0, options.limit)) {
       const record = await reader.get(this.db, id)
@@ -258,9 +264,10 @@ export class Automation {
     now: Date,
   ) {
     try {
-      // A condition on aggregates is checked per record by the job, once they are computed.
-      const condition = aggregatesOf(rule) ? undefined : rule.condition
-      return await matchingRecordIds(this.db, rules.app, form, condition, {
+      const context = { now, timeZone: rules.timeZone }
+      // A condition on aggregates is checked in JS, page by page, with each record's aggregates.
+      if (aggregatesOf(rule)) return await recordsMatching(this.db, rules.app, rule, form, context)
+      return await matchingRecordIds(this.db, rules.app, form, rule.condition, {
         now,
         timeZone: rules.timeZone,
       })

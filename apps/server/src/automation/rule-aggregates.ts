@@ -1,9 +1,10 @@
 import type { AppDefinition } from '@trellis/form-engine'
 import { compilePivot, ReportError, type PivotSpec, type RelatedSpec } from '@trellis/report-engine'
-import type { ConditionContext, Rule, RuleIssue } from '@trellis/rule-engine'
+import { conditionHolds, type ConditionContext, type Rule, type RuleIssue } from '@trellis/rule-engine'
 import { CompiledQuery } from 'kysely'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
+import { RecordReader, type ListResult } from '../records/record-reader.js'
 
 /**
  * Aggregates over related records that a rule declares beside its condition, in the report engine's
@@ -29,28 +30,71 @@ export function aggregatesOf(rule: Rule): RuleAggregates | undefined {
 const formOf = (rule: Rule): string | undefined =>
   rule?.trigger && 'form' in rule.trigger ? rule.trigger.form : undefined
 
-/** The one-statement pivot: one row per record id, one measure per aggregate value. */
-function aggregateSpec(form: string, aggregates: RuleAggregates, ids: readonly string[]) {
+interface Statement {
+  spec: PivotSpec
+  /** Measure `m<i>` is value `value` of aggregate `name`. */
+  columns: Array<{ name: string; value: string }>
+  /** The aggregate the statement computes alone (a relation path), for error paths. */
+  only?: string
+}
+
+const isPath = (via: unknown): via is string => typeof via === 'string' && via.includes('.')
+
+/**
+ * The statements computing a rule's aggregates for a batch, each giving one row per record id (`d0`):
+ * - every aggregate whose `via` is a relation of its form to the trigger's form, in one statement (a
+ *   pre-aggregated subquery per aggregate, the report engine's `related`);
+ * - one whose `via` is a path of relations (`order.customer`: order lines through their order), in a statement
+ *   of its own over the related form, grouped by that path; its filter and values may read through
+ *   many-to-one relations too (`product.consumable`, `order.ordered_at`).
+ * Both restrict the related rows to the batch's ids (the relation columns are indexed).
+ */
+function statements(form: string, aggregates: RuleAggregates, ids: readonly string[]): Statement[] {
+  const out: Statement[] = []
   const related: Record<string, RelatedSpec> = {}
   const measures: PivotSpec['measures'] = []
-  const columns: Array<{ name: string; value: string }> = []
-  for (const [name, spec] of Object.entries(aggregates)) {
-    // Only the batch's related records are aggregated (the relation column is indexed).
+  const columns: Statement['columns'] = []
+  const within = (spec: RelatedSpec) => {
     const batch = { in: [{ var: spec?.via }, ids] }
-    related[name] = { ...spec, filter: spec?.filter === undefined ? batch : { and: [spec.filter, batch] } }
-    for (const value of Object.keys(spec?.values ?? {})) {
-      measures.push({ key: `m${measures.length}`, agg: 'max', field: `${name}.${value}` })
+    return spec?.filter === undefined ? batch : { and: [spec.filter, batch] }
+  }
+  for (const [name, spec] of Object.entries(aggregates)) {
+    const values = Object.entries(spec?.values ?? {})
+    if (isPath(spec?.via)) {
+      out.push({
+        spec: {
+          source: spec.form,
+          filter: within(spec),
+          rows: [{ field: spec.via }],
+          measures: values.map(([, v], i) => ({
+            key: `m${i}`,
+            agg: v?.agg,
+            ...(v?.field ? { field: v.field } : {}),
+          })),
+        },
+        columns: values.map(([value]) => ({ name, value })),
+        only: name,
+      })
+      continue
+    }
+    related[name] = { ...spec, filter: within(spec) }
+    for (const [value] of values) {
+      measures.push({ key: `m${columns.length}`, agg: 'max', field: `${name}.${value}` })
       columns.push({ name, value })
     }
   }
-  const spec: PivotSpec = {
-    source: form,
-    related,
-    filter: { in: [{ var: 'id' }, ids] },
-    rows: [{ field: 'id' }],
-    measures,
-  }
-  return { spec, columns }
+  if (columns.length)
+    out.unshift({
+      spec: {
+        source: form,
+        related,
+        filter: { in: [{ var: 'id' }, ids] },
+        rows: [{ field: 'id' }],
+        measures,
+      },
+      columns,
+    })
+  return out
 }
 
 /** Every problem of a rule's `aggregates`, with paths inside the rule (`aggregates.recent.filter`). */
@@ -78,13 +122,16 @@ export function aggregateIssues(rule: Rule, app: AppDefinition): RuleIssue[] {
       })
   }
   if (issues.length || !app.forms.some((f) => f.key === form)) return issues
-  try {
-    compilePivot(aggregateSpec(form, raw as RuleAggregates, ['0']).spec, { app, dbSchema: 'app_check' })
-  } catch (error) {
-    if (!(error instanceof ReportError)) throw error
-    const path = error.path.startsWith('related.') ? `aggregates.${error.path.slice(8)}` : 'aggregates'
-    issues.push({ code: error.code.toUpperCase(), message: error.message, path })
+  for (const statement of statements(form, raw as RuleAggregates, ['0'])) {
+    try {
+      compilePivot(statement.spec, { app, dbSchema: 'app_check' })
+    } catch (error) {
+      if (!(error instanceof ReportError)) throw error
+      const path = issuePath(statement, error.path)
+      issues.push({ code: error.code.toUpperCase(), message: error.message, path })
+    }
   }
+  issues.push(...pathIssues(form, raw as RuleAggregates, app))
   issues.push(...unknownReads(rule, raw as RuleAggregates))
   return issues
 }
@@ -101,6 +148,37 @@ export function adjustIssues(rule: Rule, app: AppDefinition, issues: RuleIssue[]
   const sqlOnly = (issue: RuleIssue) =>
     issue.code === 'unsupported_in_sql' && issue.path.startsWith(`${at}condition`)
   return [...issues.filter((issue) => !sqlOnly(issue)), ...own]
+}
+
+/** Where a report engine error of a statement sits inside the rule. */
+function issuePath(statement: Statement, path: string): string {
+  if (!statement.only) return path.startsWith('related.') ? `aggregates.${path.slice(8)}` : 'aggregates'
+  const at = `aggregates.${statement.only}`
+  if (path === 'source') return `${at}.form`
+  if (path.startsWith('rows.')) return `${at}.via`
+  const measure = /^measures\.(\d+)(.*)$/.exec(path)
+  if (measure) return `${at}.values.${statement.columns[Number(measure[1])]?.value ?? ''}${measure[2]}`
+  return path.startsWith('filter') ? `${at}.${path}` : at
+}
+
+/** A relation path must end at the trigger's form: `order.customer` of order lines reaches customers. */
+function pathIssues(form: string, aggregates: RuleAggregates, app: AppDefinition): RuleIssue[] {
+  const issues: RuleIssue[] = []
+  for (const [name, spec] of Object.entries(aggregates)) {
+    if (!isPath(spec?.via)) continue
+    let current = app.forms.find((f) => f.key === spec.form)
+    for (const step of spec.via.split('.')) {
+      const field = current?.fields.find((f) => f.key === step && !f.archived)
+      current = field?.type === 'relation' ? app.forms.find((f) => f.key === field.relation?.form) : undefined
+    }
+    if (current && current.key !== form)
+      issues.push({
+        code: 'NOT_A_RELATION',
+        message: `${spec.form}.${spec.via} leads to ${current.key}, not ${form}`,
+        path: `aggregates.${name}.via`,
+      })
+  }
+  return issues
 }
 
 /** `$name.value` reads (in the condition and the actions) of an aggregate that has no such value. */
@@ -153,27 +231,33 @@ export async function computeAggregates(
   const aggregates = aggregatesOf(rule)
   const form = formOf(rule)
   if (!aggregates || !form || !ids.length) return out
-  const { spec, columns } = aggregateSpec(form, aggregates, ids)
-  const compiled = compilePivot(
-    spec,
-    {
-      app: app.definition,
-      dbSchema: app.schema,
-      ...(context.timeZone ? { timeZone: context.timeZone } : {}),
-    },
-    { ...(context.now ? { now: new Date(context.now) } : {}) },
-  )
-  const { rows } = await db.executeQuery<Record<string, unknown>>(
-    CompiledQuery.raw(compiled.sql, [...compiled.parameters]),
-  )
-  for (const row of rows) {
-    if (row.d0 === null || row.d0 === undefined) continue
+  // Records without related rows: counts are 0, other values null.
+  for (const id of ids) {
     const values: AggregateValues = {}
-    columns.forEach(({ name, value }, i) => {
-      values[name] ??= {}
-      values[name][value] = jsonValue(row[`m${i}`], compiled.meta.measures[i]?.fieldType)
-    })
-    out.set(String(row.d0), values)
+    for (const [name, spec] of Object.entries(aggregates)) {
+      values[name] = {}
+      for (const [value, v] of Object.entries(spec.values))
+        values[name][value] = v.agg === 'count' || v.agg === 'count_distinct' ? 0 : null
+    }
+    out.set(String(id), values)
+  }
+  for (const { spec, columns } of statements(form, aggregates, ids)) {
+    const zone = context.timeZone ? { timeZone: context.timeZone } : {}
+    const compiled = compilePivot(
+      spec,
+      { app: app.definition, dbSchema: app.schema, ...zone },
+      { ...(context.now ? { now: new Date(context.now) } : {}) },
+    )
+    const { rows } = await db.executeQuery<Record<string, unknown>>(
+      CompiledQuery.raw(compiled.sql, [...compiled.parameters]),
+    )
+    for (const row of rows) {
+      const values = row.d0 === null || row.d0 === undefined ? undefined : out.get(String(row.d0))
+      if (!values) continue
+      columns.forEach(({ name, value }, i) => {
+        values[name]![value] = jsonValue(row[`m${i}`], compiled.meta.measures[i]?.fieldType)
+      })
+    }
   }
   return out
 }
@@ -224,4 +308,33 @@ export class AggregateBatch {
     }
     return (await pending).get(recordId)
   }
+}
+
+/**
+ * Ids of the records of `form` whose condition holds with their aggregates, for a schedule or a manual run
+ * over the form: pages of 500 records, each page's aggregates in one batch, the condition checked in JS, so
+ * only matching records become jobs (which check again with fresh values when they run).
+ */
+export async function recordsMatching(
+  db: DynamicDb,
+  app: PublishedApp,
+  rule: Rule,
+  form: string,
+  context: ConditionContext,
+  limit = 100_000,
+): Promise<string[]> {
+  const reader = new RecordReader(app, app.form(form))
+  const out: string[] = []
+  let cursor: string | null = null
+  do {
+    const page: ListResult = await reader.list(db, { limit: 500, ...(cursor ? { cursor } : {}) })
+    const ids = page.records.map((record) => String(record.id))
+    const values = await computeAggregates(db, app, rule, ids, context)
+    for (const record of page.records) {
+      const id = String(record.id)
+      if (conditionHolds(rule, record, withAggregates(context, values.get(id)))) out.push(id)
+    }
+    cursor = page.nextCursor
+  } while (cursor && out.length < limit)
+  return out.slice(0, limit)
 }

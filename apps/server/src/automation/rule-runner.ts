@@ -19,7 +19,13 @@ import { RuleCatalog, type AppRules, type CatalogSnapshot } from './rule-catalog
 import { logRun, type RunOutcome } from './run-log.js'
 import { deliverWebhook } from './webhook.js'
 import { matchingRecordIds } from './record-query.js'
-import { aggregatesOf, computeAggregates, withAggregates, type AggregateBatch } from './rule-aggregates.js'
+import {
+  aggregatesOf,
+  computeAggregates,
+  recordsMatching,
+  withAggregates,
+  type AggregateBatch,
+} from './rule-aggregates.js'
 
 export interface RunnerDeps {
   db: DynamicDb
@@ -111,14 +117,10 @@ async function execute(
 
   if (trigger.kind === 'cron' && formKey && job.record_id === null) {
     // A schedule over a form fans out to one job per matching record, each with its own idempotency key.
-    // A condition on aggregates is checked per record once they are computed, so every record gets a job.
-    const ids = await matchingRecordIds(
-      deps.db,
-      rules.app,
-      formKey,
-      aggregates ? undefined : rule.condition,
-      context,
-    )
+    // With aggregates, pages of records are checked in JS with theirs; only matching records get a job.
+    const ids = aggregates
+      ? await recordsMatching(deps.db, rules.app, rule, formKey, context)
+      : await matchingRecordIds(deps.db, rules.app, formKey, rule.condition, context)
     const fresh = await deps.jobs.enqueue(
       deps.db,
       ids.map((id) => ({

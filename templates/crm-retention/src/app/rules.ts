@@ -133,6 +133,56 @@ function stageChange(values: Record<string, unknown>) {
   }
 }
 
+/**
+ * The replenishment rule's aggregate: the customer's paid purchases of consumables whose cycle is longer than
+ * the 7 days of notice (order lines reached through their order: `via` is the path `order.customer`).
+ */
+export const replenishmentAggregates = {
+  consumables: {
+    form: 'order_lines',
+    via: 'order.customer',
+    filter: {
+      and: [
+        { '==': [{ var: 'order.status' }, 'paid'] },
+        { '==': [{ var: 'product.consumable' }, true] },
+        { '>': [{ var: 'product.replenishment_days' }, 7] },
+      ],
+    },
+    values: {
+      orders: { agg: 'count_distinct', field: 'order' },
+      first: { agg: 'min', field: 'order.ordered_at' },
+      last: { agg: 'max', field: 'order.ordered_at' },
+      cycle: { agg: 'min', field: 'product.replenishment_days' },
+    },
+  },
+}
+
+/**
+ * Days the customer's consumables last: their own average interval between consumable purchases (whole days)
+ * once they bought twice, else the product's replenishment cycle.
+ */
+const replenishmentCycle = {
+  if: [
+    { '>=': [{ var: '$consumables.orders' }, 2] },
+    {
+      '/': [
+        { date_diff: [{ var: '$consumables.first' }, { var: '$consumables.last' }, 'days'] },
+        { '-': [{ var: '$consumables.orders' }, 1] },
+      ],
+    },
+    { var: '$consumables.cycle' },
+  ],
+}
+
+/** Calendar days from today to the day the last consumable purchase runs out. */
+export const daysUntilRunOut = {
+  date_diff: [
+    { today: [] },
+    { date_add: [{ var: '$consumables.last' }, replenishmentCycle, 'days'] },
+    'days',
+  ],
+}
+
 export const crmRules = [
   // Weekly, Monday 03:00 (Asia/Shanghai): tiers move as purchases age out of the 30/90/180-day windows.
   tierRule('tier_weekly', '每周重算会员等级', 'Recompute member tiers weekly', {
@@ -230,6 +280,26 @@ export const crmRules = [
         'wechat',
         '{{name}}，恭喜成为 VIP！已赠送 500 积分，生日月享双倍积分。',
         'Congratulations {{name}}, you are now a VIP! 500 bonus points are in your account.',
+      ),
+    ],
+  },
+  {
+    key: 'replenishment_reminder',
+    name: {
+      'zh-CN': '消耗品用完前 7 天：补货提醒',
+      en: 'Consumables run out in 7 days: replenishment reminder',
+    },
+    // Daily at 10:00 over every customer; the condition reads the aggregates, so it is checked per customer.
+    trigger: { kind: 'cron', cron: '0 10 * * *', form: 'customers' },
+    aggregates: replenishmentAggregates,
+    condition: {
+      and: [{ '>=': [{ var: '$consumables.orders' }, 1] }, { '==': [daysUntilRunOut, 7] }],
+    },
+    actions: [
+      message(
+        'wechat',
+        '{{name}}，按您平时的购买周期，上次买的咖啡豆大约再过一周就要用完了。本周到店或在小程序下单，新鲜烘焙当天送达。',
+        '{{name}}, going by how often you buy, your coffee beans will run out in about a week: order this week for same-day delivery.',
       ),
     ],
   },
