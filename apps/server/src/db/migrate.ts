@@ -13,6 +13,7 @@ import * as webhooks0011 from './migrations/0011-webhooks.js'
 import * as messageDelivery0013 from './migrations/0013-message-delivery.js'
 import * as savedViews0014 from './migrations/0014-saved-views.js'
 import * as auditImport0016 from './migrations/0016-audit-import-batches.js'
+import * as flowWrite0017 from './migrations/0017-flow-write.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0013-message-delivery': messageDelivery0013,
   '0014-saved-views': savedViews0014,
   '0016-audit-import-batches': auditImport0016,
+  '0017-flow-write': flowWrite0017,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
