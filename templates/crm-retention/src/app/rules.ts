@@ -183,6 +183,52 @@ export const daysUntilRunOut = {
   ],
 }
 
+/** Paid order lines of one product (by SKU), reached from the customer through their order. */
+const boughtSku = (sku: string) => ({
+  form: 'order_lines',
+  via: 'order.customer',
+  filter: { and: [{ '==': [{ var: 'order.status' }, 'paid'] }, { '==': [{ var: 'product.sku' }, sku] }] },
+  values: { last: { agg: 'max', field: 'order.ordered_at' } },
+})
+
+/**
+ * Cross-sell pairs: whoever bought `a` and not `b` since is recommended `b` `days` after buying `a`. The pairs
+ * are the ones the demo data plants (coffee beans with a croissant, toast with milk); a shop edits the list.
+ */
+export const crossSellPairs = [
+  { key: 'beans_croissant', a: 'CB-ESPR', b: 'BR-CROIS', days: 3, zh: '法式可颂', en: 'a butter croissant' },
+  { key: 'toast_milk', a: 'BR-TOAST', b: 'DR-MILK', days: 2, zh: '鲜牛奶', en: 'fresh milk' },
+]
+
+function crossSell(pair: (typeof crossSellPairs)[number]) {
+  const lastA = { var: '$bought.last' }
+  const lastB = { var: '$also.last' }
+  return {
+    key: `cross_sell_${pair.key}`,
+    name: {
+      'zh-CN': `买了 ${pair.a}，${pair.days} 天后推荐 ${pair.b}`,
+      en: `Bought ${pair.a}: recommend ${pair.b} after ${pair.days} days`,
+    },
+    // Daily at 11:00 over every customer, checked with the aggregates page by page.
+    trigger: { kind: 'cron', cron: '0 11 * * *', form: 'customers' },
+    aggregates: { bought: boughtSku(pair.a), also: boughtSku(pair.b) },
+    condition: {
+      and: [
+        { '!=': [lastA, null] },
+        { '==': [{ date_diff: [lastA, { today: [] }, 'days'] }, pair.days] },
+        { or: [{ '==': [lastB, null] }, { '<': [lastB, lastA] }] },
+      ],
+    },
+    actions: [
+      message(
+        'wechat',
+        `{{name}}，买过这款的客人常搭配${pair.zh}一起享用，下次到店试试？`,
+        `{{name}}, customers who bought this often enjoy it with ${pair.en}: try it on your next visit?`,
+      ),
+    ],
+  }
+}
+
 export const crmRules = [
   // Weekly, Monday 03:00 (Asia/Shanghai): tiers move as purchases age out of the 30/90/180-day windows.
   tierRule('tier_weekly', '每周重算会员等级', 'Recompute member tiers weekly', {
@@ -303,6 +349,7 @@ export const crmRules = [
       ),
     ],
   },
+  ...crossSellPairs.map(crossSell),
   {
     key: 'points_expiry_reminder',
     name: { 'zh-CN': '积分 30 天内到期：提醒', en: 'Points expiring within 30 days: reminder' },
