@@ -16,17 +16,23 @@ export function constantOf(evaluator: Evaluator | undefined): { value: unknown }
   return evaluator ? constants.get(evaluator) : undefined
 }
 
-const fieldKeys = new WeakMap<Evaluator, string>()
+/** A fact known about compiled closures: `mark` records it, `of` reads it back (undefined when unknown). */
+function closureFact<T>() {
+  const facts = new WeakMap<Evaluator, T>()
+  return {
+    mark: (evaluator: Evaluator, fact: T): Evaluator => {
+      facts.set(evaluator, fact)
+      return evaluator
+    },
+    of: (evaluator: Evaluator | undefined): T | undefined => (evaluator ? facts.get(evaluator) : undefined),
+  }
+}
+
+const fieldKeys = closureFact<string>()
 
 /** A closure reading one record field (`{"var": "key"}`, no default), known by its key. */
-export function markFieldReader(evaluator: Evaluator, key: string): Evaluator {
-  fieldKeys.set(evaluator, key)
-  return evaluator
-}
-
-export function fieldKeyOf(evaluator: Evaluator | undefined): string | undefined {
-  return evaluator ? fieldKeys.get(evaluator) : undefined
-}
+export const markFieldReader = fieldKeys.mark
+export const fieldKeyOf = fieldKeys.of
 
 const booleans = new WeakSet<Evaluator>()
 
@@ -64,17 +70,11 @@ export function markTruthForm(evaluator: Evaluator, truth: Evaluator): Evaluator
   return evaluator
 }
 
-const substrings = new WeakMap<Evaluator, SubstringForm>()
+const substrings = closureFact<SubstringForm>()
 
 /** A `substr` with constant bounds, so `in` over a literal list can look the window up in place. */
-export function markSubstring(evaluator: Evaluator, form: SubstringForm): Evaluator {
-  substrings.set(evaluator, form)
-  return evaluator
-}
-
-export function substringOf(evaluator: Evaluator | undefined): SubstringForm | undefined {
-  return evaluator ? substrings.get(evaluator) : undefined
-}
+export const markSubstring = substrings.mark
+export const substringOf = substrings.of
 
 /** `{"/": [{"var": key}, divisor]}`: a comparison with a constant divides and compares in one closure. */
 export interface QuotientForm {
@@ -82,40 +82,22 @@ export interface QuotientForm {
   readonly divisor: Evaluator
 }
 
-const quotients = new WeakMap<Evaluator, QuotientForm>()
+const quotients = closureFact<QuotientForm>()
 
-export function markQuotient(evaluator: Evaluator, form: QuotientForm): Evaluator {
-  quotients.set(evaluator, form)
-  return evaluator
-}
+export const markQuotient = quotients.mark
+export const quotientOf = quotients.of
 
-export function quotientOf(evaluator: Evaluator | undefined): QuotientForm | undefined {
-  return evaluator ? quotients.get(evaluator) : undefined
-}
+const negations = closureFact<Evaluator>()
 
-const negations = new WeakMap<Evaluator, Evaluator>()
+/** A boolean closure returning the opposite of the closure's truthiness, for `!`. */
+export const markNegation = negations.mark
+export const negationOf = negations.of
 
-/** Registers a boolean closure returning the opposite of `evaluator`'s truthiness, for `!`. */
-export function markNegation(evaluator: Evaluator, negated: Evaluator): Evaluator {
-  negations.set(evaluator, negated)
-  return evaluator
-}
-
-export function negationOf(evaluator: Evaluator): Evaluator | undefined {
-  return negations.get(evaluator)
-}
-
-const itemMemberships = new WeakMap<Evaluator, readonly unknown[]>()
+const itemMemberships = closureFact<readonly unknown[]>()
 
 /** `{"in": [{"var": ""}, [...]]}`: the item itself looked up in a literal list, for `some`/`all`/`none`. */
-export function markItemMembership(evaluator: Evaluator, list: readonly unknown[]): Evaluator {
-  itemMemberships.set(evaluator, list)
-  return evaluator
-}
-
-export function itemMembershipOf(evaluator: Evaluator | undefined): readonly unknown[] | undefined {
-  return evaluator ? itemMemberships.get(evaluator) : undefined
-}
+export const markItemMembership = itemMemberships.mark
+export const itemMembershipOf = itemMemberships.of
 
 const itemReaders = new WeakSet<Evaluator>()
 
