@@ -1,9 +1,11 @@
 import pg from 'pg'
-import { buildApp, migrateToLatest, openDatabase } from '@trellis/server'
-import os from 'node:os'
-import path from 'node:path'
+import { openDatabase } from '@trellis/server'
+// The template's app definition from its source (the bench installs the app, not its reports or demo data).
+import { crmRetentionApp } from '../templates/crm-retention/src/app/crm-app.js'
+import { adminToken } from './lib/admin-token.js'
 import { freshDatabase, percentile } from './lib/postgres.js'
 import { compare, type Comparison } from './lib/report.js'
+import { trellisWithApp } from './lib/trellis-app.js'
 
 const orders = 500
 const otherCustomers = Number(process.env.TRELLIS_BENCH_CUSTOMER_VIEW_OTHERS ?? 2_000)
@@ -18,29 +20,11 @@ const samples = 200
 export async function run(): Promise<Comparison[]> {
   const target = await freshDatabase('trellis_bench_customer_view')
   const database = await openDatabase({ url: target.url, poolSize: 10 })
-  await migrateToLatest(database.db)
-  const trellis = await buildApp({
-    config: {
-      designerDir: undefined,
-      timeZone: 'Asia/Shanghai',
-      dataDir: path.join(os.tmpdir(), 'trellis-bench'),
-    },
-    database,
-  })
+  const trellis = await trellisWithApp(database, crmRetentionApp())
   const pool = new pg.Pool({ connectionString: target.url, max: 10 })
   try {
-    const admin = await trellis.trellis.users.create({
-      username: 'bench_admin',
-      password: 'bench-password',
-      isAdmin: true,
-    })
-    const adminToken = (
-      await trellis.trellis.users.createToken(admin.id, {
-        name: 'bench',
-        scopes: ['records:read', 'records:write', 'apps:admin', 'users:admin'],
-      })
-    ).token
-    const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: object, token = adminToken) => {
+    const adminTokenValue = await adminToken(trellis)
+    const call = async (method: 'GET' | 'POST', url: string, body?: object, token = adminTokenValue) => {
       const res = await trellis.inject({
         method,
         url,
@@ -52,7 +36,6 @@ export async function run(): Promise<Comparison[]> {
       return res.json() as Record<string, unknown> & { id: string; records: Array<{ id: string }> }
     }
     const base = '/api/apps/crm/forms'
-    await call('POST', '/api/templates/crm-retention/install', {})
     const stores = (
       await call('POST', `${base}/stores/records/bulk`, {
         records: [

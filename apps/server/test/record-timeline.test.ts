@@ -72,6 +72,7 @@ describeEachDatabase('record timeline (360° customer view)', (ctx) => {
       const body = res.body
       expect(body.record).toMatchObject({ id: customer.id, name: '林小姐', phone: '+8613912345678' })
       expect(body.record.expand.store).toMatchObject({ id: storeA, name: '静安店' })
+      expect(body.record.expand.store).toHaveProperty('revenue')
       const orders = body.related.find((r: { form: string }) => r.form === 'orders')
       expect(orders).toMatchObject({ via: 'customer', sort: '-ordered_at', count: 2 })
       expect(orders.records.map((r: { id: string }) => r.id)).toEqual([orderB, orderA])
@@ -100,6 +101,23 @@ describeEachDatabase('record timeline (360° customer view)', (ctx) => {
       expect(res.body.audit).toHaveLength(1)
     })
 
+    it("lists the import batch that created the record beside the record's own entries", async () => {
+      // As imports/batch-insert.ts writes it: one entry for the batch, the new records' ids in `after.ids`.
+      await sql`insert into trellis.audit_log (actor, app_key, form_key, record_id, action, after)
+        values ('importer', 'crm', 'customers', '*', 'import.created',
+          ${JSON.stringify({ source: 'import:7', ids: ['999998', customer.id] })}::jsonb),
+        ('importer', 'crm', 'customers', '*', 'import.created',
+          ${JSON.stringify({ source: 'import:8', ids: [otherStoresCustomer] })}::jsonb)`.execute(
+        ctx.database.db,
+      )
+      const res = await api.call('GET', timelineOf('customers', customer.id))
+      const actions = res.body.audit.map((a: { action: string }) => a.action)
+      expect(actions.filter((a: string) => a === 'import.created')).toHaveLength(1)
+      expect(actions).toEqual(expect.arrayContaining(['create', 'update']))
+      const batch = res.body.audit.find((a: { action: string }) => a.action === 'import.created')
+      expect(batch.after.ids).toEqual([customer.id])
+    })
+
     it('answers 404 for a record that does not exist', async () => {
       expect((await api.call('GET', timelineOf('customers', '999999'))).status).toBe(404)
     })
@@ -120,6 +138,12 @@ describeEachDatabase('record timeline (360° customer view)', (ctx) => {
       for (const entry of res.body.audit) {
         if (entry.after?.phone) expect(entry.after.phone).toBe('139****5678')
       }
+    })
+
+    it("embeds the customer's store by name, without the store's figures over orders they may not all read", async () => {
+      const res = await api.callAs(clerk.token, 'GET', timelineOf('customers', customer.id))
+      expect(res.body.record.expand.store).toMatchObject({ id: storeA, name: '静安店' })
+      expect(res.body.record.expand.store).not.toHaveProperty('revenue')
     })
 
     it("cannot open another store's customer (404, as if absent)", async () => {

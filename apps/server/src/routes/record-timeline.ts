@@ -1,6 +1,6 @@
 import { reverseRelations } from '@trellis/form-engine'
 import type { FastifyInstance } from 'fastify'
-import { auditOfRecords, importCreatedAction } from '../audit/record-audit.js'
+import { importCreatedAction } from '../audit/record-audit.js'
 import { sql, type Kysely } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
@@ -11,7 +11,9 @@ import type { Viewer } from '../auth/viewer.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { recordContext } from '../http/actor.js'
+import { rowToJson, type RecordJson, type Row } from '../records/record-json.js'
 import { RecordReader, type ListResult } from '../records/record-reader.js'
+import { VisibleRollups } from '../records/visible-rollups.js'
 import { anyObject, recordParams } from './schemas.js'
 
 export interface TimelineDeps {
@@ -83,6 +85,39 @@ function recipientAsShown(
   return access.present({ ...record, [field.key]: recipient })[field.key] ?? masked
 }
 
+/**
+ * The record's relations filled in for its profile (a title to show and open): each target read within the
+ * viewer's scope and masked for them, as the records API's `expand` does, but without the rollups a scoped
+ * viewer sees computed live — a store's revenue over every order of the store would make one customer's view
+ * cost as much as the store's history. Those fields (and formulas over them) are left out of the embedded
+ * record.
+ */
+async function embedRelations(
+  db: DynamicDb,
+  app: PublishedApp,
+  form: CompiledForm,
+  accessOf: (form: CompiledForm) => FormAccess,
+  record: RecordJson,
+  keys: string[],
+): Promise<RecordJson> {
+  const embedded = await Promise.all(
+    keys.map(async (key): Promise<[string, RecordJson | null]> => {
+      const target = app.form(form.fields.get(key)!.relation!.form)
+      const targetAccess = accessOf(target)
+      const value = record[key]
+      // A related record outside the viewer's scope (or a form they may not read) is embedded as null.
+      if (typeof value !== 'string' || !targetAccess.can('read')) return [key, null]
+      const { rows } = await sql<Row>`select * from ${sql.table(`${app.schema}.${target.plan.table}`)}
+        where id = ${value} and ${targetAccess.scopeSql()}`.execute(db)
+      if (!rows[0]) return [key, null]
+      const json = rowToJson(rows[0], target)
+      for (const field of new VisibleRollups(app, target, accessOf).restricted) delete json[field]
+      return [key, targetAccess.present(json)]
+    }),
+  )
+  return keys.length ? { ...record, expand: Object.fromEntries(embedded) } : record
+}
+
 /** Everything about one record, read in one request with the viewer's access on every form it touches. */
 async function timeline(
   deps: TimelineDeps,
@@ -102,7 +137,9 @@ async function timeline(
     .map((f) => f.key)
   // The record is read alongside the rest (its live rollups for a scoped viewer take several queries), but
   // awaited first: out of scope or absent answers 404 and nothing read beside it is returned.
-  const found = new RecordReader(app, form, accessOf).get(db, id, { expand })
+  const found = new RecordReader(app, form, accessOf)
+    .get(db, id)
+    .then((record) => embedRelations(db, app, form, accessOf, record, expand))
 
   // Forms the viewer may not read are left out (not an error): a clerk's customer view has no surveys.
   const children = reverseRelations(app.definition, formKey).filter(
@@ -153,10 +190,18 @@ async function timeline(
     )
 
   // Audit snapshots are the full record: shown through the same hidden/masked rules as the record itself.
-  const audit = sql<Record<string, unknown>>`select id::text, at, actor, action, before, after
-      from trellis.audit_log
-      where app_key = ${appKey} and ${auditOfRecords(formKey, [id])}
-      order by at desc, id desc limit ${limit}`
+  // The record's entries and the import batches that created it (auditOfRecords' two halves), each read
+  // through its own index: as one OR, PostgreSQL filters every audit entry of the form.
+  const audit = sql<Record<string, unknown>>`select id::text, at, actor, action, before, after from (
+      (select * from trellis.audit_log
+        where app_key = ${appKey} and form_key = ${formKey} and record_id = ${id}
+        order by at desc, id desc limit ${limit})
+      union all
+      (select * from trellis.audit_log
+        where app_key = ${appKey} and form_key = ${formKey} and action = ${importCreatedAction}
+          and (after -> 'ids') ?| array[${id}::text] and record_id is distinct from ${id}
+        order by at desc, id desc limit ${limit})
+    ) as a order by at desc, id desc limit ${limit}`
     .execute(db)
     .then(({ rows }) =>
       rows.map((a) => {
