@@ -1,10 +1,6 @@
-import { sql } from 'kysely'
 import { beforeAll, expect, it } from 'vitest'
-import { ManualClock } from '../src/automation/clock.js'
-import { useApi } from './support/api.js'
+import { useCrmScenario } from './crm-scenario-kit.js'
 import { describeEachDatabase } from './support/databases.js'
-
-const base = '/api/apps/crm/forms'
 
 /**
  * The cross-sell rule of the pair coffee beans → croissant (3 days, daily at 11:00 Asia/Shanghai) with the clock
@@ -12,57 +8,34 @@ const base = '/api/apps/crm/forms'
  * croissant since, and with WeChat consent.
  */
 describeEachDatabase('CRM template: cross-sell recommendation', (ctx) => {
-  const api = useApi(ctx)
-  const clock = new ManualClock('2026-06-01T02:00:00Z')
-  let store: string
+  const crm = useCrmScenario(ctx)
   const products: Record<string, string> = {}
   const people: Record<string, string> = {}
-
-  const drain = async () => {
-    await api.app.automation.drain()
-    await api.app.automation.drain()
-  }
-  const create = async (form: string, values: Record<string, unknown>) => {
-    const res = await api.call('POST', `${base}/${form}/records`, { values })
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return (res.body as { id: string }).id
-  }
-  const buy = async (customer: string, localDateTime: string, skus: string[]) => {
-    clock.set(new Date(`${localDateTime}+08:00`).toISOString())
-    const order = await create('orders', {
+  const buy = (customer: string, at: string, skus: string[]) =>
+    crm.buy(
       customer,
-      store,
-      ordered_at: `${localDateTime}+08:00`,
-      amount: '50.00',
-      status: 'paid',
-    })
-    for (const sku of skus)
-      await create('order_lines', { order, product: products[sku], quantity: 1, unit_price: '25.00' })
-    await drain()
-  }
-  const day = async (localDate: string) => {
-    clock.set(new Date(`${localDate}T11:05:00+08:00`).toISOString())
-    await drain()
-  }
-  const recommended = async () => {
-    const { rows } = await sql<{ recipient: string }>`select recipient from trellis.messages
-      where rule_key = 'cross_sell_beans_croissant' order by id`.execute(ctx.database.db)
-    return rows.map((r) => r.recipient)
-  }
+      at,
+      '25.00',
+      skus.map((sku) => products[sku]!),
+    )
+  const day = (date: string) => crm.at(`${date}T11:05:00`)
+  const recommended = () => crm.recipients('cross_sell_beans_croissant')
 
   beforeAll(async () => {
-    api.app.automation.clock = clock
-    expect((await api.call('POST', '/api/templates/crm-retention/install', {})).status).toBe(201)
-    store = await create('stores', { code: 'SH01', name: '静安店', city: 'shanghai' })
     for (const [sku, name, category] of [
       ['CB-ESPR', '意式拼配咖啡豆 250g', 'coffee_beans'],
       ['BR-CROIS', '黄油可颂', 'bread'],
       ['DS-PUFF', '奶油泡芙', 'dessert'],
     ] as const)
-      products[sku] = await create('products', { sku, name, category, price: '25.00' })
+      products[sku] = await crm.create('products', { sku, name, category, price: '25.00' })
     for (const name of ['beans', 'both', 'later', 'puff'])
-      people[name] = await create('customers', { name, store, wechat_id: `wx_${name}`, consent_wechat: true })
-    await drain()
+      people[name] = await crm.create('customers', {
+        name,
+        store: crm.store,
+        wechat_id: `wx_${name}`,
+        consent_wechat: true,
+      })
+    await crm.drain()
   })
 
   it('recommends the croissant 3 days after the beans, unless one was bought since', async () => {

@@ -1,11 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- grids are checked by assertions */
 import { sql } from 'kysely'
 import { beforeAll, expect, it } from 'vitest'
-import { ManualClock } from '../src/automation/clock.js'
-import { useApi } from './support/api.js'
+import { crmForms as base, shanghai, useCrmScenario } from './crm-scenario-kit.js'
 import { describeEachDatabase } from './support/databases.js'
-
-const base = '/api/apps/crm/forms'
 
 /**
  * The pipeline's stage history and its report (stage conversion, average days per stage) with the clock moved
@@ -13,28 +10,20 @@ const base = '/api/apps/crm/forms'
  * the report's figures equal to the timeline worked out below.
  */
 describeEachDatabase('CRM template: pipeline stage history, conversion and days per stage', (ctx) => {
-  const api = useApi(ctx)
-  const clock = new ManualClock('2026-06-01T02:00:00Z')
-  let store: string
+  const crm = useCrmScenario(ctx)
+  const api = crm.api
   let contact: string
   const opportunities: Record<string, string> = {}
-
-  const drain = async () => {
-    await api.app.automation.drain()
-    await api.app.automation.drain()
-  }
-  const at = (localDate: string) => clock.set(new Date(`${localDate}T10:00:00+08:00`).toISOString())
-  const create = async (form: string, values: Record<string, unknown>) => {
-    const res = await api.call('POST', `${base}/${form}/records`, { values })
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body as Record<string, any> & { id: string }
-  }
+  const at = (localDate: string) => crm.clock.set(shanghai(`${localDate}T10:00:00`))
   const open = async (name: string, localDate: string) => {
     at(localDate)
-    opportunities[name] = (
-      await create('opportunities', { title: name, customer: contact, store, company: '某公司' })
-    ).id
-    await drain()
+    opportunities[name] = await crm.create('opportunities', {
+      title: name,
+      customer: contact,
+      store: crm.store,
+      company: '某公司',
+    })
+    await crm.drain()
   }
   const move = async (name: string, localDate: string, stage: string) => {
     at(localDate)
@@ -46,14 +35,11 @@ describeEachDatabase('CRM template: pipeline stage history, conversion and days 
       values,
     })
     expect(res.status, JSON.stringify(res.body)).toBe(200)
-    await drain()
+    await crm.drain()
   }
 
   beforeAll(async () => {
-    api.app.automation.clock = clock
-    expect((await api.call('POST', '/api/templates/crm-retention/install', {})).status).toBe(201)
-    store = (await create('stores', { code: 'SH01', name: '静安店', city: 'shanghai' })).id
-    contact = (await create('customers', { name: '采购经理', store })).id
+    contact = await crm.create('customers', { name: '采购经理', store: crm.store })
     // A: lead 1 Jun → contact 4 Jun → demo 11 Jun → negotiation 21 Jun → won 1 Jul.
     // B: lead 1 Jun → contact 6 Jun → lost 16 Jun.  C: lead 10 Jun → contact 12 Jun (still there).
     await open('A', '2026-06-01')

@@ -1,10 +1,7 @@
 import { sql } from 'kysely'
 import { beforeAll, expect, it } from 'vitest'
-import { ManualClock } from '../src/automation/clock.js'
-import { useApi } from './support/api.js'
+import { useCrmScenario } from './crm-scenario-kit.js'
 import { describeEachDatabase } from './support/databases.js'
-
-const base = '/api/apps/crm/forms'
 
 /**
  * The replenishment reminder (daily at 10:00, Asia/Shanghai) with the clock moved forward: a WeChat message
@@ -12,50 +9,18 @@ const base = '/api/apps/crm/forms'
  * customer's own average interval after two or more. Expected days are worked out by hand below.
  */
 describeEachDatabase('CRM template: replenishment reminder', (ctx) => {
-  const api = useApi(ctx)
-  const clock = new ManualClock('2026-06-01T02:00:00Z')
-  let store: string
+  const crm = useCrmScenario(ctx)
   let beans: string
   let bread: string
   const people: Record<string, string> = {}
-
-  const drain = async () => {
-    await api.app.automation.drain()
-    await api.app.automation.drain()
-  }
-  const create = async (form: string, values: Record<string, unknown>) => {
-    const res = await api.call('POST', `${base}/${form}/records`, { values })
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return (res.body as { id: string }).id
-  }
-  const buy = async (customer: string, localDate: string, product: string, price: string) => {
-    clock.set(new Date(`${localDate}T09:00:00+08:00`).toISOString())
-    const order = await create('orders', {
-      customer,
-      store,
-      ordered_at: `${localDate}T09:00:00+08:00`,
-      amount: price,
-      status: 'paid',
-    })
-    await create('order_lines', { order, product, quantity: 1, unit_price: price })
-    await drain()
-  }
+  const buy = (customer: string, date: string, product: string, price: string) =>
+    crm.buy(customer, `${date}T09:00:00`, price, [product])
   /** Runs the worker at 10:05 on a Shanghai day (after that day's 10:00 tick). */
-  const day = async (localDate: string) => {
-    clock.set(new Date(`${localDate}T10:05:00+08:00`).toISOString())
-    await drain()
-  }
-  const reminders = async () => {
-    const { rows } = await sql<{ recipient: string }>`select recipient from trellis.messages
-      where rule_key = 'replenishment_reminder' order by id`.execute(ctx.database.db)
-    return rows.map((r) => r.recipient)
-  }
+  const day = (date: string) => crm.at(`${date}T10:05:00`)
+  const reminders = () => crm.recipients('replenishment_reminder')
 
   beforeAll(async () => {
-    api.app.automation.clock = clock
-    expect((await api.call('POST', '/api/templates/crm-retention/install', {})).status).toBe(201)
-    store = await create('stores', { code: 'SH01', name: '静安店', city: 'shanghai' })
-    beans = await create('products', {
+    beans = await crm.create('products', {
       sku: 'CB-ESPR',
       name: '意式拼配咖啡豆 250g',
       category: 'coffee_beans',
@@ -63,15 +28,15 @@ describeEachDatabase('CRM template: replenishment reminder', (ctx) => {
       consumable: true,
       replenishment_days: 30,
     })
-    bread = await create('products', { sku: 'BR-CROI', name: '可颂', category: 'bread', price: '12.00' })
+    bread = await crm.create('products', { sku: 'BR-CROI', name: '可颂', category: 'bread', price: '12.00' })
     for (const name of ['once', 'twice', 'bread', 'silent'])
-      people[name] = await create('customers', {
+      people[name] = await crm.create('customers', {
         name,
-        store,
+        store: crm.store,
         wechat_id: `wx_${name}`,
         consent_wechat: name !== 'silent',
       })
-    await drain()
+    await crm.drain()
   })
 
   it('reminds 7 days before the cycle runs out: the product cycle, then the customer’s own', async () => {
@@ -97,9 +62,8 @@ describeEachDatabase('CRM template: replenishment reminder', (ctx) => {
     await day('2026-07-14')
     expect(await reminders()).toEqual(['wx_once', 'wx_twice'])
     // The silent customer's reminder ran on 24 June and was held back for want of consent.
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from trellis.rule_runs
-      where rule_key = 'replenishment_reminder' and record_id = ${people.silent!}
-        and outcome = 'succeeded'`.execute(ctx.database.db)
-    expect(rows).toEqual([{ n: 1 }])
+    const runs = await crm.rows(sql<{ n: number }>`select count(*)::int as n from trellis.rule_runs
+      where rule_key = 'replenishment_reminder' and record_id = ${people.silent!} and outcome = 'succeeded'`)
+    expect(runs).toEqual([{ n: 1 }])
   })
 })

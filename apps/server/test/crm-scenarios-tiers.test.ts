@@ -1,10 +1,7 @@
 import { sql } from 'kysely'
 import { beforeAll, expect, it } from 'vitest'
-import { ManualClock } from '../src/automation/clock.js'
-import { useApi } from './support/api.js'
+import { crmForms as base, useCrmScenario } from './crm-scenario-kit.js'
 import { describeEachDatabase } from './support/databases.js'
-
-const base = '/api/apps/crm/forms'
 
 /**
  * The CRM tiers (S/A/B/C) recomputed by the template's two tier rules — on each order and weekly (Monday
@@ -12,33 +9,13 @@ const base = '/api/apps/crm/forms'
  * for every customer at every step, from an independent SQL computation of the definition written here.
  */
 describeEachDatabase('CRM template: member tiers on each order and weekly', (ctx) => {
-  const api = useApi(ctx)
   // Monday 1 June 2026, 10:00 in Shanghai.
-  const clock = new ManualClock('2026-06-01T02:00:00Z')
-  let store: string
+  const crm = useCrmScenario(ctx, '2026-06-01T02:00:00Z')
+  const api = crm.api
   const customers: Record<string, string> = {}
-
-  const drain = async () => {
-    await api.app.automation.drain()
-    await api.app.automation.drain()
-  }
-  const create = async (form: string, values: Record<string, unknown>) => {
-    const res = await api.call('POST', `${base}/${form}/records`, { values })
-    expect(res.status, JSON.stringify(res.body)).toBe(201)
-    return res.body as Record<string, unknown> & { id: string; version: number }
-  }
-  const order = async (customer: string, localDateTime: string, amount: string) => {
-    clock.set(new Date(`${localDateTime}+08:00`).toISOString())
-    const created = await create('orders', {
-      customer,
-      store,
-      ordered_at: `${localDateTime}+08:00`,
-      amount,
-      status: 'paid',
-    })
-    await drain()
-    return created.id
-  }
+  const drain = crm.drain
+  const order = (customer: string, localDateTime: string, amount: string) =>
+    crm.buy(customer, localDateTime, amount)
   const tiers = async () => {
     const { rows } = await sql<{ id: string; tier: string | null }>`
       select id::text as id, tier from app_crm.customers`.execute(ctx.database.db)
@@ -71,17 +48,13 @@ describeEachDatabase('CRM template: member tiers on each order and weekly', (ctx
   }
   /** Moves to a Monday after 03:00 Shanghai time (the weekly tick) and runs the worker. */
   const monday = async (date: string) => {
-    clock.set(new Date(`${date}T08:00:00+08:00`).toISOString())
-    await drain()
+    await crm.at(`${date}T08:00:00`)
     expect(await tiers()).toEqual(await expectedTiers(date))
   }
 
   beforeAll(async () => {
-    api.app.automation.clock = clock
-    expect((await api.call('POST', '/api/templates/crm-retention/install', {})).status).toBe(201)
-    store = (await create('stores', { code: 'SH01', name: '静安店', city: 'shanghai' })).id
     for (const name of ['lin', 'zhou', 'never', 'steady'])
-      customers[name] = (await create('customers', { name, store })).id
+      customers[name] = await crm.create('customers', { name, store: crm.store })
     await drain()
   })
 
