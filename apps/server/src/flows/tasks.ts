@@ -83,16 +83,31 @@ export async function readTaskWithInstance(
   viewer: Viewer,
 ): Promise<{ task: TaskRow; instance: InstanceRow; mine: boolean; role: string | null } | undefined> {
   if (!/^[0-9]{1,18}$/.test(id)) return undefined
-  const { rows } = await sql<StoredInstance & { task: TaskRow; mine: boolean; role: string | null }>`select
+  const { rows } = await sql<StoredInstance & { task: TaskRow; role: string | null }>`select
       to_jsonb(t) || jsonb_build_object('id', t.id::text, 'instance_id', t.instance_id::text) as task,
-      ${mine(viewer)} as mine, (select m.role from trellis.app_members m where m.app_key = t.app_key
+      (select m.role from trellis.app_members m where m.app_key = t.app_key
         and m.user_id = ${viewer.userId}::bigint) as role, ${instanceColumns('i')}
     from trellis.flow_tasks t join trellis.flow_instances i on i.id = t.instance_id
     where t.id = ${id}`.execute(db)
   const found = rows[0]
   if (!found) return undefined
-  const { task, mine: isMine, role, ...stored } = found
-  return { task, instance: await instanceFrom(db, stored), mine: Boolean(isMine), role: role ?? null }
+  const { task, role, ...stored } = found
+  const instance = await instanceFrom(db, stored)
+  return { task, instance, mine: isMine(task, viewer, role ?? null), role: role ?? null }
+}
+
+/** `mine` worked out from the task row and the viewer's role in its app (one membership per app). */
+function isMine(task: TaskRow, viewer: Viewer, role: string | null): boolean {
+  if (task.delegated_to === viewer.userId) return true
+  switch (task.assignee_kind) {
+    case 'user':
+      return task.assignee === viewer.userId
+    case 'role':
+      return role !== null && role === task.assignee
+    case 'unresolved':
+      return viewer.isAdmin
+  }
+  return false
 }
 
 export async function isAssignee(db: DynamicDb, taskId: string, viewer: Viewer): Promise<boolean> {
