@@ -16,6 +16,7 @@ describeEachDatabase('records: searching a masked field by its exact value', (ct
   let clerk: string
   let vip: string
   let neighbour: string
+  let storeOfClerk: string
 
   const create = async (form: string, values: Record<string, unknown>) => {
     const res = await api.call('POST', `${base}/${form}/records`, { values })
@@ -31,6 +32,7 @@ describeEachDatabase('records: searching a masked field by its exact value', (ct
     vip = await create('customers', { name: '王总', phone: '13800138000', tier: 'S', store: own })
     await create('customers', { name: '王太太', phone: '13800138001', tier: 'S', store: own })
     neighbour = await create('customers', { name: '赵先生', phone: '13700137000', tier: 'S', store: other })
+    storeOfClerk = own
     const user = await api.user({ username: 'search_clerk', attributes: { store: own } })
     expect((await api.call('PUT', `/api/apps/crm/members/${user.id}`, { role: 'clerk' })).status).toBe(204)
     clerk = user.token
@@ -92,5 +94,24 @@ describeEachDatabase('records: searching a masked field by its exact value', (ct
     expect(res.body.count).toBe(0)
     const admin = await api.call('GET', filtered({ '==': [phone, '+8613700137000'] }))
     expect(admin.body.records.map((r: { id: string }) => r.id)).toEqual([neighbour])
+  })
+
+  it('allows a clerk a limited number of lookups per minute, so a masked number cannot be swept', async () => {
+    const user = await api.user({ username: 'sweeping_clerk', attributes: { store: storeOfClerk } })
+    expect((await api.call('PUT', `/api/apps/crm/members/${user.id}`, { role: 'clerk' })).status).toBe(204)
+    const guess = (n: number) =>
+      api.callAs(user.token, 'GET', filtered({ '==': [phone, `+86138001${String(n).padStart(5, '0')}`] }))
+    const statuses: number[] = []
+    for (let n = 0; n < 30; n++) statuses.push((await guess(n)).status)
+    expect(statuses.every((s) => s === 200)).toBe(true)
+    const refused = await guess(31)
+    expect(refused.status).toBe(429)
+    expect(refused.body).toMatchObject({ code: 'RATE_LIMITED', path: 'filter' })
+    // Only lookups by a masked value count: the clerk can still list and search by name.
+    const byName = await api.callAs(user.token, 'GET', filtered({ '==': [{ var: 'name' }, '王总'] }))
+    expect(byName.status).toBe(200)
+    expect(byName.body.count).toBe(1)
+    // Another clerk's budget is their own.
+    expect((await asClerk(filtered({ '==': [phone, '+8613800138000'] }))).body.count).toBe(1)
   })
 })

@@ -119,6 +119,11 @@ export class FormAccess {
     return { fields }
   }
 
+  /** Whose access this is (a member's user id); undefined for full access. */
+  get viewerId(): string | undefined {
+    return this.full ? undefined : String(this.user.id)
+  }
+
   /** What the viewer may do, for a client to shape its screens (the server enforces it regardless). */
   describe(): { actions: FormAction[]; readOnly: string[]; masked: string[] } {
     const all: FormAction[] = ['read', 'create', 'update', 'delete', 'export', 'import']

@@ -61,3 +61,36 @@ export function maskedLookups(filter: unknown, masked: ReadonlySet<string>): Set
   walk(filter, '')
   return used
 }
+
+/** Exact lookups of masked values one user may make in any 60 seconds, per process. */
+export const maskedLookupsPerMinute = 30
+const lookupWindowMs = 60_000
+/** Per published app (so two databases served by one process never share a user id's budget). */
+const recentLookups = new WeakMap<object, Map<string, number[]>>()
+
+/**
+ * Counts one masked lookup against the user's budget in an app, or refuses it (429). One request tests one
+ * guess, but a mask usually hides only four digits: without a budget, 10,000 requests would reveal any number.
+ * A sliding window of the last minute's lookups per user; kept in the process (each process of a cluster has
+ * its own), which still turns a scripted sweep of one number into hours of refusals.
+ */
+export function spendMaskedLookup(app: object, user: string, now = Date.now()): void {
+  let users = recentLookups.get(app)
+  if (!users) recentLookups.set(app, (users = new Map()))
+  const since = now - lookupWindowMs
+  const times = (users.get(user) ?? []).filter((t) => t > since)
+  if (times.length >= maskedLookupsPerMinute) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((times[0]! + lookupWindowMs - now) / 1000))
+    throw new AppError(
+      429,
+      'RATE_LIMITED',
+      `At most ${maskedLookupsPerMinute} searches by a masked value per minute; try again in ${retryAfterSeconds} s`,
+      'filter',
+      { retryAfterSeconds },
+    )
+  }
+  times.push(now)
+  users.set(user, times)
+  // Users who stopped searching leave the map once it grows.
+  if (users.size > 10_000) for (const [key, list] of users) if (list.at(-1)! <= since) users.delete(key)
+}

@@ -6,7 +6,7 @@ import { FormAccess } from '../auth/access.js'
 import { AppError } from '../http/errors.js'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.js'
 import { rowToJson, type RecordJson, type Row } from './record-json.js'
-import { maskedLookups } from './masked-lookup.js'
+import { maskedLookups, spendMaskedLookup } from './masked-lookup.js'
 import { assertId } from './record-store.js'
 import { VisibleRollups } from './visible-rollups.js'
 
@@ -181,6 +181,8 @@ export class RecordReader {
       ? new Set<string>()
       : new Set(this.access.describe().masked.filter((key) => this.access.canSeeField(key)))
     const lookups = maskedLookups(filter, masked)
+    const viewer = this.access.viewerId
+    if (lookups.size && viewer !== undefined) spendMaskedLookup(this.app, viewer)
     if (!this.rollups.restricted.size && !lookups.size) return scope
     const fields = Object.fromEntries(
       Object.entries(scope.fields).filter(([key]) => !this.rollups.restricted.has(key)),
