@@ -137,4 +137,25 @@ describeEachDatabase('CRM template: member tiers on each order and weekly', (ctx
     const runs = await api.call('GET', '/api/apps/crm/rule-runs?rule=tier_weekly&limit=1')
     expect(runs.body.runs[0]).toMatchObject({ outcome: 'fanned_out', effects: { records: 0, enqueued: 0 } })
   })
+
+  it('a customer who was tier S when they went silent gets the 30-day call-back though the weekly run moved them down', async () => {
+    const vip = await crm.create('customers', { name: 'vip', store: crm.store })
+    const small = await crm.create('customers', { name: 'small', store: crm.store })
+    await order(vip, '2027-01-04T10:00:00', '200.00')
+    await order(vip, '2027-01-12T10:00:00', '150.00')
+    await order(small, '2027-01-12T10:00:00', '40.00')
+    expect((await tiers())[vip]).toBe('S')
+    // Monday 8 February: only the 12 January purchase is within 30 days, so the weekly run says B.
+    await monday('2027-02-08')
+    expect((await tiers())[vip]).toBe('B')
+    const callBacks = () =>
+      crm.rows(sql<{ customer: string }>`select customer::text as customer from app_crm.tasks
+        where kind = 'call_back' and customer in (${vip}, ${small}) order by id`)
+    await crm.at('2027-02-11T09:59:00')
+    expect(await callBacks()).toEqual([])
+    // 30 days after 12 January 10:00: tier S in the 30 days up to the last purchase (¥350 in two), so a call-back;
+    // 'small' was B then and now.
+    await crm.at('2027-02-11T10:00:01')
+    expect(await callBacks()).toEqual([{ customer: vip }])
+  })
 })

@@ -276,7 +276,25 @@ export const crmRules = [
     key: 'silent_30_call_back',
     name: { 'zh-CN': 'S/A 级客户 30 天未购：专属顾问回访', en: 'Tier S/A silent 30 days: call-back task' },
     trigger: afterLastPurchase(30),
-    condition: { in: [{ var: 'tier' }, ['S', 'A']] },
+    // S or A now, or when they last bought: the weekly recomputation may already have moved a silent S
+    // customer down (S needs two purchases in the last 30 days), and they are the ones to call.
+    aggregates: {
+      s_window: {
+        form: 'orders',
+        via: 'customer',
+        filter: paidWithin(60),
+        values: { count: { agg: 'count' }, amount: { agg: 'sum', field: 'amount' } },
+      },
+      a_window: { form: 'orders', via: 'customer', filter: paidWithin(120), values: { count: { agg: 'count' } } },
+    },
+    condition: {
+      or: [
+        { in: [{ var: 'tier' }, ['S', 'A']] },
+        // 30 days after the last purchase, the 30 (90) days up to it are the last 60 (120) days.
+        { and: [{ '>=': [{ var: '$s_window.count' }, 2] }, { '>=': [{ var: '$s_window.amount' }, 300] }] },
+        { '>=': [{ var: '$a_window.count' }, 3] },
+      ],
+    },
     actions: [callBack('30 天未到店，电话回访', 'call_back')],
   },
   {
