@@ -285,7 +285,12 @@ export const crmRules = [
         filter: paidWithin(60),
         values: { count: { agg: 'count' }, amount: { agg: 'sum', field: 'amount' } },
       },
-      a_window: { form: 'orders', via: 'customer', filter: paidWithin(120), values: { count: { agg: 'count' } } },
+      a_window: {
+        form: 'orders',
+        via: 'customer',
+        filter: paidWithin(120),
+        values: { count: { agg: 'count' } },
+      },
     },
     condition: {
       or: [
