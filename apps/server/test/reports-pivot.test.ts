@@ -350,6 +350,44 @@ describeEachDatabase('reports: pivots over hand-computed fixtures', (ctx) => {
       expect(withRefunds.rows.map((r: any) => r.cells[3].value)).toEqual([4, 1, 2])
     })
 
+    it('filters on related aggregates keep or drop customers without orders exactly as written', async () => {
+      // A: 3 paid orders (350.50), B: 80 paid and −30 refunded, C: 2 paid (240), D: no orders.
+      const names = async (filter: unknown) => {
+        const grid = await pivot({
+          source: 'customers',
+          related: {
+            purchases: {
+              form: 'orders',
+              via: 'customer',
+              values: { count: { agg: 'count' }, amount: { agg: 'sum', field: 'amount' } },
+            },
+          },
+          filter,
+          rows: [{ field: 'name' }],
+          measures: [{ key: 'n', agg: 'count' }],
+        } as PivotSpec)
+        return grid.rows.map((r: any) => r.cells[0].value).sort()
+      }
+      const count = { var: 'purchases.count' }
+      const amount = { var: 'purchases.amount' }
+      expect(await names({ '>=': [count, 1] })).toEqual(['A', 'B', 'C'])
+      expect(await names({ '>': [count, 2] })).toEqual(['A'])
+      expect(await names({ '<': [count, 1] })).toEqual(['D'])
+      expect(await names({ '==': [count, 0] })).toEqual(['D'])
+      expect(await names({ '!': { '==': [count, 0] } })).toEqual(['A', 'B', 'C'])
+      expect(await names({ '<=': [amount, 100] })).toEqual(['B', 'D'])
+      expect(await names({ and: [{ '>': [amount, 0] }, { '==': [{ var: 'tier' }, 'normal'] }] })).toEqual([
+        'B',
+        'C',
+      ])
+      expect(await names({ or: [{ '>=': [count, 1] }, { '==': [{ var: 'tier' }, 'vip'] }] })).toEqual([
+        'A',
+        'B',
+        'C',
+        'D',
+      ])
+    })
+
     it('computes cohort retention by first-purchase month', async () => {
       const grid = await pivot(cohortSpec({ where: paid }))
       expect(table(grid, 0)).toEqual({ '2024-01': { '0': 2, '2': 1 }, '2024-02': { '0': 1 } })

@@ -171,24 +171,43 @@ export function compilePivot(
   const selects = [...keyColumns]
   if (dims.length) selects.push(sql`grouping(${sql.join(dims.map((_, i) => sql.ref(dimColumn(i))))}) as g`)
 
+  // Two stages when every measure decomposes: one plain GROUP BY of the leaf cells (which PostgreSQL runs
+  // as a parallel partial aggregate, one hash table), then the grouping sets over those few rows. A single
+  // GROUPING SETS over all records keeps one hash table per set and never runs in parallel.
+  const twoStage = dims.length > 0 && measures.every((m) => m.split)
+  // Dimensions over few-valued columns are computed after the first stage, over its rows: the leaf groups
+  // by the date itself (one value per day) instead of running date_trunc on every record, the larger part
+  // of a month × store pivot's cost after the scan; RFM groups by the three scores before its segment cases.
+  // Not with a top-N, whose ranking reads the dimension per record.
+  const lifted = twoStage && !top.size ? dims.map((d) => d.columns) : []
   const ctes = [baseCtes(prepared), ...topCtes]
-  const cellsSelect = [sql`base.*`, ...dimSelects]
+  const cellsSelect = [sql`base.*`, ...dimSelects.filter((_, i) => !lifted[i])]
   ctes.push(sql`cells as (select ${sql.join(cellsSelect)} from base ${sql.join(topJoins, sql` `)})`)
   const whereSql = topWhere.length ? sql` where ${sql.join(topWhere, sql` and `)}` : sql``
   const groupBy = dims.length ? sql` group by grouping sets (${sql.join(sets)})` : sql``
   const limit =
     options.maxRows !== undefined ? sql` limit ${Math.max(0, Math.floor(options.maxRows))}` : sql``
-  // Two stages when every measure decomposes: one plain GROUP BY of the leaf cells (which PostgreSQL runs
-  // as a parallel partial aggregate, one hash table), then the grouping sets over those few rows. A single
-  // GROUPING SETS over all records keeps one hash table per set and never runs in parallel.
-  const twoStage = dims.length > 0 && measures.every((m) => m.split)
   let from = sql`cells${whereSql}`
   if (twoStage) {
+    const partialNames = measures.flatMap((m) => m.split!.partials.map((p) => p.name))
     const partials = measures.flatMap((m) => m.split!.partials.map((p) => sql`${p.sql} as ${sql.id(p.name)}`))
+    const leafKeys = lifted.some(Boolean)
+      ? [...new Set(dims.flatMap((_, i) => lifted[i] ?? [dimColumn(i)]))].map((c) => sql.ref(c))
+      : keyColumns
     ctes.push(
-      sql`leaf as (select ${sql.join([...keyColumns, ...partials])} from cells${whereSql} group by ${sql.join(keyColumns)})`,
+      sql`leaf as (select ${sql.join([...leafKeys, ...partials])} from cells${whereSql} group by ${sql.join(leafKeys)})`,
     )
     from = sql`leaf`
+    if (lifted.some(Boolean)) {
+      const liftedSelect = [
+        ...dims.map((dim, i) =>
+          lifted[i] ? sql`${dim.sql} as ${sql.id(dimColumn(i))}` : sql.ref(dimColumn(i)),
+        ),
+        ...partialNames.map((name) => sql.ref(name)),
+      ]
+      ctes.push(sql`buckets as (select ${sql.join(liftedSelect)} from leaf)`)
+      from = sql`buckets`
+    }
   }
   measures.forEach((m, i) =>
     selects.push(sql`${twoStage ? m.split!.final : m.sql} as ${sql.id(measureColumn(i))}`),

@@ -3,6 +3,7 @@ import { sql, type RawBuilder } from 'kysely'
 import { fail } from '../errors.js'
 import type { DateBucket, Dimension } from '../types.js'
 import { condition, type FieldResolver, type ResolvedField } from './field-resolver.js'
+import { varsOf } from './filter-facts.js'
 
 export const DATE_BUCKETS: readonly DateBucket[] = ['day', 'week', 'month', 'quarter', 'year']
 const OFFSET_UNITS = ['day', 'week', 'month'] as const
@@ -25,6 +26,11 @@ export interface CompiledDimension {
   meta: DimensionMeta
   /** Expression over the `base` layer's columns. */
   sql: RawBuilder<unknown>
+  /**
+   * Set when `sql` reads these columns alone and they have few distinct values (dates, quantile scores): a
+   * two-stage pivot may group its leaf cells by the columns and compute the dimension over those rows.
+   */
+  columns?: string[]
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
@@ -85,6 +91,7 @@ export function compileDimension(
     return {
       meta: { ...base, kind: 'bucket', bucket: dimension.bucket },
       sql: sql`cast(date_trunc(${dimension.bucket}, ${local}) as date)`,
+      ...(field.few ? { columns: [field.column] } : {}),
     }
   }
   if (dimension.bin !== undefined) {
@@ -125,13 +132,19 @@ function compileCase(
 ): CompiledDimension {
   if (!Array.isArray(dimension.cases) || dimension.cases.length === 0)
     fail('invalid_spec', 'cases lists at least one case', `${path}.cases`)
+  const read = new Set<string>()
   const whens = dimension.cases.map((c, i) => {
     const cpath = `${path}.cases.${i}`
     if (!isObject(c) || typeof c.value !== 'string')
       fail('invalid_spec', 'A case needs a string value', cpath)
-    const when = condition(c.when, resolver.scope(c.when, `${cpath}.when`, true), `${cpath}.when`)
+    const scope = resolver.scope(c.when, `${cpath}.when`, true)
+    for (const name of varsOf(c.when)) if (!name.startsWith('$')) read.add(name)
+    const when = condition(c.when, scope, `${cpath}.when`)
     return sql`when ${when} then cast(${c.value} as text)`
   })
+  // RFM segments read three scores of 1…5: grouped by them first, the cases run on at most 125 rows.
+  const fields = [...read].map((name) => resolver.fields.get(name))
+  const few = fields.every((f) => f?.few)
   const otherwise = dimension.otherwise
   if (otherwise !== undefined && (!isObject(otherwise) || typeof otherwise.value !== 'string'))
     fail('invalid_spec', 'otherwise needs a string value', `${path}.otherwise`)
@@ -145,5 +158,6 @@ function compileCase(
       ...(otherwise ? { otherwise } : {}),
     },
     sql: sql`(case ${sql.join(whens, sql` `)} ${elseSql} end)`,
+    ...(few && fields.length ? { columns: [...new Set(fields.map((f) => f!.column))] } : {}),
   }
 }

@@ -19,6 +19,7 @@ import { sql, type RawBuilder } from 'kysely'
 import { fail, ReportError } from '../errors.js'
 import type { PivotSchema } from '../schema.js'
 import type { PivotSpec } from '../types.js'
+import { filterNeedsRelated, varsOf } from './filter-facts.js'
 
 /** A field reference resolved to a column `cN` of the `src`/`base` layers. */
 export interface ResolvedField {
@@ -32,6 +33,8 @@ export interface ResolvedField {
   window?: boolean
   /** Extra typing the form's condition scope gives (e.g. how ids are stored), passed on to conditions. */
   extra?: Record<string, unknown>
+  /** Few distinct values whatever the number of records: a date (one per day) or a quantile score. */
+  few?: boolean
 }
 
 interface Join {
@@ -67,22 +70,6 @@ export function findForm(schema: PivotSchema, key: unknown, path: string): FormS
 function liveColumns(schema: PivotSchema, form: FormSchema): Map<string, ColumnSpec> {
   const plan = planColumns(form, { app: schema.app })
   return new Map(plan.columns.filter((c) => !c.archived).map((c) => [c.field, c]))
-}
-
-/** The names conditions read through `{"var": …}`, so only those fields join the query. */
-export function varsOf(logic: JsonLogic, into: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(logic)) {
-    for (const item of logic) varsOf(item, into)
-  } else if (logic && typeof logic === 'object') {
-    for (const [op, args] of Object.entries(logic)) {
-      if (op === 'var') {
-        const name = Array.isArray(args) ? args[0] : args
-        if (typeof name === 'string') into.add(name)
-        else varsOf(args, into)
-      } else varsOf(args, into)
-    }
-  }
-  return into
 }
 
 /**
@@ -171,7 +158,7 @@ export class FieldResolver {
     layer: 'src' | 'window' = 'src',
   ): ResolvedField {
     const column = `c${this.fields.size}`
-    const resolved: ResolvedField = { ref, column, ...meta }
+    const resolved: ResolvedField = { ref, column, ...(meta.type === 'date' ? { few: true } : {}), ...meta }
     this.fields.set(ref, resolved)
     ;(layer === 'src' ? this.srcColumns : this.windowColumns).push(sql`${expression} as ${sql.id(column)}`)
     return resolved
@@ -246,7 +233,15 @@ export class FieldResolver {
     const scope = toConditionScope(form, { alias: 'c', app: this.schema.app })
     const alias = `r${this.relatedJoins.size}`
     const values = new Map<string, RelatedJoin['values'] extends Map<string, infer V> ? V : never>()
-    const selects: RawBuilder<unknown>[] = [sql`${sql.ref(`c.${columns.get(via!.key)!.column}`)} as k`]
+    // `+ 0` keeps the planner from reading the whole related table in the order of the relation column's
+    // index to feed a sorted aggregate — one random heap read per related record, many times slower than a
+    // (parallel) scan hashed by key once the table outgrows shared buffers. Filters on the column itself
+    // (`customer in (…)`) still use the index.
+    const viaColumn = columns.get(via!.key)!
+    const key = sql.ref(`c.${viaColumn.column}`)
+    const selects: RawBuilder<unknown>[] = [
+      viaColumn.sqlType === 'bigint' ? sql`${key} + 0 as k` : sql`${key} as k`,
+    ]
     if (!related.values || typeof related.values !== 'object' || !Object.keys(related.values).length)
       fail('invalid_spec', 'Related needs at least one value', `${path}.values`)
     for (const [key, value] of Object.entries(related.values)) {
@@ -305,7 +300,16 @@ export class FieldResolver {
       const at = this.access.now ? { now: this.access.now } : {}
       where = sql`${where} and (${condition(related.filter, { fields: scope.fields, timeZone: this.timeZone, ...at }, `${path}.filter`)})`
     }
-    const joinSql = sql`left join (select ${sql.join(selects)} from ${this.table(form)} as c where ${where} group by 1) as ${sql.id(
+    // An inner join when the spec's filter drops source records without related ones anyway (RFM's
+    // `purchases.count >= 1`): the same rows, and the planner may start from the aggregate.
+    const empty = new Map([...values].map(([k, v]) => [k, v.zero ? (0 as const) : null]))
+    const inner =
+      !this.sourceColumns.has(name) &&
+      filterNeedsRelated(this.spec.filter, name, empty, {
+        timeZone: this.timeZone,
+        ...(this.access.now ? { now: this.access.now } : {}),
+      })
+    const joinSql = sql`${inner ? sql`join` : sql`left join`} (select ${sql.join(selects)} from ${this.table(form)} as c where ${where} group by 1) as ${sql.id(
       alias,
     )} on ${sql.ref(`${alias}.k`)} = t.id`
     const join: RelatedJoin = { alias, sql: joinSql, values }
@@ -367,7 +371,7 @@ export class FieldResolver {
         return this.add(
           ref,
           expr,
-          { type: 'number', sqlType: 'bigint', label: { en: name, 'zh-CN': name }, window: true },
+          { type: 'number', sqlType: 'bigint', label: { en: name, 'zh-CN': name }, window: true, few: true },
           'window',
         )
       }
