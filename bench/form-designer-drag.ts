@@ -3,35 +3,9 @@
 // requestAnimationFrame deltas seen by the page while the pointer moves (dnd-kit's pointer sensor, real mouse
 // events); long animation frames (PerformanceObserver 'long-animation-frame') are counted beside them.
 import type { AppDefinition, FieldDef, FieldType } from '@trellis/form-engine'
-import { buildApp, migrateToLatest, openDatabase } from '@trellis/server'
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { logIn, serveDesigner, startFrames, stopFrames, type Frames, type Page } from './lib/browser.js'
 import { compare, type Comparison } from './lib/report.js'
 
-// playwright-core and Vite are the designer's own dev dependencies: the bench uses them from there, so it
-// builds with the designer's Vite config and drives the same browser library as the browser tests.
-import type * as Playwright from '../apps/designer/node_modules/playwright-core/index.js'
-import type { Page } from '../apps/designer/node_modules/playwright-core/index.js'
-import type * as Vite from '../apps/designer/node_modules/vite/dist/node/index.js'
-
-const designerRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../apps/designer')
-const fromDesigner = createRequire(path.join(designerRoot, 'package.json'))
-const load = async <T>(name: string): Promise<T> =>
-  (await import(pathToFileURL(fromDesigner.resolve(name)).href)) as T
-
-const CHROMIUM = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const ADMIN = { username: 'bench_admin', password: 'bench-password' }
 const BIG = 300
 const SMALL = 10
 /** Pointer moves per drag; each waits for the next frame, as a 60 Hz mouse would. */
@@ -56,58 +30,7 @@ const app: AppDefinition = {
   forms: [form('small', SMALL), form('big', BIG)],
 }
 
-/** The designer's production build, made once into a temporary folder (the checked-out dist/ is untouched). */
-async function buildDesigner(outDir: string): Promise<void> {
-  const vite = await load<typeof Vite>('vite')
-  const nodeEnv = process.env.NODE_ENV
-  process.env.NODE_ENV = 'production'
-  try {
-    await vite.build({
-      root: designerRoot,
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true },
-    })
-  } finally {
-    process.env.NODE_ENV = nodeEnv
-  }
-}
-
-interface Frames {
-  deltas: number[]
-  longFrames: number
-}
-
-// In-page scripts as text: the bench compiles without the DOM library.
-const START_FRAMES = `(() => {
-  const state = { deltas: [], longFrames: 0, stop: false }
-  window.__frames = state
-  try {
-    new PerformanceObserver((list) => {
-      if (!state.stop) state.longFrames += list.getEntries().length
-    }).observe({ type: 'long-animation-frame' })
-  } catch {}
-  let last = 0
-  const tick = (now) => {
-    if (state.stop) return
-    state.deltas.push(now - last)
-    last = now
-    requestAnimationFrame(tick)
-  }
-  requestAnimationFrame((now) => {
-    last = now
-    requestAnimationFrame(tick)
-  })
-})()`
-const STOP_FRAMES = `(() => {
-  window.__frames.stop = true
-  return { deltas: window.__frames.deltas, longFrames: window.__frames.longFrames }
-})()`
 const NEXT_FRAME = 'new Promise((resolve) => requestAnimationFrame(() => resolve()))'
-
-/** Starts recording rAF deltas (and long animation frames) in the page. */
-const startFrames = (page: Page) => page.evaluate(START_FRAMES)
-const stopFrames = (page: Page) => page.evaluate<Frames>(STOP_FRAMES)
 const nextFrame = (page: Page) => page.evaluate(NEXT_FRAME)
 
 /**
@@ -181,31 +104,13 @@ async function openForm(page: Page, url: string, formKey: string): Promise<void>
 }
 
 export async function run(): Promise<Comparison[]> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`form-designer-drag: no Chromium at ${CHROMIUM}`)
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-designer-'))
-  const outDir = path.join(tmp, 'dist')
-  await buildDesigner(outDir)
-
-  const database = await openDatabase({})
-  await migrateToLatest(database.db)
-  const server = await buildApp({
-    config: { designerDir: outDir, timeZone: 'Asia/Shanghai', dataDir: path.join(tmp, 'data') },
-    database,
+  const bench = await serveDesigner('form-designer-drag', async (trellis) => {
+    await trellis.trellis.apps.create(app)
   })
-  const { chromium } = fromDesigner('playwright-core') as typeof Playwright
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
   try {
-    await server.trellis.users.create({ ...ADMIN, isAdmin: true })
-    await server.trellis.apps.create(app)
-    await server.listen({ port: 0, host: '127.0.0.1' })
-    const address = server.server.address()
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-    await page.goto(url)
-    await page.getByLabel('用户名').fill(ADMIN.username)
-    await page.getByLabel('密码').fill(ADMIN.password)
-    await page.getByRole('button', { name: '登录', exact: true }).click()
+    const { url } = bench
+    const page = await bench.browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await logIn(page, url)
     await page.getByRole('heading', { name: '我的应用' }).waitFor()
 
     // Rounds alternate the two forms, so a busy moment on the shared machine falls on both.
@@ -255,9 +160,6 @@ export async function run(): Promise<Comparison[]> {
       ),
     ]
   } finally {
-    await browser.close()
-    await server.close()
-    await database.close()
-    fs.rmSync(tmp, { recursive: true, force: true })
+    await bench.close()
   }
 }

@@ -5,20 +5,12 @@
 // count says 100,000). The baseline in the same run is the same scroll over a 100-row table; the idle page's
 // frames are reported beside them (the machine's own floor). On a shared machine the figures move a lot from
 // run to run: compare ours with the baseline of the same run.
-import { buildApp, migrateToLatest, openDatabase, type Database } from '@trellis/server'
-import type { FastifyInstance } from 'fastify'
-import { execFileSync } from 'node:child_process'
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
-import os from 'node:os'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import type { Database } from '@trellis/server'
 import { sql } from 'kysely'
+import { logIn, serveDesigner, startFrames, stopFrames, type Page } from './lib/browser.js'
 import { benchApp } from './lib/customers-app.js'
 import { percentile } from './lib/postgres.js'
 import { compare, type Comparison } from './lib/report.js'
-// playwright-core and Vite belong to the designer (its browser tests use them): the bench takes them from there.
-import type * as Playwright from '../apps/designer/node_modules/playwright-core/index.js'
 
 const BIG = Number(process.env.TRELLIS_BENCH_SCROLL_ROWS ?? 100_000)
 const SMALL = 100
@@ -34,17 +26,6 @@ const WHEEL_EVERY_MS = 16
 const FRAME_BUDGET = 1000 / 60
 const LATE = 1.5 * FRAME_BUDGET
 
-const designerRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../apps/designer')
-const chromiumPath = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium'
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
-const login = { username: 'bench_admin', password: 'bench-password' }
-
 interface FrameStats {
   frames: number
   p50: number
@@ -57,15 +38,6 @@ interface FrameStats {
   loaded: number
 }
 
-/** The designer's production build into a temporary folder with Vite's CLI (the checked-out dist/ stays). */
-function buildDesigner(outDir: string): void {
-  execFileSync(
-    path.join(designerRoot, 'node_modules/.bin/vite'),
-    ['build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'],
-    { cwd: designerRoot, env: { ...process.env, NODE_ENV: 'production' }, stdio: 'inherit' },
-  )
-}
-
 /** `count` customers straight into the form's table with one statement (the write API is not measured here). */
 async function fill(database: Database, app: string, count: number): Promise<void> {
   const table = sql.table(`app_${app}.customers`)
@@ -75,26 +47,6 @@ async function fill(database: Database, app: string, count: number): Promise<voi
       date '1970-01-01' + i % 15000, array['老客', '烘焙']
     from generate_series(1, ${count}) as i`.execute(database.db)
 }
-
-/**
- * The page's frame recorder: every requestAnimationFrame delta until `benchRecording` is cleared. Page
- * scripts are sources, not functions: tsx would wrap a function's inner closures in a helper the page lacks.
- */
-const startFrames = `(() => {
-  window.benchFrames = []
-  window.benchRecording = true
-  let last = performance.now()
-  const tick = (now) => {
-    window.benchFrames.push(now - last)
-    last = now
-    if (window.benchRecording) requestAnimationFrame(tick)
-  }
-  requestAnimationFrame((now) => {
-    last = now
-    requestAnimationFrame(tick)
-  })
-})()`
-const stopFrames = '(window.benchRecording = false, window.benchFrames)'
 
 function stats(deltas: number[], reached: number, loaded: number): FrameStats {
   const sorted = [...deltas].sort((a, b) => a - b)
@@ -109,17 +61,17 @@ function stats(deltas: number[], reached: number, loaded: number): FrameStats {
   }
 }
 
-async function measure(page: Playwright.Page, scroll: boolean): Promise<FrameStats> {
+async function measure(page: Page, scroll: boolean): Promise<FrameStats> {
   const table = page.getByTestId('records-table')
   const box = (await table.boundingBox())!
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
-  await page.evaluate(startFrames)
+  await startFrames(page)
   const until = Date.now() + SCROLL_MS
   while (Date.now() < until) {
     if (scroll) await page.mouse.wheel(0, WHEEL_DELTA)
     await new Promise((resolve) => setTimeout(resolve, WHEEL_EVERY_MS))
   }
-  const deltas = await page.evaluate<number[]>(stopFrames)
+  const { deltas } = await stopFrames(page)
   const { reached, loaded } = await table.evaluate((el) => ({
     reached: Math.round((el.scrollTop + el.clientHeight) / 40),
     loaded: Number(el.getAttribute('aria-rowcount')),
@@ -127,7 +79,7 @@ async function measure(page: Playwright.Page, scroll: boolean): Promise<FrameSta
   return stats(deltas, reached, loaded)
 }
 
-async function openTable(page: Playwright.Page, url: string, app: string, rows: number): Promise<void> {
+async function openTable(page: Page, url: string, app: string, rows: number): Promise<void> {
   await page.goto(`${url}/w/${app}/records/customers`)
   await page.getByTestId('records-table').locator('[data-record]').first().waitFor()
   const count = await page.getByTestId('record-count').textContent()
@@ -137,22 +89,8 @@ async function openTable(page: Playwright.Page, url: string, app: string, rows: 
 }
 
 export async function run(): Promise<Comparison[]> {
-  if (!fs.existsSync(chromiumPath)) throw new Error(`records-scroll needs Chromium at ${chromiumPath}`)
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'trellis-bench-scroll-'))
-  const outDir = path.join(tmp, 'dist')
-  buildDesigner(outDir)
-  const fromDesigner = createRequire(path.join(designerRoot, 'package.json'))
-  const { chromium } = fromDesigner('playwright-core') as typeof Playwright
-
-  const database = await openDatabase({})
-  let trellis: FastifyInstance | undefined
-  let browser: Playwright.Browser | undefined
-  try {
-    await migrateToLatest(database.db)
-    trellis = await buildApp({
-      config: { designerDir: outDir, timeZone: 'Asia/Shanghai', dataDir: path.join(tmp, 'data') },
-      database,
-    })
+  let fillMs = 0
+  const bench = await serveDesigner('records-scroll', async (trellis, database) => {
     for (const key of ['big', 'small']) {
       await trellis.trellis.apps.create({ ...benchApp, key })
       await trellis.trellis.apps.publish(key, [], null)
@@ -160,20 +98,14 @@ export async function run(): Promise<Comparison[]> {
     const started = performance.now()
     await fill(database, 'big', BIG)
     await fill(database, 'small', SMALL)
-    const fillMs = performance.now() - started
-    await trellis.trellis.users.create({ ...login, isAdmin: true })
-    await trellis.listen({ port: 0, host: '127.0.0.1' })
-    const address = trellis.server.address()
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, headless: true })
+    fillMs = performance.now() - started
+  })
+  try {
+    const { url, browser } = bench
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     const errors: string[] = []
     page.on('pageerror', (error) => errors.push(error.message))
-    await page.goto(`${url}/w/small/records/customers`)
-    await page.getByLabel('用户名').fill(login.username)
-    await page.getByLabel('密码').fill(login.password)
-    await page.getByRole('button', { name: '登录', exact: true }).click()
+    await logIn(page, `${url}/w/small/records/customers`)
     await page.getByTestId('record-count').filter({ hasText: /\d/ }).waitFor()
 
     await openTable(page, url, 'small', SMALL)
@@ -217,9 +149,6 @@ export async function run(): Promise<Comparison[]> {
       },
     ]
   } finally {
-    await browser?.close()
-    await trellis?.close()
-    await database.close()
-    fs.rmSync(tmp, { recursive: true, force: true })
+    await bench.close()
   }
 }

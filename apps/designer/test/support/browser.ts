@@ -6,17 +6,9 @@ import { buildApp, migrateToLatest, openDatabase, type Database } from '@trellis
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { build } from 'vite'
 import { inject } from 'vitest'
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium'
 
-/** Debian's Chromium (`apt-get install chromium`, done by .ci/run); never a browser downloaded by playwright. */
-export const CHROMIUM = process.env.TRELLIS_CHROMIUM ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
+export { CHROMIUM, CHROMIUM_ARGS }
 
 /** The platform admin the tests log in as, through the login page. */
 export const ADMIN = { username: 'admin', password: 'designer-test-password' }
