@@ -111,6 +111,26 @@ describeEachDatabase('CRM template: dashboards on the demo data', (ctx) => {
     expect(rowValue(grid, 'lead', 'left')).toBe(past.n)
   })
 
+  it("a store manager's pipeline dashboard counts their store's stage history only", async () => {
+    const busiest = await one(sql<{ store: string; left: number }>`
+      select store::text as store, count(*)::int as left from app_crm.opportunity_stage_changes
+      where deleted_at is null and from_stage is not null and store is not null
+      group by store order by count(*) desc limit 1`)
+    const manager = await api.user({ username: 'pipeline_manager', attributes: { store: busiest.store } })
+    expect((await api.call('PUT', `${url}/members/${manager.id}`, { role: 'store_manager' })).status).toBe(
+      204,
+    )
+    const run = await api.callAs(
+      manager.token,
+      'POST',
+      `${url}/dashboards/${dashboard('Pipeline').id}/run`,
+      {},
+    )
+    expect(run.status, JSON.stringify(run.body)).toBe(200)
+    for (const w of run.body.widgets) expect(w.error, w.key).toBeUndefined()
+    expect(total(widget(run.body, 'pipeline_stages').grid, 'left')).toBe(busiest.left)
+  })
+
   it("a store manager's store dashboard shows their store only; the owner's store filter gives the same", async () => {
     const manager = await api.user({ username: 'store_one_manager', attributes: { store: '1' } })
     expect((await api.call('PUT', `${url}/members/${manager.id}`, { role: 'store_manager' })).status).toBe(

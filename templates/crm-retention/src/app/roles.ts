@@ -28,6 +28,7 @@ export const crmRoles: RoleDef[] = [
         'coupons',
         'points_ledger',
         'opportunities',
+        'opportunity_stage_changes',
       ].map((form) => [form, { actions: [...all] }]),
     ),
   },
@@ -46,6 +47,8 @@ export const crmRoles: RoleDef[] = [
       coupons: { actions: ['read', 'create', 'update'] },
       points_ledger: { actions: ['read', 'create'] },
       opportunities: { actions: ['read', 'create', 'update'], scope: ownStore },
+      // The stage history is written by the template's rules; managers read it (the pipeline dashboard).
+      opportunity_stage_changes: { actions: ['read'], scope: ownStore },
     },
   },
   {
