@@ -59,6 +59,12 @@ const shop: AppDefinition = {
   flows: [callBack],
 }
 
+/** A second role of the app: it may not read customers at all. */
+const shopWithGuests: AppDefinition = {
+  ...shop,
+  roles: [...shop.roles!, { key: 'guest', label: label('访客', 'Guest'), forms: {} }],
+}
+
 describeEachDatabase('flows: tasks respect the record access of the assignee', (ctx) => {
   const api = useApi(ctx)
   let north: { id: string; token: string }
@@ -87,7 +93,7 @@ describeEachDatabase('flows: tasks respect the record access of the assignee', (
   }
 
   beforeAll(async () => {
-    expect((await api.call('POST', '/api/apps', shop)).status).toBe(201)
+    expect((await api.call('POST', '/api/apps', shopWithGuests)).status).toBe(201)
     expect((await api.call('POST', '/api/apps/fa/publish', {})).status).toBe(200)
     north = await api.user({ username: 'fa_north', attributes: { store: 'north' } })
     south = await api.user({ username: 'fa_south', attributes: { store: 'south' } })
@@ -244,5 +250,32 @@ describeEachDatabase('flows: tasks respect the record access of the assignee', (
     expect(back.status, JSON.stringify(back.body)).toBe(200)
     expect(back.body.tasks[0]).toMatchObject({ delegatedTo: null, delegatedBy: null })
     expect(back.body.steps.at(-1)).toMatchObject({ event: 'task_delegated', from: north2.id, to: null })
+  })
+
+  it('a member starts with the role they have now, after a role change or a removal', async () => {
+    const mover = await api.user({ username: 'fa_mover', attributes: { store: 'north' } })
+    const setRole = async (role: string) =>
+      expect((await api.call('PUT', `/api/apps/fa/members/${mover.id}`, { role })).status).toBeLessThan(300)
+    const startAs = (recordId: string) =>
+      api.callAs(mover.token, 'POST', '/api/apps/fa/flows/call_back/instances', {
+        form: 'customers',
+        recordId,
+      })
+    const record = await customer({ name: '北四', phone: '13812348004', store: 'north', vip_note: '秘' })
+    await setRole('clerk')
+    const first = await startAs(record)
+    expect(first.status, JSON.stringify(first.body)).toBe(201)
+    expect(first.body.data.record).not.toHaveProperty('vip_note')
+
+    await setRole('guest')
+    const asGuest = await startAs(record)
+    expect(asGuest.status, JSON.stringify(asGuest.body)).toBe(403)
+
+    await setRole('clerk')
+    expect((await startAs(record)).status).toBe(201)
+    expect((await api.call('DELETE', `/api/apps/fa/members/${mover.id}`)).status).toBeLessThan(300)
+    const removed = await startAs(record)
+    expect(removed.status).toBe(403)
+    expect(removed.body.code).toBe('APP_FORBIDDEN')
   })
 })
