@@ -8,7 +8,6 @@ import type { Viewer } from '../auth/viewer.js'
 import { systemClock, type Clock } from '../automation/clock.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
-import type { RecordsService } from '../records/records-service.js'
 import { assertFlowsValid, findFlow } from './flow-definitions.js'
 import { instanceJson, readDetail, type ShownInstance } from './instance-json.js'
 import { FlowStarter, refused, startInstanceWith } from './flow-starts.js'
@@ -73,11 +72,10 @@ export class FlowService {
   /** Ids for manual starts, drawn a block at a time. */
   private readonly ids: InstanceIds
 
-  /** `records` is not used: records are read with the viewer's known role (see InstanceRecordAccess). */
+  /** Records are read with the viewer's known role (see InstanceRecordAccess), not through the records API. */
   constructor(
     private readonly db: DynamicDb,
     private readonly apps: AppService,
-    records: RecordsService,
     private readonly access: AccessService,
     private readonly users: UserService,
   ) {

@@ -33,8 +33,8 @@ const write = (request: FastifyRequest) => requireScope(request, 'records:write'
  * publish), instances run on the definition they started with, tasks land in `/api/inbox`.
  */
 export async function registerFlowRoutes(app: FastifyInstance, db: DynamicDb): Promise<FlowService> {
-  const { apps, records, access, users } = app.trellis
-  const flows = new FlowService(db, apps, records, access, users)
+  const { apps, access, users } = app.trellis
+  const flows = new FlowService(db, apps, access, users)
   app.decorate('flows', flows)
   // Record events and rules' start_flow actions reach flows through automation (registered before us).
   if (app.hasDecorator('automation')) app.automation.flows = flows.starter
