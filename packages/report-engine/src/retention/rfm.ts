@@ -26,7 +26,7 @@ export function rfmSpec(model: OrdersModel = {}, options: RfmOptions = {}): Pivo
     cases: segments.rules.map((rule) => ({
       value: rule.value,
       label: rule.label,
-      when: segmentCondition(rule),
+      when: segmentCondition(rule, buckets),
     })),
     ...(segments.otherwise ? { otherwise: segments.otherwise } : {}),
     label: { 'zh-CN': '客户分群', en: 'Segment' },

@@ -94,12 +94,22 @@ export const englishSegments: SegmentMap = {
   otherwise: { value: 'others', label: { en: 'Others', 'zh-CN': '其他客户' } },
 }
 
-/** A rule → the JsonLogic over the score windows (`window:r`, `window:f`, `window:m`). */
-export function segmentCondition(rule: SegmentRule): JsonLogic {
+/**
+ * A rule → the JsonLogic over the score windows (`window:r`, `window:f`, `window:m`). Given the number of
+ * buckets (the highest score), a range reaching it is written `score >= low`: the same records, empty scores
+ * included, in half the SQL.
+ */
+export function segmentCondition(rule: SegmentRule, buckets?: number): JsonLogic {
   const parts: JsonLogic[] = []
   for (const key of ['r', 'f', 'm'] as const) {
     const range = rule[key]
-    if (range) parts.push({ '<=': [range[0], { var: `window:${key}` }, range[1]] })
+    if (!range) continue
+    const score = { var: `window:${key}` }
+    parts.push(
+      buckets !== undefined && range[1] >= buckets
+        ? { '>=': [score, range[0]] }
+        : { '<=': [range[0], score, range[1]] },
+    )
   }
   return parts.length ? { and: parts } : true
 }

@@ -35,6 +35,8 @@ export interface ResolvedField {
   extra?: Record<string, unknown>
   /** Few distinct values whatever the number of records: a date (one per day) or a quantile score. */
   few?: boolean
+  /** Never null: a NOT NULL column of the source table, or a count or sum over related records (0 for none). */
+  notNull?: boolean
 }
 
 interface Join {
@@ -148,6 +150,7 @@ export class FieldResolver {
       sqlType: column.sqlType,
       label: def?.label ?? SYSTEM_LABELS[key] ?? { en: key },
       ...(def?.options ? { options: def.options } : {}),
+      ...(alias === 't' && column.notNull ? { notNull: true } : {}),
     })
   }
 
@@ -213,6 +216,7 @@ export class FieldResolver {
       type: value.type,
       sqlType: value.sqlType,
       label: { en: ref, 'zh-CN': ref },
+      ...(value.zero ? { notNull: true } : {}),
     })
   }
 
@@ -366,8 +370,10 @@ export class FieldResolver {
         // records that have a value (empty values get no score). With empty values sorted last, a value's rank
         // over all records equals its rank among those with a value, and count(field) counts exactly those:
         // one sort on the field alone, the plan a hand-written query gets (no `partition by field is null`).
+        // A field that is never empty (RFM's frequency and monetary value) needs neither the test nor count(field).
         const order = window.descending ? sql`desc nulls last` : sql`asc nulls last`
-        const expr = sql`case when ${col} is null then null else 1 + (cast(${buckets} as integer) * (rank() over (order by ${col} ${order}) - 1)) / count(${col}) over () end`
+        const score = sql`1 + (cast(${buckets} as integer) * (rank() over (order by ${col} ${order}) - 1)) / count(${field.notNull ? sql`*` : col}) over ()`
+        const expr = field.notNull ? score : sql`case when ${col} is null then null else ${score} end`
         return this.add(
           ref,
           expr,
