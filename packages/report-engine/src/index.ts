@@ -28,6 +28,12 @@ export { toChartOption, chartTypes } from './charts/registry.js'
 export type { ChartSpec, ChartType, EChartsOption } from './charts/chart.js'
 export { drillDown, type DrillCell } from './drill-down.js'
 export { compileDrill, type CompiledDrill } from './compile-drill.js'
+export {
+  compileBasketPairs,
+  type BasketPairRow,
+  type BasketPairsOptions,
+  type BasketPairsSpec,
+} from './basket-pairs.js'
 export type { OrdersModel } from './retention/model.js'
 export { rfmSpec, type RfmOptions } from './retention/rfm.js'
 export { cohortSpec } from './retention/cohort.js'
