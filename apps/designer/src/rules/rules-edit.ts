@@ -66,6 +66,22 @@ export function defaultAction(type: string, app: AppDefinition): ActionConfig {
       )
       return { type, flow: flow?.key ?? '' }
     }
+    case 'score_rfm':
+      // The CRM template's names; the JSON editor shows them for a shop whose forms are named otherwise.
+      return {
+        type,
+        customers: 'customers',
+        orders: 'orders',
+        customer: 'customer',
+        date: 'ordered_at',
+        amount: 'amount',
+        fields: {
+          recency: 'rfm_recency',
+          frequency: 'rfm_frequency',
+          monetary: 'rfm_monetary',
+          segment: 'rfm_segment',
+        },
+      }
     default:
       return { type }
   }

@@ -6,6 +6,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { RecordWriter } from '../records/record-store.js'
 import type { FlowStarts } from './flow-starts.js'
 import type { NotificationChannel } from './notification-channel.js'
+import { scoreRfm } from './score-rfm.js'
 
 export interface EffectTarget {
   app: PublishedApp
@@ -107,6 +108,15 @@ export async function applyEffects(
       case 'webhook':
         results.push({ action: index, type, ...(target.external.get(index) as object) })
         break
+      case 'score_rfm': {
+        const scoring = await scoreRfm(trx, target.app, effect.config, {
+          now: target.now,
+          events: true,
+          timeZone: target.app.definition.timeZone ?? 'Asia/Shanghai',
+        })
+        results.push({ action: index, type, ...scoring })
+        break
+      }
       case 'start_flow':
         // Started after the record update below, so the flow sees the record as the rule left it.
         flowStarts.push({ index, at: results.length, flow: effect.flow, variables: effect.variables })

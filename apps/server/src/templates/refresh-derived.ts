@@ -4,6 +4,8 @@ import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { rowToJson, toColumnValue, type Row } from '../records/record-json.js'
 import { recomputeRollup } from '../records/rollups.js'
+import type { ScoreRfmConfig } from '@trellis/rule-engine'
+import { scoreRfm } from '../automation/score-rfm.js'
 
 /** Field keys a JsonLogic formula reads (`{"var": "order_count"}` → order_count). */
 function varsOf(logic: unknown, into = new Set<string>()): Set<string> {
@@ -81,4 +83,28 @@ async function recomputeFormulas(db: DynamicDb, app: PublishedApp, form: Compile
     await sql`update ${table} as t set ${sql.join(sets)}
       from unnest(${sql.join(params)}) as v(${sql.join(aliases)}) where t.id = v.c0`.execute(db)
   }
+}
+
+/**
+ * After a bulk load: the fields the app's rules fill from reports (`score_rfm`: the customers' RFM scores and
+ * segment) computed once, as the weekly rule would, so a fresh install shows them. No events: loading data is
+ * not a business event (the bulk insert emits none either). Returns how many actions ran.
+ */
+export async function refreshReportFields(db: DynamicDb, app: PublishedApp, now: Date): Promise<number> {
+  let ran = 0
+  for (const rule of app.definition.rules ?? []) {
+    if ((rule as { enabled?: boolean }).enabled === false) continue
+    for (const action of (rule as { actions?: Array<{ type?: string }> }).actions ?? []) {
+      if (action?.type !== 'score_rfm') continue
+      await db.transaction().execute((trx) =>
+        scoreRfm(trx, app, action as ScoreRfmConfig, {
+          now,
+          events: false,
+          timeZone: app.definition.timeZone ?? 'Asia/Shanghai',
+        }),
+      )
+      ran++
+    }
+  }
+  return ran
 }

@@ -9,6 +9,7 @@ import { surveysForm, ticketsForm } from './forms/service.js'
 import { storesForm } from './forms/stores.js'
 import { crmFlows } from './flows/index.js'
 import { crmRoles } from './roles.js'
+import { rfmScoringRule } from './rfm-scoring.js'
 import { crmRules } from './rules.js'
 import { t } from './text.js'
 
@@ -39,7 +40,7 @@ export function crmRetentionApp(): AppDefinition {
       stageChangesForm,
     ],
     flows: crmFlows,
-    rules: crmRules,
+    rules: [...crmRules, rfmScoringRule],
     reports: [],
     dashboards: [],
     roles: crmRoles,

@@ -2,6 +2,7 @@ import type { ActionModule } from './action.js'
 import { callWebhook } from './call-webhook.js'
 import { createRecord } from './create-record.js'
 import { notify } from './notify.js'
+import { scoreRfm } from './score-rfm.js'
 import { setFields } from './set-fields.js'
 import { startFlow } from './start-flow.js'
 import { addTags, removeTags } from './tags.js'
@@ -15,6 +16,7 @@ export const actionModules: readonly ActionModule<never>[] = [
   notify,
   startFlow,
   callWebhook,
+  scoreRfm,
 ]
 
 const byType = new Map(actionModules.map((m) => [m.type, m as unknown as ActionModule]))

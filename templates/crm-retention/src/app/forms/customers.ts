@@ -1,4 +1,5 @@
 import type { FormSchema } from '@trellis/form-engine'
+import { chineseSegments } from '@trellis/report-engine'
 import { field, option, paidOnly, relation, t } from '../text.js'
 import { cities } from './stores.js'
 
@@ -20,20 +21,13 @@ export const sourceChannels = [
   option('corporate', '企业团购', 'Corporate'),
 ]
 
-/** The standard RFM segments; the report engine assigns them from quintile scores. */
-export const rfmSegments = [
-  option('champions', '重要价值客户', 'Champions'),
-  option('loyal', '忠诚客户', 'Loyal'),
-  option('potential', '潜力客户', 'Potential loyalists'),
-  option('new', '新客户', 'New customers'),
-  option('promising', '有望客户', 'Promising'),
-  option('need_attention', '需要关注', 'Need attention'),
-  option('about_to_sleep', '即将沉睡', 'About to sleep'),
-  option('at_risk', '流失风险', 'At risk'),
-  option('cannot_lose', '不能失去', "Can't lose them"),
-  option('hibernating', '沉睡客户', 'Hibernating'),
-  option('lost', '已流失', 'Lost'),
-]
+/**
+ * The eight classic Chinese RFM segments (重要价值客户 …), exactly as the report engine assigns them: the weekly
+ * `score_rfm` rule writes them into `rfm_segment`, so the customer file, list filters and the RFM report agree.
+ */
+export const rfmSegments = chineseSegments.rules.map((rule) =>
+  option(rule.value, rule.label['zh-CN']!, rule.label.en!),
+)
 
 const score = (key: string, zh: string, en: string) =>
   field(key, 'number', zh, en, {
