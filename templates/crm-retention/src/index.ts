@@ -1,4 +1,5 @@
 export { crmAppKey, crmRetentionApp } from './app/crm-app.js'
+export { pairMiningRule } from './app/pair-mining.js'
 export { memberTiers, rfmSegments, sourceChannels } from './app/forms/customers.js'
 export { pipelineStages } from './app/forms/opportunities.js'
 export {

@@ -31,6 +31,8 @@ describe('the CRM retention app definition', () => {
       'products',
       'orders',
       'order_lines',
+      // Product pairs mined from the order lines (read by the cross-sell rule).
+      'product_pairs',
       'tickets',
       'surveys',
       'tasks',

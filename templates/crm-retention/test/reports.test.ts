@@ -29,12 +29,15 @@ describe('the CRM template reports and dashboards', () => {
       'cohort_retention',
       'coupon_redemption',
       'nps',
+      'product_pairs',
     ])
   })
 
   it("the owner's store filter is bound to a field each widget's report can filter on", () => {
     const owner = crmDashboards.find((d) => d.key === 'owner')!
-    for (const widget of owner.widgets) {
+    // Product pairs are chain-wide: no store to bind; every other widget follows the filter.
+    expect(owner.widgets.filter((w) => !w.bind).map((w) => w.key)).toEqual(['product_pairs'])
+    for (const widget of owner.widgets.filter((w) => w.bind)) {
       const report = crmReports.find((r) => r.key === widget.report)!
       const bound = widget.bind!.store!
       const filter = { and: [report.spec.filter ?? true, { '==': [{ var: bound }, 1] }] }

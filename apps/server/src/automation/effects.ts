@@ -5,6 +5,7 @@ import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { RecordWriter } from '../records/record-store.js'
 import type { FlowStarts } from './flow-starts.js'
+import { minePairs } from './mine-pairs.js'
 import type { NotificationChannel } from './notification-channel.js'
 import { scoreRfm } from './score-rfm.js'
 
@@ -115,6 +116,11 @@ export async function applyEffects(
           timeZone: target.app.definition.timeZone ?? 'Asia/Shanghai',
         })
         results.push({ action: index, type, ...scoring })
+        break
+      }
+      case 'mine_pairs': {
+        const mining = await minePairs(trx, target.app, effect.config, { now: target.now, actor: ctx.actor })
+        results.push({ action: index, type, ...mining })
         break
       }
       case 'start_flow':

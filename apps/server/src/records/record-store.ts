@@ -83,6 +83,61 @@ export class RecordWriter {
   }
 
   async create(db: DynamicDb, values: Record<string, unknown>, ctx: WriteContext): Promise<RecordJson> {
+    const { columns, params } = await this.rowOf(db, values, ctx)
+    const feedsRollups = this.app.rollupsFedBy(this.form.schema.key).length > 0
+    if (this.batcher && !db.isTransaction && !feedsRollups) {
+      const key = `${this.app.key}@${this.app.version}/${this.form.schema.key}(${columns.join(',')})`
+      const row = await this.batcher.submit(
+        key,
+        params,
+        (rows) => this.insertRows(db, columns, rows),
+        async (one) => (await this.insertRows(db, columns, [one]))[0]!,
+      )
+      return this.present(db, row.__json)
+    }
+    return this.atomic(db, async (trx) => {
+      const [row] = await this.insertRows(trx, columns, [params])
+      await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
+      return this.present(trx, row!.__json)
+    })
+  }
+
+  /**
+   * Many prepared creates (see prepareCreate) by one actor, as one multi-row INSERT per set of columns (and per
+   * `chunk` rows), with their audit entries and events in the same statement. Returns the rows in the order given.
+   */
+  async createMany(
+    db: DynamicDb,
+    values: readonly Record<string, unknown>[],
+    ctx: WriteContext,
+    chunk = 500,
+  ): Promise<JournaledRow[]> {
+    const prepared: Array<{ columns: string[]; params: unknown[] }> = []
+    for (const v of values) prepared.push(await this.rowOf(db, v, ctx))
+    const groups = new Map<string, number[]>()
+    prepared.forEach((p, i) =>
+      groups.set(p.columns.join(','), [...(groups.get(p.columns.join(',')) ?? []), i]),
+    )
+    const out: JournaledRow[] = new Array(values.length)
+    await this.atomic(db, async (trx) => {
+      for (const indexes of groups.values()) {
+        for (let i = 0; i < indexes.length; i += chunk) {
+          const part = indexes.slice(i, i + chunk)
+          const rows = await this.insertRows(
+            trx,
+            prepared[part[0]!]!.columns,
+            part.map((k) => prepared[k]!.params),
+          )
+          rows.forEach((row, k) => (out[part[k]!] = row))
+        }
+      }
+      for (const row of out) await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
+    })
+    return out
+  }
+
+  /** A create's columns and values: generated numbers, initial rollups, formulas, row scope checked. */
+  private async rowOf(db: DynamicDb, values: Record<string, unknown>, ctx: WriteContext) {
     const record: Record<string, unknown> = { ...values }
     await resolveAttachments(db, this.form, record)
     for (const field of this.form.fields.values()) {
@@ -106,22 +161,7 @@ export class RecordWriter {
       columns.push(spec.column)
       params.push(toColumnValue(value, spec.sqlType))
     }
-    const feedsRollups = this.app.rollupsFedBy(this.form.schema.key).length > 0
-    if (this.batcher && !db.isTransaction && !feedsRollups) {
-      const key = `${this.app.key}@${this.app.version}/${this.form.schema.key}(${columns.join(',')})`
-      const row = await this.batcher.submit(
-        key,
-        params,
-        (rows) => this.insertRows(db, columns, rows),
-        async (one) => (await this.insertRows(db, columns, [one]))[0]!,
-      )
-      return this.present(db, row.__json)
-    }
-    return this.atomic(db, async (trx) => {
-      const [row] = await this.insertRows(trx, columns, [params])
-      await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
-      return this.present(trx, row!.__json)
-    })
+    return { columns, params }
   }
 
   /** One INSERT of `rows` (each a list of `columns` values) with their audit entries and events, in order. */

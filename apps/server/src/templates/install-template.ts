@@ -3,6 +3,7 @@ import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
+import { mineAllPairs } from '../automation/mine-pairs.js'
 import { installReports } from './install-reports.js'
 import { loadDemoData, type DemoLoadReport } from './load-demo.js'
 import { findTemplate } from './registry.js'
@@ -71,6 +72,12 @@ export async function installTemplate(
         end,
         actor,
       },
+    )
+    // Mining rules run weekly; run them once now so the demo's product pairs exist from the start.
+    await mineAllPairs(
+      services.db as unknown as DynamicDb,
+      await services.apps.requirePublished(template.appKey),
+      (options.now ?? (() => new Date()))(),
     )
   }
   return { template: template.key, app: template.appKey, version, demo }

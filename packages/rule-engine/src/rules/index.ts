@@ -14,6 +14,7 @@ export type {
 } from './types.js'
 export type { ActionModule, Channel, PlannedEffect } from './actions/action.js'
 export { channels } from './actions/action.js'
+export type { MinePairsConfig } from './actions/mine-pairs.js'
 export type { RfmTargetFields, ScoreRfmConfig } from './actions/score-rfm.js'
 export { actionModule, actionModules, actionTypes } from './actions/registry.js'
 export { triggerSchemas } from './trigger-schemas.js'

@@ -4,6 +4,7 @@ import { tasksForm } from './forms/follow-ups.js'
 import { couponsForm, pointsLedgerForm } from './forms/loyalty.js'
 import { opportunitiesForm, stageChangesForm } from './forms/opportunities.js'
 import { orderLinesForm, ordersForm } from './forms/orders.js'
+import { productPairsForm } from './forms/product-pairs.js'
 import { productsForm } from './forms/products.js'
 import { surveysForm, ticketsForm } from './forms/service.js'
 import { storesForm } from './forms/stores.js'
@@ -31,6 +32,7 @@ export function crmRetentionApp(): AppDefinition {
       productsForm,
       ordersForm,
       orderLinesForm,
+      productPairsForm,
       ticketsForm,
       surveysForm,
       tasksForm,

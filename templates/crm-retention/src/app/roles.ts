@@ -22,6 +22,7 @@ export const crmRoles: RoleDef[] = [
         'products',
         'orders',
         'order_lines',
+        'product_pairs',
         'tickets',
         'surveys',
         'tasks',
@@ -41,6 +42,8 @@ export const crmRoles: RoleDef[] = [
       products: readOnly,
       orders: { actions: ['read', 'create', 'update', 'export'], scope: ownStore },
       order_lines: { actions: ['read', 'create', 'update'] },
+      // Mined by the chain's rule, switched on and off by the admin; managers see what is recommended.
+      product_pairs: readOnly,
       tickets: { actions: ['read', 'create', 'update'], scope: ownStore },
       surveys: readOnly,
       tasks: { actions: ['read', 'create', 'update'] },

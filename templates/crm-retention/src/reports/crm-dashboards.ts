@@ -40,7 +40,8 @@ function grid(reports: string[], withStoreFilter: boolean): TemplateDashboard['w
     y: Math.floor(i / 2) * 4,
     w: 6,
     h: 4,
-    ...(withStoreFilter ? { bind: { store: storeOf[report]! } } : {}),
+    // Reports over chain-wide records (product pairs) have no store to bind.
+    ...(withStoreFilter && storeOf[report] ? { bind: { store: storeOf[report] } } : {}),
   }))
 }
 
@@ -59,6 +60,7 @@ export const crmDashboards: TemplateDashboard[] = [
         'cohort_retention',
         'coupon_redemption',
         'nps',
+        'product_pairs',
       ],
       true,
     ),

@@ -158,6 +158,23 @@ const stageConversion: PivotSpec = {
   totals: { rows: true },
 }
 
+/**
+ * 商品搭配: the pairs the latest mining found (`mined`), best confidence first; support and lift beside it, and
+ * the paid orders holding both.
+ */
+const productPairs: PivotSpec = {
+  source: 'product_pairs',
+  filter: { '==': [{ var: 'mined' }, true] },
+  rows: [{ field: 'pair', label: label('买了 A → 推荐 B', 'Bought A → recommend B') }],
+  measures: [
+    { key: 'support', agg: 'max', field: 'support', label: label('支持度', 'Support') },
+    { key: 'confidence', agg: 'max', field: 'confidence', label: label('置信度', 'Confidence') },
+    { key: 'lift', agg: 'max', field: 'lift', label: label('提升度', 'Lift') },
+    { key: 'baskets', agg: 'sum', field: 'baskets', label: label('共同购买订单数', 'Orders with both') },
+  ],
+  sort: [{ by: 'confidence', direction: 'desc' }],
+}
+
 export const crmReports: TemplateReport[] = [
   {
     key: 'repurchase_trend',
@@ -207,6 +224,12 @@ export const crmReports: TemplateReport[] = [
     name: label('月度销售与客单价', 'Monthly sales and AOV'),
     spec: aovSpec(purchases),
     chart: { type: 'bar', measure: 'revenue' },
+  },
+  {
+    key: 'product_pairs',
+    name: label('商品搭配（买了 A 推荐 B）', 'Product pairs (bought A, recommend B)'),
+    spec: productPairs,
+    chart: { type: 'table' },
   },
   {
     key: 'pipeline_funnel',

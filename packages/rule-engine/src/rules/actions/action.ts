@@ -1,5 +1,6 @@
 import type { ConditionContext, JsonLogic } from '../../types.js'
 import type { RuleAppView, RuleFormView, RuleIssue } from '../types.js'
+import type { MinePairsConfig } from './mine-pairs.js'
 import type { ScoreRfmConfig } from './score-rfm.js'
 
 /** What an action would do, decided purely; the server carries it out (or shows it in a dry run). */
@@ -23,6 +24,7 @@ export type PlannedEffect =
     }
   | { kind: 'skip'; reason: 'NO_CONSENT' | 'NO_RECIPIENT'; message: string }
   | { kind: 'start_flow'; flow: string; variables: Record<string, unknown> }
+  | { kind: 'mine_pairs'; config: MinePairsConfig }
   | { kind: 'score_rfm'; config: ScoreRfmConfig }
   | {
       kind: 'webhook'

@@ -1,6 +1,7 @@
 import type { ActionModule } from './action.js'
 import { callWebhook } from './call-webhook.js'
 import { createRecord } from './create-record.js'
+import { minePairs } from './mine-pairs.js'
 import { notify } from './notify.js'
 import { scoreRfm } from './score-rfm.js'
 import { setFields } from './set-fields.js'
@@ -16,6 +17,7 @@ export const actionModules: readonly ActionModule<never>[] = [
   notify,
   startFlow,
   callWebhook,
+  minePairs,
   scoreRfm,
 ]
 
