@@ -43,7 +43,7 @@ describeEachDatabase('CRM template: dashboards on the demo data', (ctx) => {
   }, 240_000)
 
   it('installs the reports and the owner, store and pipeline dashboards with the app', () => {
-    expect(reports.length).toBe(11)
+    expect(reports.length).toBe(12)
     expect(dashboards.map((d) => d.name.en)).toEqual(['Owner dashboard', 'Store dashboard', 'Pipeline'])
     const ids = new Set(reports.map((r) => r.id))
     for (const d of dashboards) for (const w of d.widgets) expect(ids.has(w.report)).toBe(true)
