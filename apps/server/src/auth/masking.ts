@@ -1,4 +1,4 @@
-import { compileCondition } from '@trellis/rule-engine'
+import { compileCondition, fieldOfName, readNames } from '@trellis/rule-engine'
 
 /**
  * Masks personal data for roles that may know a record exists but not its contact details:
@@ -27,21 +27,6 @@ export interface ConditionalMask {
   applies(record: Record<string, unknown>, user: Record<string, unknown>): boolean
 }
 
-/** The `var` names a condition reads (`$user.*` excepted: those come from the viewer). */
-function varsOf(node: unknown, out = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) for (const item of node) varsOf(item, out)
-  else if (node && typeof node === 'object') {
-    for (const [op, arg] of Object.entries(node)) {
-      if (op === 'var') {
-        const name = Array.isArray(arg) ? arg[0] : arg
-        if (typeof name === 'string' && name !== '' && !name.startsWith('$user.'))
-          out.add(name.split('.')[0]!)
-      } else varsOf(arg, out)
-    }
-  }
-  return out
-}
-
 const compiled = new WeakMap<object, ReadonlyMap<string, ConditionalMask>>()
 
 export function conditionalMasks(
@@ -53,7 +38,14 @@ export function conditionalMasks(
   const masks = new Map<string, ConditionalMask>()
   for (const [field, condition] of Object.entries(maskedWhen)) {
     const test = compileCondition(condition)
-    const reads = [...varsOf(condition)]
+    // `$user.*` comes from the viewer, not the record.
+    const reads = [
+      ...new Set(
+        [...readNames(condition)]
+          .filter((name) => name !== '' && !name.startsWith('$user.'))
+          .map(fieldOfName),
+      ),
+    ]
     masks.set(field, {
       applies(record, user) {
         // Fail closed: a record without the values the condition reads is masked.

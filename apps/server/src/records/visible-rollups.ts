@@ -1,3 +1,4 @@
+import { fieldOfName, readNames } from '@trellis/rule-engine'
 import { computeFormulas, type FieldDef } from '@trellis/form-engine'
 import { sql } from 'kysely'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
@@ -116,23 +117,11 @@ function dependents(form: CompiledForm, keys: Set<string>): Set<string> {
     grew = false
     for (const field of form.fields.values()) {
       if (field.type !== 'formula' || result.has(field.key)) continue
-      if (readsAny(field.formula, result)) {
+      if ([...readNames(field.formula)].some((name) => result.has(fieldOfName(name)))) {
         result.add(field.key)
         grew = true
       }
     }
   }
   return result
-}
-
-function readsAny(logic: unknown, keys: ReadonlySet<string>): boolean {
-  if (Array.isArray(logic)) return logic.some((item) => readsAny(item, keys))
-  if (!logic || typeof logic !== 'object') return false
-  for (const [op, arg] of Object.entries(logic)) {
-    if (op === 'var') {
-      const name = Array.isArray(arg) ? arg[0] : arg
-      if (typeof name === 'string' && keys.has(name.split('.')[0]!)) return true
-    } else if (readsAny(arg, keys)) return true
-  }
-  return false
 }

@@ -4,28 +4,14 @@ import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { rowToJson, toColumnValue, type Row } from '../records/record-json.js'
 import { recomputeRollup } from '../records/rollups.js'
-import type { ScoreRfmConfig } from '@trellis/rule-engine'
+import { fieldOfName, readNames, type ScoreRfmConfig } from '@trellis/rule-engine'
 import { scoreRfm } from '../automation/score-rfm.js'
-
-/** Field keys a JsonLogic formula reads (`{"var": "order_count"}` → order_count). */
-function varsOf(logic: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(logic)) for (const item of logic) varsOf(item, into)
-  else if (logic && typeof logic === 'object') {
-    for (const [op, arg] of Object.entries(logic)) {
-      if (op === 'var') {
-        const name = Array.isArray(arg) ? arg[0] : arg
-        if (typeof name === 'string') into.add(name.split('.')[0]!)
-      } else varsOf(arg, into)
-    }
-  }
-  return into
-}
 
 /** Formulas reading a rollup of their own form: they must be recomputed after the rollups are. */
 function formulasOverRollups(form: CompiledForm): FieldDef[] {
   const rollups = new Set([...form.fields.values()].filter((f) => f.type === 'rollup').map((f) => f.key))
   return [...form.fields.values()].filter(
-    (f) => f.type === 'formula' && [...varsOf(f.formula)].some((name) => rollups.has(name)),
+    (f) => f.type === 'formula' && [...readNames(f.formula)].some((name) => rollups.has(fieldOfName(name))),
   )
 }
 
