@@ -82,6 +82,16 @@ export function defaultAction(type: string, app: AppDefinition): ActionConfig {
           segment: 'rfm_segment',
         },
       }
+    case 'mine_pairs':
+      // The CRM template's forms: paid order lines into 商品搭配.
+      return {
+        type,
+        source: 'order_lines',
+        basket: 'order',
+        item: 'product',
+        filter: { '==': [{ var: 'order.status' }, 'paid'] },
+        into: 'product_pairs',
+      }
     default:
       return { type }
   }
