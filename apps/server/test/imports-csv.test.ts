@@ -214,6 +214,39 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
     expect(created.body.records[0]).toMatchObject({ name: '丙', points: 3 })
   })
 
+  it('a first row of a key with an unreadable cell is rejected; the next row of that key takes its place', async () => {
+    // Line 2 has a bad date (rejected), so line 3 is the record and line 4 merges into it; line 5 is
+    // another key whose only row is unreadable, line 6 a later row of the first key that is unreadable.
+    const file = [
+      'phone,name,points,birthday',
+      '13400134000,辛,1,2026/2/30',
+      '134 0013 4000,壬,2,',
+      '+8613400134000,,3,2020-02-02',
+      '13300133000,癸,4,2026/13/1',
+      '13400134000,子,5,notadate',
+    ].join('\n')
+    const up = await upload(api, 'customers', Buffer.from(file))
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'phone', 1: 'name', 2: 'points', 3: 'birthday' },
+      keys: ['phone'],
+      policy: { points: 'overwrite' },
+    })
+    expect(res.body).toMatchObject({ rows: 5, inserted: 1, merged: 1, rejected: 3, updated: 0 })
+    expect(res.body.rejections.map((r: { line: number; code: string }) => [r.line, r.code])).toEqual([
+      [2, 'import.invalid_date'],
+      [5, 'import.invalid_date'],
+      [6, 'import.invalid_date'],
+    ])
+    const created = await api.call(
+      'GET',
+      `${base}/customers/records?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613400134000'] }))}`,
+    )
+    expect(created.body.records).toHaveLength(1)
+    expect(created.body.records[0]).toMatchObject({ name: '壬', points: 3, birthday: '2020-02-02' })
+    const rejected = await api.call('GET', `${base}/customers/imports/${up.body.id}/rejected.csv`)
+    expect(String(rejected.body).trim().split('\n')).toHaveLength(4)
+  })
+
   it('two new records of one file sharing a unique phone: the second is rejected, not the import', async () => {
     const before = await count()
     const file = 'name,phone\n戊,13600136000\n己,13500135000\n庚,136 0013 6000\n'

@@ -13,6 +13,9 @@ export interface CoerceOptions {
 const ok = (value: unknown): Coerced => ({ ok: true, value })
 const fail = (code: string, message: string): Coerced => ({ ok: false, code, message })
 
+/** A number as it is stored: optional sign, digits, an optional point followed by digits. */
+const plainNumber = /^[-+]?\d+(?:\.\d+)?$/
+
 const truthy = new Set(['是', '对', '有', 'y', 'yes', 'true', 't', '1', '√', '✓', 'on'])
 const falsy = new Set(['否', '不', '不是', '无', 'n', 'no', 'false', 'f', '0', '×', '✗', 'off'])
 
@@ -22,6 +25,8 @@ const falsy = new Set(['否', '不', '不是', '无', 'n', 'no', 'false', 'f', '
  * (decimal, currency) keep every digit.
  */
 export function parseNumberText(raw: string, percent = false): string | undefined {
+  // Most cells are plain integers or decimals: no cleaning needed.
+  if (plainNumber.test(raw)) return raw.startsWith('+') ? raw.slice(1) : raw
   let text = raw
     .trim()
     .replace(/[\uFF10-\uFF19]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))

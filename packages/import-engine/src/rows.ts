@@ -1,4 +1,4 @@
-import type { FormSchema, RecordValidator } from '@trellis/form-engine'
+import type { FieldDef, FormSchema, RecordValidator } from '@trellis/form-engine'
 import { coerceCell, type CoerceOptions } from './coerce.js'
 import type { ColumnMapping } from './mapping.js'
 
@@ -33,16 +33,34 @@ export function coerceRow(
 ): PreparedRow {
   const values: Record<string, unknown> = {}
   const errors: CellError[] = []
-  for (const [index, key] of Object.entries(mapping)) {
-    const field = form.fields.find((f) => f.key === key)
-    if (!field) continue
-    const raw = cells[Number(index)] ?? ''
+  for (const { index, field } of mappedFields(mapping, form)) {
+    const raw = cells[index] ?? ''
     const result = coerceCell(field, raw, options)
     if (!result.ok)
-      errors.push({ field: key, column: Number(index), code: result.code, message: result.message })
-    else if (result.value !== undefined) values[key] = result.value
+      errors.push({ field: field.key, column: index, code: result.code, message: result.message })
+    else if (result.value !== undefined) values[field.key] = result.value
   }
   return { values, errors }
+}
+
+type MappedField = { index: number; field: FieldDef }
+const mappedCache = new WeakMap<ColumnMapping, { form: FormSchema; fields: MappedField[] }>()
+
+/**
+ * The mapped columns of a mapping with their fields, in the mapping's order: looked up once per mapping
+ * object and form (an import coerces millions of rows with one mapping). A mapping is not changed while
+ * rows are coerced with it.
+ */
+function mappedFields(mapping: ColumnMapping, form: FormSchema): MappedField[] {
+  const cached = mappedCache.get(mapping)
+  if (cached?.form === form) return cached.fields
+  const fields: MappedField[] = []
+  for (const [index, key] of Object.entries(mapping)) {
+    const field = form.fields.find((f) => f.key === key)
+    if (field) fields.push({ index: Number(index), field })
+  }
+  mappedCache.set(mapping, { form, fields })
+  return fields
 }
 
 /**

@@ -1,4 +1,5 @@
 import { coerceRow, isBlankRow, type ColumnMapping, type CsvRow } from '@trellis/import-engine'
+import type { RejectedRow } from './import-result.js'
 import type { CompiledForm } from '../apps/published-app.js'
 import type { ImportJob, ImportStore } from './import-store.js'
 import type { ImportResult } from './import-result.js'
@@ -8,15 +9,23 @@ import type { Pending, Rejector } from './run-import.js'
 
 /**
  * An import reads its file twice so that memory stays bounded by the duplicates, not by the file (issue
- * #9: a million rows must fit in 500 MB): the first pass rejects unreadable rows and keeps, for keys found
- * on several lines, the values of their later rows; the second pass streams the distinct records in the
- * order they first appear, each merged with its later rows, and skips those later rows.
+ * #9: a million rows must fit in 500 MB). The first pass reads only the key cells of a row met for the
+ * first time (coercing every cell twice was a third of an import's time): it rejects the rows that cannot
+ * be keyed and keeps, for keys found on several lines, the line of their first row and the coerced values
+ * of their later rows. The second pass coerces every row, rejects the first rows whose other cells cannot
+ * be read, and streams the distinct records in the order they first appear, each merged with its later
+ * rows; a later row takes the place of a first row rejected so, exactly as if that row were not there.
  */
 export interface FileSurvey {
-  /** Distinct records the second pass will yield (keyed groups plus rows without keys). */
+  /** Distinct records the second pass will yield (the second pass lowers it when it rejects a record). */
   distinct: number
-  /** For each key found on several lines: the coerced values of its second and later rows, in order. */
-  laterRows: Map<string, Array<Record<string, unknown>>>
+  /** For each key found on several lines: the line of its first row, the values of its later rows. */
+  laterRows: Map<string, KeyGroup>
+}
+
+interface KeyGroup {
+  first: number
+  later: Array<{ line: number; values: Record<string, unknown> }>
 }
 
 interface ReadSettings {
@@ -27,21 +36,41 @@ interface ReadSettings {
   keys: string[]
 }
 
-type Coerced = { line: number; cells: string[]; values: Record<string, unknown>; key: string | undefined }
+/** A key as a string: the value itself for one key (its type is the field's), else the JSON of the values. */
+const keyText = (keys: readonly string[], values: Record<string, unknown>): string =>
+  keys.length === 1 ? String(values[keys[0]!]) : JSON.stringify(keys.map((k) => values[k]))
+
+/** One data row as read: a record to be (`key`: its key), or why it cannot be one. */
+type Read =
+  | {
+      line: number
+      cells: string[]
+      values: Record<string, unknown>
+      key: string | undefined
+      rejection?: never
+    }
+  | {
+      line: number
+      cells: string[]
+      rejection: Omit<RejectedRow, 'line'>
+      /** The row's key, when its key cells could be read (the row belongs to its key's group). */
+      keyed?: string
+    }
 
 /**
- * The data rows of the file that can become records: blank rows and the header skipped; rows that are
- * truncated, oversized, fail coercion or lack a key go to `rejected` (the first pass reports them; the
- * second pass, meeting them again, passes `undefined`).
+ * The data rows of the file (blank rows and the header skipped), each read in full or, with `keysOnly`,
+ * by its key cells (a row whose key cells fail is then read in full, so its rejection names every bad
+ * cell as a full read would).
  */
-async function* readableRows(
+async function* readRows(
   settings: ReadSettings,
   onRow: (row: CsvRow, blank: boolean) => void,
-  rejected: Rejector | undefined,
-): AsyncGenerator<Coerced> {
+  keysOnly: boolean,
+): AsyncGenerator<Read> {
   const { form, mapping, keys } = settings
-  const columnName = (index: number | undefined) =>
-    index === undefined ? undefined : settings.job.headers[index]
+  const keyMapping: ColumnMapping = {}
+  for (const [index, key] of Object.entries(mapping)) if (keys.includes(key)) keyMapping[Number(index)] = key
+  const partial = keysOnly && keys.length > 0
   let first = true
   for await (const row of jobRows(settings.store, settings.job)) {
     if (isBlankRow(row.cells)) {
@@ -53,56 +82,86 @@ async function* readableRows(
       if (settings.job.hasHeader) continue
     }
     onRow(row, false)
+    const { line, cells } = row
     if (row.truncated) {
-      rejected?.(row, {
-        code: 'import.truncated_row',
-        reason: 'The file ends inside this row (an unclosed quote)',
-      })
-      continue
+      yield {
+        line,
+        cells,
+        rejection: {
+          code: 'import.truncated_row',
+          reason: 'The file ends inside this row (an unclosed quote)',
+        },
+      }
+    } else if (row.oversized) {
+      yield {
+        line,
+        cells,
+        rejection: { code: 'import.cell_too_large', reason: 'A cell is larger than 1,000,000 characters' },
+      }
+    } else if (partial) {
+      const prepared = coerceRow(cells, keyMapping, form.schema)
+      let keyed = prepared.errors.length === 0
+      for (const k of keys) if (prepared.values[k] === undefined) keyed = false
+      yield !keyed
+        ? readFull(settings, line, cells)
+        : { line, cells, values: prepared.values, key: keyText(keys, prepared.values) }
+    } else {
+      yield readFull(settings, line, cells)
     }
-    if (row.oversized) {
-      rejected?.(row, { code: 'import.cell_too_large', reason: 'A cell is larger than 1,000,000 characters' })
-      continue
-    }
-    const prepared = coerceRow(row.cells, mapping, form.schema)
-    if (prepared.errors.length) {
-      const e = prepared.errors[0]!
-      const column = columnName(e.column)
-      rejected?.(row, {
+  }
+}
+
+/** Coerces every mapped cell of a row. */
+function readFull(settings: ReadSettings, line: number, cells: string[]): Read {
+  const { form, mapping, keys, job } = settings
+  const prepared = coerceRow(cells, mapping, form.schema)
+  let keyed = keys.length > 0
+  for (const k of keys) if (prepared.values[k] === undefined) keyed = false
+  if (prepared.errors.length) {
+    const columnName = (index: number | undefined) => (index === undefined ? undefined : job.headers[index])
+    const e = prepared.errors[0]!
+    const column = columnName(e.column)
+    return {
+      line,
+      cells,
+      rejection: {
         code: e.code,
         reason: prepared.errors.map((x) => `${columnName(x.column) ?? x.field}: ${x.message}`).join('; '),
         field: e.field,
         ...(column !== undefined ? { column } : {}),
-      })
-      continue
+      },
+      ...(keyed ? { keyed: keyText(keys, prepared.values) } : {}),
     }
-    if (!keys.length) {
-      yield { line: row.line, cells: row.cells, values: prepared.values, key: undefined }
-      continue
-    }
-    const key = keys.map((k) => prepared.values[k])
-    if (key.some((v) => v === undefined)) {
-      const missing = keys.filter((k) => prepared.values[k] === undefined)
-      rejected?.(row, {
+  }
+  if (!keys.length) return { line, cells, values: prepared.values, key: undefined }
+  if (!keyed) {
+    const missing = keys.filter((k) => prepared.values[k] === undefined)
+    return {
+      line,
+      cells,
+      rejection: {
         code: 'import.key_missing',
         reason: `No value for the key ${missing.join(', ')}`,
         field: missing[0]!,
-      })
-      continue
+      },
     }
-    yield { line: row.line, cells: row.cells, values: prepared.values, key: JSON.stringify(key) }
   }
+  return { line, cells, values: prepared.values, key: keyText(keys, prepared.values) }
 }
 
-/** The first pass: counts and rejects rows, and finds the keys that occur on several lines. */
+/**
+ * The first pass: counts rows, rejects those that cannot be keyed and finds the keys that occur on
+ * several lines. A row met first is read by its key cells only (the second pass reads the rest); a row
+ * whose key was met before is read in full now, and rejected now if it cannot be read.
+ */
 export async function surveyFile(
   settings: ReadSettings,
   result: ImportResult,
   reject: Rejector,
   onProgress: (rows: number) => void,
 ): Promise<FileSurvey> {
-  const seen = new Set<string>()
-  const laterRows = new Map<string, Array<Record<string, unknown>>>()
+  const seen = new Map<string, number>()
+  const laterRows = new Map<string, KeyGroup>()
   let distinct = 0
   const onRow = (_row: CsvRow, blank: boolean) => {
     if (blank) {
@@ -112,18 +171,30 @@ export async function surveyFile(
     result.rows++
     if (result.rows % 5000 === 0) onProgress(result.rows)
   }
-  for await (const row of readableRows(settings, onRow, reject)) {
-    if (row.key === undefined) {
-      distinct++
-    } else if (seen.has(row.key)) {
-      result.merged++
-      const later = laterRows.get(row.key)
-      if (later) later.push(row.values)
-      else laterRows.set(row.key, [row.values])
-    } else {
-      seen.add(row.key)
-      distinct++
+  for await (const read of readRows(settings, onRow, true)) {
+    if (read.rejection) {
+      reject(read, read.rejection)
+      continue
     }
+    if (read.key === undefined) {
+      distinct++
+      continue
+    }
+    const firstLine = seen.get(read.key)
+    if (firstLine === undefined) {
+      seen.set(read.key, read.line)
+      distinct++
+      continue
+    }
+    let group = laterRows.get(read.key)
+    if (!group) laterRows.set(read.key, (group = { first: firstLine, later: [] }))
+    const full = readFull(settings, read.line, read.cells)
+    if (full.rejection) {
+      reject(full, full.rejection)
+      continue
+    }
+    result.merged++
+    group.later.push({ line: full.line, values: full.values })
   }
   return { distinct, laterRows }
 }
@@ -131,21 +202,38 @@ export async function surveyFile(
 /**
  * The second pass: the file's distinct records in the order they first appear. A key's first row is
  * merged with its later rows (the policy decides which cell wins) and yielded with the first row's line
- * and cells (what a rejection of the merged record reports); the later rows are skipped.
+ * and cells (what a rejection of the merged record reports); the later rows are skipped. A first row
+ * whose cells cannot be read is rejected here (the first pass read its key only); its next row, if any,
+ * takes its place as the first, and stops counting as merged.
  */
 export async function* distinctEntries(
   settings: ReadSettings,
   survey: FileSurvey,
+  result: Pick<ImportResult, 'merged'>,
+  reject: Rejector,
   policyOf: (field: string) => MergePolicy,
 ): AsyncGenerator<Pending> {
   const yielded = new Set<string>()
-  for await (const row of readableRows(settings, () => {}, undefined)) {
-    const later = row.key === undefined ? undefined : survey.laterRows.get(row.key)
-    if (later) {
-      if (yielded.has(row.key!)) continue
-      yielded.add(row.key!)
-      for (const values of later) mergeRows(row.values, values, policyOf)
+  for await (const read of readRows(settings, () => {}, false)) {
+    if (read.rejection) {
+      // Rows without a readable key (or read in full: no keys) were rejected by the first pass, and so
+      // were the later rows of a key.
+      if (read.keyed === undefined) continue
+      const group = read.keyed === undefined ? undefined : survey.laterRows.get(read.keyed)
+      if (group && group.first !== read.line) continue
+      reject(read, read.rejection)
+      if (!group?.later.length) survey.distinct--
+      continue
     }
-    yield { line: row.line, values: row.values, cells: row.cells }
+    const group = read.key === undefined ? undefined : survey.laterRows.get(read.key)
+    if (group) {
+      if (yielded.has(read.key!)) continue
+      yielded.add(read.key!)
+      if (group.first !== read.line) result.merged--
+      for (const later of group.later) {
+        if (later.line > read.line) mergeRows(read.values, later.values, policyOf)
+      }
+    }
+    yield { line: read.line, values: read.values, cells: read.cells }
   }
 }

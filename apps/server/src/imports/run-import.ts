@@ -121,14 +121,30 @@ export async function runImport(
   // Rejected rows are written with their cells at once; only the rejections restored from an interrupted
   // run's checkpoint have no cells at hand: they are collected by line and copied from the file at the end.
   const late = new Map<number, string>()
+  // Rejections are reported as the file's (read while reading) before the writes' (relations, validation,
+  // scope), each in line order; the second pass reads rows while batches are written, so two lists.
+  const readRejections: RejectedRow[] = []
+  const writeRejections: RejectedRow[] = []
+  let writing = false
   const reject = (row: { line: number; cells?: string[] }, rejection: Omit<RejectedRow, 'line'>) => {
     result.rejected++
     const entry = { line: row.line, ...rejection }
-    if (result.rejections.length < maxReported) result.rejections.push(entry)
+    if (writing) {
+      if (writeRejections.length < maxReported) writeRejections.push(entry)
+    } else {
+      // The first `maxReported` by line (the second pass finds rows the first one passed over).
+      readRejections.push(entry)
+      if (readRejections.length > maxReported) {
+        readRejections.sort((a, b) => a.line - b.line)
+        readRejections.length = maxReported
+      }
+    }
     const reason = `${rejection.code}: ${rejection.reason}`
     if (row.cells) rejectedFile.write(csvLine([...row.cells, row.line, reason]))
     else late.set(row.line, reason)
   }
+  const reportedRejections = () =>
+    [...readRejections.sort((a, b) => a.line - b.line), ...writeRejections].slice(0, maxReported)
   const events = options.events ?? false
 
   try {
@@ -138,6 +154,13 @@ export async function runImport(
       emit({ type: 'progress', phase: 'reading', rows }),
     )
     emit({ type: 'progress', phase: 'reading', rows: result.rows })
+    writing = true
+    // The second pass's own rejections (first rows of a key whose other cells cannot be read) are the file's.
+    const rejectRead: Rejector = (row, rejection) => {
+      writing = false
+      reject(row, rejection)
+      writing = true
+    }
 
     // 2. Second pass: the distinct records in file order, per batch one lookup, one relation check, one
     // insert, one update. While a batch is written the next one is read and coerced (one batch in flight).
@@ -186,6 +209,7 @@ export async function runImport(
       return { inserted: inserts.length, updated: updates.length, unchanged: count.unchanged }
     }
     const journalImport = async (trx: DynamicDb) => {
+      result.rejections = reportedRejections()
       // One audit entry for the whole import, in the same transaction as its (last) rows.
       await writeAuditEntry(trx, {
         actor: ctx.actor,
@@ -232,7 +256,7 @@ export async function runImport(
         // Awaited at the next flush or at the end; this only keeps it from being reported as unhandled.
         inFlight.catch(() => {})
       }
-      for await (const entry of distinctEntries(settings, survey, policyOf)) {
+      for await (const entry of distinctEntries(settings, survey, result, rejectRead, policyOf)) {
         taken++
         if (!isUniqueInFile(entry)) continue
         if (sent + batch.length < skip) {
@@ -250,7 +274,7 @@ export async function runImport(
       // Rows rejected by batches committed before the interruption: counted and listed again.
       result.rejected += written.rejected
       for (const r of written.rejections) {
-        if (result.rejections.length < maxReported) result.rejections.push(r)
+        if (writeRejections.length < maxReported) writeRejections.push(r)
         late.set(r.line, `${r.code}: ${r.reason}`)
       }
       if (!control.resume) await startRun(db, job, options)
@@ -300,6 +324,7 @@ export async function runImport(
           if (!(error instanceof DryRunDone)) throw error
         })
     }
+    result.rejections = reportedRejections()
     if (reported !== survey.distinct) emit(writingProgress(survey.distinct, survey.distinct, startedAt))
     if (late.size) {
       for await (const row of jobRows(store, job)) {
