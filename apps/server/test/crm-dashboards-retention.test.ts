@@ -14,6 +14,7 @@ describeEachDatabase('CRM template: retention figures on the demo data', (ctx) =
   const api = useApi(ctx)
   const url = '/api/apps/crm'
   let owner: any
+  let pipeline: any
 
   const rows = async <T>(query: ReturnType<typeof sql<T>>) => (await query.execute(ctx.database.db)).rows
   const widget = (key: string) => {
@@ -57,6 +58,8 @@ describeEachDatabase('CRM template: retention figures on the demo data', (ctx) =
     const run = await api.call('POST', `${url}/dashboards/${id}/run`, { locale: 'en' })
     expect(run.status, JSON.stringify(run.body)).toBe(200)
     owner = run.body
+    const funnelId = dashboards.find((d: any) => d.name.en === 'Pipeline').id
+    pipeline = (await api.call('POST', `${url}/dashboards/${funnelId}/run`, { locale: 'en' })).body
   }, 240_000)
 
   const paid = sql`(select o.customer, o.amount, to_char(o.ordered_at at time zone 'Asia/Shanghai', 'YYYY-MM') as m,
@@ -170,5 +173,20 @@ describeEachDatabase('CRM template: retention figures on the demo data', (ctx) =
       where deleted_at is null and rfm_segment is not null group by 1`)
     expect(Object.fromEntries(file.map((r) => [r.segment, Number(r.customers)]))).toEqual(want)
     expect(Object.keys(want).length).toBeGreaterThanOrEqual(6)
+  })
+
+  it('pipeline funnel: opportunities and expected amount per stage', async () => {
+    const expected = await rows(sql<{ stage: string; n: string; amount: string | null }>`
+      select stage, count(*) as n, sum(amount) as amount from app_crm.opportunities
+      where deleted_at is null group by stage`)
+    const grid = pipeline.widgets.find((w: any) => w.key === 'pipeline_funnel').grid
+    expect(byRow(grid, 'opportunities')).toEqual(
+      Object.fromEntries(expected.map((r) => [r.stage, Number(r.n)])),
+    )
+    close(
+      byRow(grid, 'amount'),
+      Object.fromEntries(expected.filter((r) => r.amount !== null).map((r) => [r.stage, Number(r.amount)])),
+    )
+    expect(expected.length).toBeGreaterThanOrEqual(2)
   })
 })
