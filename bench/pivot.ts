@@ -2,20 +2,33 @@ import type { AppDefinition } from '@trellis/form-engine'
 import { compilePivot, rfmSpec, type PivotSchema, type PivotSpec } from '@trellis/report-engine'
 import { openDatabase, type Database } from '@trellis/server'
 import { CompiledQuery, sql, type Kysely } from 'kysely'
-import { freshDatabase } from './lib/postgres.js'
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+import { benchPostgresUrl, freshDatabase } from './lib/postgres.js'
 import { trellisWithApp } from './lib/trellis-app.js'
 import { compare, type Comparison } from './lib/report.js'
+// The server's report path (not exported by @trellis/server): both SQL contenders run through it, so they
+// share its per-statement settings (statement_timeout, work_mem, jit).
+import { defaultPivotLimits } from '../apps/server/src/reports/pivot-limits.js'
+import { runGuarded } from '../apps/server/src/reports/run-guarded.js'
 
 /**
  * Pivots on PostgreSQL (and RFM on PGlite at a smaller size): month × store with subtotals and three
  * measures, compiled by the report engine vs the best hand-written SQL vs fetching the rows and pivoting in
  * JavaScript; RFM scoring compiled vs hand-written. Sizes: TRELLIS_BENCH_PIVOT_ORDERS (default 500,000; the
  * issue's full size is 5,000,000) with a tenth as many customers; TRELLIS_BENCH_PIVOT_PGLITE_ORDERS
- * (default 100,000) for PGlite.
+ * (default 100,000) for PGlite. TRELLIS_BENCH_PIVOT_KEEP=1 keeps the PostgreSQL data set in a database named
+ * after its size and reuses it on the next run when its fingerprint (app, loader, data version, the generated
+ * tables' columns and indexes, server version) still matches; otherwise it is rebuilt. Drop it by hand when done.
  */
 const orders = Number(process.env.TRELLIS_BENCH_PIVOT_ORDERS ?? 500_000)
 const pgliteOrders = Number(process.env.TRELLIS_BENCH_PIVOT_PGLITE_ORDERS ?? 100_000)
 const repeats = Number(process.env.TRELLIS_BENCH_PIVOT_REPEATS ?? 5)
+const keep = process.env.TRELLIS_BENCH_PIVOT_KEEP === '1'
+/** TRELLIS_BENCH_PIVOT_RFM=0 measures the month × store pivot alone (faster iterations). */
+const withRfm = process.env.TRELLIS_BENCH_PIVOT_RFM !== '0'
+/** Bump when the generated data changes in a way the fingerprint cannot see. */
+const DATA_VERSION = 1
 
 const app: AppDefinition = {
   key: 'pivotbench',
@@ -76,7 +89,7 @@ const monthByStore: PivotSpec = {
 const handPivot = `with leaf as (
     select date_trunc('month', ordered_on)::date as month, store, count(*) as n, sum(amount) as s, count(amount) as c
     from app_pivotbench.orders where deleted_at is null group by 1, 2)
-  select month, store, grouping(month, store) as g, sum(n), sum(s), sum(s) / nullif(sum(c), 0)
+  select month, store, grouping(month, store) as g, sum(n) as n, sum(s) as s, sum(s) / nullif(sum(c), 0) as a
   from leaf group by grouping sets ((1, 2), (1), (2), ())`
 
 const handRfm = `with c as (
@@ -109,7 +122,50 @@ async function load(db: Db, n: number): Promise<void> {
     select 1 + (i::bigint * 7919) % ${customers}::int, 1 + i % 20, ((i::bigint * 37) % 50000) / 100.0,
       date '2022-01-01' + ((i::bigint * 13) % 1095)::int, case when i % 10 = 0 then 'refunded' else 'paid' end
     from generate_series(1, ${n}::int) as i`.execute(db)
-  await sql`analyze`.execute(db)
+  // Vacuumed as autovacuum would leave it, so a fresh and a kept data set are in the same state.
+  await sql`vacuum (analyze)`.execute(db)
+}
+
+/** The generated tables' columns and indexes and the server version: what a kept data set must still match. */
+async function describeSchema(db: Db): Promise<string> {
+  const { rows } = await sql<{ d: string }>`
+    select coalesce(string_agg(table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' ||
+      coalesce(numeric_precision::text, '') || ',' || coalesce(numeric_scale::text, ''), ';'
+      order by table_name, ordinal_position), '') as d
+    from information_schema.columns where table_schema = 'app_pivotbench'
+    union all select coalesce(string_agg(indexdef, ';' order by indexdef), '') from pg_indexes
+    where schemaname = 'app_pivotbench'
+    union all select version()`.execute(db)
+  return rows.map((r) => r.d).join('\n')
+}
+
+async function adminQuery<R extends pg.QueryResultRow>(text: string, values: unknown[] = []) {
+  const admin = new pg.Client({ connectionString: benchPostgresUrl })
+  await admin.connect()
+  try {
+    return (await admin.query<R>(text, values)).rows
+  } finally {
+    await admin.end()
+  }
+}
+
+/**
+ * The fingerprint a kept data set of `n` orders is stored under: built in a scratch database holding the
+ * app's empty tables, so a change to the app, the loader or the server's table layout rebuilds the data.
+ */
+async function fingerprint(n: number): Promise<string> {
+  const scratch = await freshDatabase('trellis_bench_pivot_schema')
+  const database = await openDatabase({ url: scratch.url, poolSize: 1 })
+  try {
+    await (await trellisWithApp(database, app)).close()
+    const layout = await describeSchema(database.db as unknown as Db)
+    return createHash('sha256')
+      .update(JSON.stringify({ app, load: load.toString(), DATA_VERSION, n, layout }))
+      .digest('hex')
+  } finally {
+    await database.close()
+    await scratch.drop()
+  }
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -130,7 +186,7 @@ async function race(contenders: Record<string, () => Promise<unknown>>): Promise
 }
 
 /** Fetch the rows and pivot them in JavaScript: the approach the compiled query replaces. */
-async function pivotInJs(db: Db): Promise<number> {
+async function pivotInJs(db: Db): Promise<Map<string, { n: number; sum: number }>> {
   const { rows } = await sql<{ ordered_on: string; store: string; amount: string }>`
     select ordered_on, store, amount from app_pivotbench.orders where deleted_at is null`.execute(db)
   const cells = new Map<string, { n: number; sum: number }>()
@@ -148,12 +204,68 @@ async function pivotInJs(db: Db): Promise<number> {
     add(`|${row.store}`, amount)
     add('|', amount)
   }
-  return cells.size
+  return cells
+}
+
+/** `month|store` → count, sum, average as text, for every cell, subtotal and total of an SQL answer. */
+function sqlCells(rows: Array<Record<string, unknown>>): Map<string, string> {
+  const cells = new Map<string, string>()
+  for (const r of rows) {
+    const [month, store, g, n, sum, avg] = Object.values(r).map((v) => (v === null ? '' : String(v)))
+    const key = `${(Number(g) & 2 ? '' : month!).slice(0, 7)}|${Number(g) & 1 ? '' : store}`
+    cells.set(key, `${n} ${sum} ${avg}`)
+  }
+  return cells
+}
+
+/** The three answers must agree: the SQL ones exactly, the JavaScript one in counts and in sums to the cent. */
+function checkSame(
+  compiled: Map<string, string>,
+  hand: Map<string, string>,
+  js: Map<string, { n: number; sum: number }>,
+) {
+  const fail = (what: string) => {
+    throw new Error(`pivot bench: the answers differ (${what})`)
+  }
+  if (compiled.size !== hand.size || compiled.size !== js.size)
+    fail(`${compiled.size}/${hand.size}/${js.size} cells`)
+  for (const [key, value] of compiled) {
+    if (hand.get(key) !== value) fail(`${key}: ${value} vs hand-written ${hand.get(key)}`)
+    const [n, sum] = value.split(' ')
+    const cell = js.get(key)
+    const cents = (x: string) => BigInt(x.replace('.', ''))
+    if (!cell || String(cell.n) !== n || BigInt(Math.round(cell.sum * 100)) !== cents(sum!))
+      fail(`${key}: ${value} vs JavaScript ${JSON.stringify(cell)}`)
+  }
 }
 
 async function open(kind: 'postgresql' | 'pglite', n: number) {
   let target: Awaited<ReturnType<typeof freshDatabase>> | undefined
   let database: Database
+  if (kind === 'postgresql' && keep) {
+    const name = `trellis_bench_pivot_${n}`
+    const expected = await fingerprint(n)
+    const [found] = await adminQuery<{ fp: string | null }>(
+      `select shobj_description(oid, 'pg_database') as fp from pg_database where datname = $1`,
+      [name],
+    )
+    const url = new URL(benchPostgresUrl)
+    url.pathname = `/${name}`
+    if (found?.fp === expected) {
+      process.stderr.write(`pivot: reusing the kept data set in ${name}\n`)
+      database = await openDatabase({ url: url.toString(), poolSize: 4 })
+      return { db: database.db as unknown as Db, close: () => database.close() }
+    }
+    process.stderr.write(`pivot: building the kept data set in ${name}\n`)
+    await freshDatabase(name)
+    database = await openDatabase({ url: url.toString(), poolSize: 4 })
+    await (await trellisWithApp(database, app)).close()
+    const db = database.db as unknown as Db
+    await load(db, n)
+    // Marked only once complete, so an interrupted load is rebuilt next time.
+    await adminQuery(`comment on database ${name} is '${expected}'`)
+    return { db, close: () => database.close() }
+  }
   if (kind === 'postgresql') {
     target = await freshDatabase('trellis_bench_pivot')
     database = await openDatabase({ url: target.url, poolSize: 4 })
@@ -176,6 +288,11 @@ async function open(kind: 'postgresql' | 'pglite', n: number) {
 const run1 = (db: Db, q: { sql: string; parameters: readonly unknown[] }) =>
   db.executeQuery(CompiledQuery.raw(q.sql, [...q.parameters]))
 
+/** A pivot query as the server runs it: its own transaction with the report settings (see runGuarded). */
+const limits = defaultPivotLimits
+const guarded = (db: Db, q: { sql: string; parameters: readonly unknown[] }) =>
+  runGuarded<Record<string, unknown>>(db as never, q, limits.statementTimeoutMs, limits.workMemMb)
+
 export async function run(): Promise<Comparison[]> {
   const results: Comparison[] = []
   const pg = await open('postgresql', orders)
@@ -183,20 +300,30 @@ export async function run(): Promise<Comparison[]> {
     const compiled = compilePivot(monthByStore, schema)
     const rfm = compilePivot(rfmSpec({ where: paid }), schema)
     const size = `${orders.toLocaleString('en')} orders, ${(orders / 10).toLocaleString('en')} customers (PostgreSQL)`
+    // The same per-statement settings as the compiled query (jit included).
+    const hand = { sql: handPivot, parameters: [], jit: compiled.jit }
+    checkSame(
+      sqlCells(await guarded(pg.db, compiled)),
+      sqlCells(await guarded(pg.db, hand)),
+      await pivotInJs(pg.db),
+    )
     const t = await race({
-      compiled: () => run1(pg.db, compiled),
-      hand: () => sql.raw(handPivot).execute(pg.db),
+      compiled: () => guarded(pg.db, compiled),
+      hand: () => guarded(pg.db, hand),
       js: () => pivotInJs(pg.db),
     })
     results.push(
       compare('pivot-vs-sql', 'ms', t.compiled!, t.hand!, false, `hand-written GROUPING SETS SQL, ${size}`),
       compare('pivot-vs-js', 'ms', t.compiled!, t.js!, false, `fetch rows and pivot in JavaScript, ${size}`),
     )
-    const r = await race({ compiled: () => run1(pg.db, rfm), hand: () => sql.raw(handRfm).execute(pg.db) })
-    results.push(compare('rfm-vs-sql', 'ms', r.compiled!, r.hand!, false, `hand-written RFM SQL, ${size}`))
+    if (withRfm) {
+      const r = await race({ compiled: () => run1(pg.db, rfm), hand: () => sql.raw(handRfm).execute(pg.db) })
+      results.push(compare('rfm-vs-sql', 'ms', r.compiled!, r.hand!, false, `hand-written RFM SQL, ${size}`))
+    }
   } finally {
     await pg.close()
   }
+  if (!withRfm) return results
   const lite = await open('pglite', pgliteOrders)
   try {
     const rfm = compilePivot(rfmSpec({ where: paid }), schema)
