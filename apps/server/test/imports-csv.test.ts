@@ -247,6 +247,21 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
     expect(String(rejected.body).trim().split('\n')).toHaveLength(4)
   })
 
+  it('new records keep their tags, quotes and backslashes as typed', async () => {
+    const file = 'phone,name,tags,note\n13200132000,"丑 ""小"" \\\\ 王","vip, 老客户",\n'
+    const up = await upload(api, 'customers', Buffer.from(file))
+    const res = await api.call('POST', `${base}/customers/imports/${up.body.id}/run`, {
+      mapping: { 0: 'phone', 1: 'name', 2: 'tags' },
+      keys: ['phone'],
+    })
+    expect(res.body).toMatchObject({ rows: 1, inserted: 1, rejected: 0 })
+    const created = await api.call(
+      'GET',
+      `${base}/customers/records?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613200132000'] }))}`,
+    )
+    expect(created.body.records[0]).toMatchObject({ name: '丑 "小" \\\\ 王', tags: ['vip', '老客户'] })
+  })
+
   it('two new records of one file sharing a unique phone: the second is rejected, not the import', async () => {
     const before = await count()
     const file = 'name,phone\n戊,13600136000\n己,13500135000\n庚,136 0013 6000\n'

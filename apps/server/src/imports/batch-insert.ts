@@ -7,7 +7,7 @@ import { mutateWithJournal } from '../records/journal.js'
 import type { Row } from '../records/record-json.js'
 import { autoNumberSequence } from '../records/record-store.js'
 import { initialRollupValue, refreshRollupsFor } from '../records/rollups.js'
-import { columnArray } from './column-arrays.js'
+import { columnRecords } from './column-arrays.js'
 import { importCreatedAction } from '../audit/record-audit.js'
 import { writeAuditEntry } from '../audit/audit-entry.js'
 
@@ -17,8 +17,8 @@ export interface BatchSource {
 }
 
 /**
- * Inserts validated records with one statement per batch: every column is one array parameter expanded
- * by `unnest` (values never touch the SQL text). With `events`, the same statement writes one audit entry
+ * Inserts validated records with one statement per batch: the batch is one JSON parameter read by
+ * `json_to_recordset` (values never touch the SQL text; see `columnRecords`). With `events`, the same statement writes one audit entry
  * and one `record.created` outbox event per record (`mutateWithJournal`), exactly as single creates do.
  * Without events (an import of history, the default), the batch is audited by ONE entry,
  * `import.created`, naming the job and the new ids: the record's values are the row itself and the
@@ -54,18 +54,16 @@ export async function insertBatch(
   for (const record of full) Object.assign(record, computeFormulas(form.schema, record))
 
   const specs = fields.map((f) => form.columns.get(f.key)!)
-  const arrays = fields.map((field, i) =>
-    columnArray(
-      specs[i]!,
-      full.map((r) => r[field.key]),
-    ),
+  const keys = fields.map((f) => f.key)
+  const batch = columnRecords(
+    specs,
+    full.map((r) => keys.map((key) => r[key])),
   )
-  const aliases = arrays.map((_, i) => sql.ref(`c${i}`))
   const table = sql.table(`${app.schema}.${form.plan.table}`)
   const feedsRollups = app.rollupsFedBy(form.schema.key).length > 0
   const insertInto = sql`insert into ${table} (created_by, updated_by, ${sql.join(specs.map((s) => sql.ref(s.column)))})
-    select ${actor}, ${actor}, ${sql.join(arrays.map((a, i) => a.read(sql.ref(`u.c${i}`))))}
-    from unnest(${sql.join(arrays.map((a) => a.param))}) as u(${sql.join(aliases)})`
+    select ${actor}, ${actor}, ${sql.join(specs.map((_, i) => batch.read(i, 'u')))}
+    from ${batch.from}`
   if (!events && source) {
     let rows: Row[]
     try {
