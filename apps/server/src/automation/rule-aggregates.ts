@@ -1,6 +1,13 @@
 import type { AppDefinition } from '@trellis/form-engine'
 import { compilePivot, ReportError, type PivotSpec, type RelatedSpec } from '@trellis/report-engine'
-import { conditionHolds, type ConditionContext, type Rule, type RuleIssue } from '@trellis/rule-engine'
+import {
+  bindContextReads,
+  conditionHolds,
+  eachOf,
+  type ConditionContext,
+  type Rule,
+  type RuleIssue,
+} from '@trellis/rule-engine'
 import { CompiledQuery } from 'kysely'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
@@ -44,44 +51,68 @@ const isPath = (via: unknown): via is string => typeof via === 'string' && via.i
  * The statements computing a rule's aggregates for a batch, each giving one row per record id (`d0`):
  * - every aggregate whose `via` is a relation of its form to the trigger's form, in one statement (a
  *   pre-aggregated subquery per aggregate, the report engine's `related`);
- * - one whose `via` is a path of relations (`order.customer`: order lines through their order), in a statement
- *   of its own over the related form, grouped by that path; its filter and values may read through
- *   many-to-one relations too (`product.consumable`, `order.ordered_at`).
+ * - those whose `via` is a path of relations (`order.customer`: order lines through their order), in a statement
+ *   per related form and path, grouped by that path; their filters and values may read through many-to-one
+ *   relations too (`product.consumable`, `order.ordered_at`). With `merge`, aggregates sharing a form and path
+ *   share one statement, each value aggregating only its own rows (`FILTER (WHERE …)`); validation keeps them
+ *   apart, so that an error names its aggregate.
  * Both restrict the related rows to the batch's ids (the relation columns are indexed).
  */
-function statements(form: string, aggregates: RuleAggregates, ids: readonly string[]): Statement[] {
+function statements(
+  form: string,
+  aggregates: RuleAggregates,
+  ids: readonly string[],
+  merge = true,
+): Statement[] {
   const out: Statement[] = []
   const related: Record<string, RelatedSpec> = {}
   const measures: PivotSpec['measures'] = []
   const columns: Statement['columns'] = []
-  const within = (spec: RelatedSpec) => {
-    const batch = { in: [{ var: spec?.via }, ids] }
-    return spec?.filter === undefined ? batch : { and: [spec.filter, batch] }
-  }
+  const batch = (via: string) => ({ in: [{ var: via }, ids] })
+  const within = (spec: RelatedSpec) =>
+    spec?.filter === undefined ? batch(spec?.via) : { and: [spec.filter, batch(spec?.via)] }
+  const paths = new Map<string, Array<[string, RelatedSpec]>>()
   for (const [name, spec] of Object.entries(aggregates)) {
-    const values = Object.entries(spec?.values ?? {})
     if (isPath(spec?.via)) {
-      out.push({
-        spec: {
-          source: spec.form,
-          filter: within(spec),
-          rows: [{ field: spec.via }],
-          measures: values.map(([, v], i) => ({
-            key: `m${i}`,
-            agg: v?.agg,
-            ...(v?.field ? { field: v.field } : {}),
-          })),
-        },
-        columns: values.map(([value]) => ({ name, value })),
-        only: name,
-      })
+      const group = merge ? `${spec.form}\u0000${spec.via}` : name
+      paths.set(group, [...(paths.get(group) ?? []), [name, spec]])
       continue
     }
     related[name] = { ...spec, filter: within(spec) }
-    for (const [value] of values) {
+    for (const [value] of Object.entries(spec?.values ?? {})) {
       measures.push({ key: `m${columns.length}`, agg: 'max', field: `${name}.${value}` })
       columns.push({ name, value })
     }
+  }
+  for (const group of paths.values()) {
+    const [first, spec] = group[0]!
+    const alone = group.length === 1
+    const filters = group.map(([, s]) => s.filter)
+    const statement: Statement = {
+      spec: {
+        source: spec.form,
+        filter: alone
+          ? within(spec)
+          : filters.some((f) => f === undefined)
+            ? batch(spec.via)
+            : { and: [{ or: filters }, batch(spec.via)] },
+        rows: [{ field: spec.via }],
+        measures: [],
+      },
+      columns: [],
+      ...(alone ? { only: first } : {}),
+    }
+    for (const [name, s] of group)
+      for (const [value, v] of Object.entries(s?.values ?? {})) {
+        statement.spec.measures.push({
+          key: `m${statement.columns.length}`,
+          agg: v?.agg,
+          ...(v?.field ? { field: v.field } : {}),
+          ...(!alone && s.filter !== undefined ? { where: s.filter } : {}),
+        })
+        statement.columns.push({ name, value })
+      }
+    out.push(statement)
   }
   if (columns.length)
     out.unshift({
@@ -122,7 +153,7 @@ export function aggregateIssues(rule: Rule, app: AppDefinition): RuleIssue[] {
       })
   }
   if (issues.length || !app.forms.some((f) => f.key === form)) return issues
-  for (const statement of statements(form, raw as RuleAggregates, ['0'])) {
+  for (const statement of statements(form, raw as RuleAggregates, ['0'], false)) {
     try {
       compilePivot(statement.spec, { app, dbSchema: 'app_check' })
     } catch (error) {
@@ -228,7 +259,7 @@ export async function computeAggregates(
   context: ConditionContext,
 ): Promise<Map<string, AggregateValues>> {
   const out = new Map<string, AggregateValues>()
-  const aggregates = aggregatesOf(rule)
+  const aggregates = boundAggregates(rule, context)
   const form = formOf(rule)
   if (!aggregates || !form || !ids.length) return out
   // Records without related rows: counts are 0, other values null.
@@ -262,6 +293,18 @@ export async function computeAggregates(
   return out
 }
 
+/**
+ * The rule's aggregates with its `each` record's values (`$pair.product`) substituted as literals before they
+ * are compiled: the report engine binds literals as parameters, in filters and in measures' `where` alike.
+ */
+function boundAggregates(rule: Rule, context: ConditionContext): RuleAggregates | undefined {
+  const aggregates = aggregatesOf(rule)
+  const each = eachOf(rule)
+  const record = each ? context[each.as] : undefined
+  if (!aggregates || !each || !record || typeof record !== 'object') return aggregates
+  return bindContextReads(aggregates, each.as, record as Record<string, unknown>) as RuleAggregates
+}
+
 /** The context a rule's condition and actions see for one record: its aggregates as `$name.value`. */
 export function withAggregates(
   context: ConditionContext,
@@ -270,7 +313,10 @@ export function withAggregates(
   return values ? { ...context, ...values } : context
 }
 
-/** Aggregates computed once per claimed batch and rule: the first job of a rule asks for all of them. */
+/**
+ * Aggregates computed once per claimed batch and rule (and `each` record: its values are the statement's
+ * parameters): the first job of a group asks for all of them.
+ */
 export class AggregateBatch {
   private readonly computed = new Map<string, Promise<Map<string, AggregateValues>>>()
 
@@ -281,25 +327,27 @@ export class AggregateBatch {
 
   static of(
     db: DynamicDb,
-    jobs: ReadonlyArray<{ app_key: string; rule_key: string; record_id: string | null }>,
+    jobs: ReadonlyArray<{ app_key: string; rule_key: string; record_id: string | null; payload?: unknown }>,
   ) {
     const ids = new Map<string, string[]>()
     for (const job of jobs) {
       if (job.record_id === null) continue
-      const key = `${job.app_key}/${job.rule_key}`
+      const key = groupKey(job.app_key, job.rule_key, eachIdOf(job.payload))
       if (!ids.has(key)) ids.set(key, [])
       ids.get(key)!.push(String(job.record_id))
     }
     return new AggregateBatch(db, ids)
   }
 
+  /** `each`: the id of the job's `each` record, whose values `context` carries. */
   async get(
     app: PublishedApp,
     rule: Rule,
     recordId: string,
     context: ConditionContext,
+    each?: string,
   ): Promise<AggregateValues | undefined> {
-    const key = `${app.key}/${rule.key}`
+    const key = groupKey(app.key, rule.key, each)
     const batch = this.idsByRule.get(key) ?? []
     let pending = batch.includes(recordId) ? this.computed.get(key) : undefined
     if (!pending) {
@@ -308,6 +356,15 @@ export class AggregateBatch {
     }
     return (await pending).get(recordId)
   }
+}
+
+const groupKey = (app: string, rule: string, each: string | undefined) =>
+  each === undefined ? `${app}/${rule}` : `${app}/${rule}/${each}`
+
+/** The `each` record a job runs for (`payload.each`), if any. */
+export function eachIdOf(payload: unknown): string | undefined {
+  const each = (payload as { each?: unknown } | null | undefined)?.each
+  return typeof each === 'string' ? each : undefined
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   conditionHolds,
   dateOccurrencesBetween,
+  eachOf,
   planActions,
   type ConditionContext,
   type PlannedAction,
@@ -22,10 +23,12 @@ import { matchingRecordIds } from './record-query.js'
 import {
   aggregatesOf,
   computeAggregates,
+  eachIdOf,
   recordsMatching,
   withAggregates,
   type AggregateBatch,
 } from './rule-aggregates.js'
+import { eachRecordOf, eachTargets, withEach } from './rule-each.js'
 
 export interface RunnerDeps {
   db: DynamicDb
@@ -114,6 +117,25 @@ async function execute(
   }
   let context: ConditionContext = { now, timeZone: rules.timeZone }
   const aggregates = aggregatesOf(rule)
+  const each = eachOf(rule)
+
+  if (trigger.kind === 'cron' && formKey && job.record_id === null && each) {
+    // Once per record of the each form: its id is part of the occurrence, so of the idempotency key.
+    const { targets, eachRecords } = await eachTargets(deps.db, rules.app, rule, each, formKey, context)
+    const fresh = await deps.jobs.enqueue(
+      deps.db,
+      targets.map((target) => ({
+        app: job.app_key,
+        rule: job.rule_key,
+        recordId: target.id,
+        occurrence: `${job.occurrence}/${each.as}:${target.each}`,
+        dueAt: now,
+        payload: { each: target.each },
+      })),
+      now,
+    )
+    return finish(deps, job, 'fanned_out', { records: targets.length, each: eachRecords, enqueued: fresh })
+  }
 
   if (trigger.kind === 'cron' && formKey && job.record_id === null) {
     // A schedule over a form fans out to one job per matching record, each with its own idempotency key.
@@ -161,10 +183,16 @@ async function execute(
       after: payload.event.after ?? {},
       changed: payload.event.changed ?? [],
     })
+  const eachId = eachIdOf(job.payload)
+  if (each) {
+    const found = await eachRecordOf(deps.db, rules.app, each, eachId, context)
+    if ('reason' in found) return finish(deps, job, 'skipped', { reason: found.reason })
+    context = withEach(context, each, found.record)
+  }
   if (aggregates && formKey && job.record_id) {
-    // Computed for the whole claimed batch of this rule in one statement (or for this record alone).
+    // Computed for the whole claimed batch of this rule (and each record) in one statement, or for this record.
     const values = batch
-      ? await batch.get(rules.app, rule, job.record_id, context)
+      ? await batch.get(rules.app, rule, job.record_id, context, each ? eachId : undefined)
       : (await computeAggregates(deps.db, rules.app, rule, [job.record_id], context)).get(job.record_id)
     context = withAggregates(context, values)
   }

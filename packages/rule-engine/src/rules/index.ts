@@ -7,6 +7,7 @@ export type {
   RecordTrigger,
   Rule,
   RuleAppView,
+  RuleEach,
   RuleFieldView,
   RuleFormView,
   RuleIssue,
@@ -32,3 +33,4 @@ export {
   type DateOccurrence,
 } from './date-trigger.js'
 export { renderTemplate, templateVariables } from './template.js'
+export { aggregateNames, bindContextReads, eachOf, reservedContextNames } from './each.js'

@@ -5,8 +5,18 @@
  */
 const VARIABLE = /\{\{\s*([A-Za-z_$][\w$]*(?:\.[\w$]+)*)\s*\}\}/g
 
-export function renderTemplate(template: string, data: Record<string, unknown>): string {
-  return template.replace(VARIABLE, (_, path: string) => display(lookup(data, path)))
+/**
+ * `{{name}}` reads the record; `{{$name.x}}` reads the rule's context like `{"var": "$name.x"}` does (an `each`
+ * record, an aggregate's value, `$before.x` on a record event).
+ */
+export function renderTemplate(
+  template: string,
+  data: Record<string, unknown>,
+  context: Record<string, unknown> = {},
+): string {
+  return template.replace(VARIABLE, (_, path: string) =>
+    display(path.startsWith('$') ? lookup(context, path.slice(1)) : lookup(data, path)),
+  )
 }
 
 /** Variables a template reads, for validation against the form's fields. */

@@ -11,6 +11,20 @@ export interface Rule {
   enabled?: boolean
   /** Marketing rules only message people who consented to the channel (see notify). */
   marketing?: boolean
+  /** Run once per record of another form (a schedule over a form only); see `RuleEach`. */
+  each?: RuleEach
+}
+
+/**
+ * `each: { form: 'product_pairs', filter: {"==": [{"var": "enabled"}, true]}, as: 'pair' }`: the rule runs once
+ * per record of `form` matching `filter` at run time (so new records take effect without a publish), with that
+ * record bound as the context variable `$pair`: `{"var": "$pair.days"}` in the condition, the aggregates'
+ * filters and the actions, `{{$pair.recommend_name}}` in message templates.
+ */
+export interface RuleEach {
+  form: string
+  filter?: JsonLogic
+  as: string
 }
 
 export type RecordEventKind = 'created' | 'updated' | 'deleted'

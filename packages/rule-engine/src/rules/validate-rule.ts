@@ -5,6 +5,7 @@ import type { JsonLogic, SqlScope } from '../types.js'
 import { fieldOf, type CheckContext } from './actions/action.js'
 import { actionModule, actionTypes } from './actions/registry.js'
 import { cronProblem, defaultRuleTimeZone } from './cron-trigger.js'
+import { aggregateNames, eachIssues, eachOf, reservedContextNames } from './each.js'
 import { schemaIssues } from './schema-check.js'
 import { triggerSchemas } from './trigger-schemas.js'
 import type { Rule, RuleAppView, RuleFormView, RuleIssue, Trigger } from './types.js'
@@ -45,6 +46,11 @@ export function validateRule(
   const conditionNeedsSql = kind === 'manual' || kind === 'cron'
   if (r.condition !== undefined)
     issues.push(...expressionChecker(form, options, conditionNeedsSql)(r.condition, 'condition'))
+  // The filter selects the records in SQL at run time.
+  issues.push(
+    ...eachIssues(r, app, (logic, path, target) => expressionChecker(target, options, true)(logic, path)),
+  )
+  const each = eachOf(r as Rule)
   if (!Array.isArray(r.actions) || r.actions.length === 0) {
     issues.push({ code: 'NO_ACTIONS', message: 'A rule needs at least one action', path: 'actions' })
   } else {
@@ -53,6 +59,11 @@ export function validateRule(
       ...(typeof r.key === 'string' ? { rule: r.key } : {}),
       form,
       checkExpression: (logic, path, f) => checkExpression(logic, path, f),
+      contextNames: new Set([
+        ...reservedContextNames,
+        ...aggregateNames(r),
+        ...(typeof each?.as === 'string' ? [each.as] : []),
+      ]),
     }
     r.actions.forEach((action, i) => issues.push(...checkAction(action, i, ctx, r.trigger)))
   }

@@ -1,3 +1,5 @@
+import { pairMiningRule } from './pair-mining.js'
+
 /**
  * The retention rules of 已成交客户管理, in the rule model of docs/rules.md. Every marketing message asks for
  * the customer's consent on its channel (`consent_wechat`, `consent_sms`); call-back tasks go to the
@@ -183,50 +185,51 @@ export const daysUntilRunOut = {
   ],
 }
 
-/** Paid order lines of one product (by SKU), reached from the customer through their order. */
-const boughtSku = (sku: string) => ({
+/** Paid order lines of the pair's product `field` (`product` or `recommend`), reached from the customer through their order. */
+const boughtOfPair = (field: 'product' | 'recommend') => ({
   form: 'order_lines',
   via: 'order.customer',
-  filter: { and: [{ '==': [{ var: 'order.status' }, 'paid'] }, { '==': [{ var: 'product.sku' }, sku] }] },
+  filter: {
+    and: [
+      { '==': [{ var: 'order.status' }, 'paid'] },
+      { '==': [{ var: 'product' }, { var: `$pair.${field}` }] },
+    ],
+  },
   values: { last: { agg: 'max', field: 'order.ordered_at' } },
 })
 
 /**
- * Cross-sell pairs: whoever bought `a` and not `b` since is recommended `b` `days` after buying `a`. The pairs
- * are the ones the demo data plants (coffee beans with a croissant, toast with milk); a shop edits the list.
+ * Cross-sell, driven by the mined product pairs (商品搭配, `product_pairs`, filled weekly by `pairMiningRule`):
+ * once per enabled pair, whoever bought its product exactly `days` days ago (paid orders) and not the recommended
+ * product since is recommended it. The pairs are read at each run, so a pair the shop disables, or one the next
+ * mining adds, takes effect without a publish.
  */
-export const crossSellPairs = [
-  { key: 'beans_croissant', a: 'CB-ESPR', b: 'BR-CROIS', days: 3, zh: '法式可颂', en: 'a butter croissant' },
-  { key: 'toast_milk', a: 'BR-TOAST', b: 'DR-MILK', days: 2, zh: '鲜牛奶', en: 'fresh milk' },
-]
-
-function crossSell(pair: (typeof crossSellPairs)[number]) {
-  const lastA = { var: '$bought.last' }
-  const lastB = { var: '$also.last' }
-  return {
-    key: `cross_sell_${pair.key}`,
-    name: {
-      'zh-CN': `买了 ${pair.a}，${pair.days} 天后推荐 ${pair.b}`,
-      en: `Bought ${pair.a}: recommend ${pair.b} after ${pair.days} days`,
-    },
-    // Daily at 11:00 over every customer, checked with the aggregates page by page.
-    trigger: { kind: 'cron', cron: '0 11 * * *', form: 'customers' },
-    aggregates: { bought: boughtSku(pair.a), also: boughtSku(pair.b) },
-    condition: {
-      and: [
-        { '!=': [lastA, null] },
-        { '==': [{ date_diff: [lastA, { today: [] }, 'days'] }, pair.days] },
-        { or: [{ '==': [lastB, null] }, { '<': [lastB, lastA] }] },
-      ],
-    },
-    actions: [
-      message(
-        'wechat',
-        `{{name}}，买过这款的客人常搭配${pair.zh}一起享用，下次到店试试？`,
-        `{{name}}, customers who bought this often enjoy it with ${pair.en}: try it on your next visit?`,
-      ),
+export const crossSellRule = {
+  key: 'cross_sell',
+  name: { 'zh-CN': '买了 A，N 天后推荐搭配商品 B', en: 'Bought A: recommend its pair B after N days' },
+  // Daily at 11:00 over every customer, once per enabled pair, checked with the aggregates page by page.
+  trigger: { kind: 'cron', cron: '0 11 * * *', form: 'customers' },
+  each: { form: 'product_pairs', filter: { '==': [{ var: 'enabled' }, true] }, as: 'pair' },
+  aggregates: { bought: boughtOfPair('product'), also: boughtOfPair('recommend') },
+  condition: {
+    and: [
+      { '!=': [{ var: '$bought.last' }, null] },
+      { '==': [{ date_diff: [{ var: '$bought.last' }, { today: [] }, 'days'] }, { var: '$pair.days' }] },
+      {
+        or: [
+          { '==': [{ var: '$also.last' }, null] },
+          { '<': [{ var: '$also.last' }, { var: '$bought.last' }] },
+        ],
+      },
     ],
-  }
+  },
+  actions: [
+    message(
+      'wechat',
+      '{{name}}，买过这款的客人常搭配{{$pair.recommend_name}}一起享用，下次到店试试？',
+      '{{name}}, customers who bought this often enjoy it with {{$pair.recommend_name}}: try it on your next visit?',
+    ),
+  ],
 }
 
 export const crmRules = [
@@ -372,7 +375,8 @@ export const crmRules = [
       ),
     ],
   },
-  ...crossSellPairs.map(crossSell),
+  crossSellRule,
+  pairMiningRule,
   {
     key: 'points_expiry_reminder',
     name: { 'zh-CN': '积分 30 天内到期：提醒', en: 'Points expiring within 30 days: reminder' },

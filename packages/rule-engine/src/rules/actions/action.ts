@@ -52,6 +52,8 @@ export interface CheckContext {
   form: RuleFormView | undefined
   /** Issues of one expression over `form` (or over the given form), with paths under `path`. */
   checkExpression(logic: JsonLogic, path: string, form?: RuleFormView): RuleIssue[]
+  /** Context variables the rule has (`before`, its aggregates, its `each` name): `{{$name.x}}` may read them. */
+  contextNames?: ReadonlySet<string>
 }
 
 /**

@@ -56,7 +56,7 @@ export const notify: ActionModule<NotifyConfig> = {
       ['subject', config.subject],
     ] as const) {
       for (const [lang, template] of Object.entries(text ?? {}))
-        issues.push(...checkVariables(template, ctx.form, `${part}.${lang}`))
+        issues.push(...checkVariables(template, ctx.form, `${part}.${lang}`, ctx.contextNames))
     }
     if (config.marketing) {
       if (!config.consentField)
@@ -97,8 +97,10 @@ export const notify: ActionModule<NotifyConfig> = {
       kind: 'message',
       channel: config.channel,
       to: String(to),
-      ...(config.subject ? { subject: renderTemplate(pick(config.subject), input.record) } : {}),
-      body: renderTemplate(pick(config.body), input.record),
+      ...(config.subject
+        ? { subject: renderTemplate(pick(config.subject), input.record, input.context) }
+        : {}),
+      body: renderTemplate(pick(config.body), input.record, input.context),
       locale,
       marketing: config.marketing === true,
     }
@@ -111,14 +113,26 @@ function consents(value: unknown, channel: Channel): boolean {
   return Array.isArray(value) && value.includes(channel)
 }
 
-function checkVariables(template: string, form: RuleFormView | undefined, path: string): RuleIssue[] {
-  if (!form) return []
-  const known = new Set(['id', 'created_at', 'updated_at', ...form.fields.map((f) => f.key)])
+/**
+ * Record fields the template reads must exist; `{{$name.x}}` must name a context variable of the rule (its
+ * fields are checked where the variable is declared: the `each` form's fields, an aggregate's values).
+ */
+function checkVariables(
+  template: string,
+  form: RuleFormView | undefined,
+  path: string,
+  contextNames: ReadonlySet<string> | undefined,
+): RuleIssue[] {
+  const known = new Set(['id', 'created_at', 'updated_at', ...(form?.fields.map((f) => f.key) ?? [])])
+  const fine = (head: string) =>
+    head.startsWith('$') ? !contextNames || contextNames.has(head.slice(1)) : !form || known.has(head)
   return templateVariables(template)
-    .filter((v) => !known.has(v.split('.')[0]!))
+    .filter((v) => !fine(v.split('.')[0]!))
     .map((v) => ({
       code: 'UNKNOWN_VARIABLE',
-      message: `The template reads {{${v}}}, which form ${form.key} does not have`,
+      message: v.startsWith('$')
+        ? `The template reads {{${v}}}, which is not a context variable of this rule`
+        : `The template reads {{${v}}}, which form ${form?.key ?? ''} does not have`,
       path,
     }))
 }
