@@ -241,6 +241,29 @@ describeEachDatabase('Rules: each record of a form (cross-sell over product pair
     expect(await messages('favourite_pick')).toHaveLength(3)
   })
 
+  it('previews and runs by hand once per matching (customer, pair)', async () => {
+    clock.set(new Date('2026-06-07T15:00:00+08:00').toISOString())
+    const dry = await api.call('POST', '/api/apps/each/rules/cross_sell/dry-run', {})
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200)
+    expect(dry.body.matched).toBe(1)
+    expect(dry.body.records[0]).toMatchObject({
+      id: ids.dan,
+      each: expect.any(String),
+      actions: [{ effect: { body: 'dan：试试可颂配泡芙' } }],
+    })
+    const one = await api.call('POST', '/api/apps/each/rules/cross_sell/dry-run', { recordId: ids.ann })
+    expect(one.body).toEqual({ matched: 0, records: [] })
+    // A manual run fans out like a tick (its own occurrence: the message goes again); not for one record.
+    const run = await api.call('POST', '/api/apps/each/rules/cross_sell/run', {})
+    expect(run.status, JSON.stringify(run.body)).toBeLessThan(300)
+    await api.app.automation.drain()
+    await api.app.automation.drain()
+    expect((await messages('cross_sell')).filter((m) => m.startsWith('wx_dan'))).toHaveLength(2)
+    const single = await api.call('POST', '/api/apps/each/rules/cross_sell/run', { recordId: ids.dan })
+    expect(single.status).toBe(400)
+    expect(single.body.code).toBe('EACH_RUNS_ALL')
+  })
+
   it('refuses each where it cannot run, and bad each settings, with paths inside the rule', async () => {
     const put = (rule: unknown) => api.call('PUT', '/api/apps/each/draft/rules/each_check', rule)
     const cases: Array<[Record<string, unknown>, string, string]> = [

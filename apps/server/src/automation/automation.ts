@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import {
   ConditionError,
   conditionHolds,
+  eachOf,
   planActions,
   validateRule,
   validateRules,
@@ -20,6 +21,7 @@ import type { FlowStarts } from './flow-starts.js'
 import { JobStore, type JobState } from './job-store.js'
 import { storedMessages, type NotificationChannel } from './notification-channel.js'
 import { matchingRecordIds } from './record-query.js'
+import { eachDryRun } from './rule-each.js'
 import {
   adjustIssues,
   aggregatesOf,
@@ -209,7 +211,18 @@ export class Automation {
     const form = 'form' in trigger ? trigger.form : undefined
     const now = this.clock.now()
     let ids: Array<string | null>
-    if (recordId !== undefined) {
+    const each = eachOf(entry.rule)
+    if (each && recordId !== undefined)
+      throw new AppError(
+        400,
+        'EACH_RUNS_ALL',
+        `Rule ${ruleKey} runs over every ${each.form} record`,
+        'recordId',
+      )
+    if (each) {
+      // One job that fans out like a tick, per record of the each form (see rule-each.ts).
+      ids = [null]
+    } else if (recordId !== undefined) {
       if (!form)
         throw new AppError(400, 'RULE_HAS_NO_FORM', `Rule ${ruleKey} does not act on records`, 'recordId')
       await new RecordReader(rules.app, rules.app.form(form)).get(this.db, recordId)
@@ -234,6 +247,8 @@ export class Automation {
     const now = this.clock.now()
     const context = { now, timeZone: rules.timeZone }
     if (!form) return { matched: 1, records: [{ id: null, actions: planActions(entry.rule, {}, context) }] }
+    const each = eachOf(entry.rule)
+    if (each) return eachDryRun(this.db, rules.app, entry.rule, each, form, context, options)
     const ids =
       options.recordId !== undefined ? [options.recordId] : await this.matching(rules, entry.rule, form, now)
     const reader = new RecordReader(rules.app, rules.app.form(form))

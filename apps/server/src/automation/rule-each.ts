@@ -1,4 +1,10 @@
-import { conditionHolds, type ConditionContext, type Rule, type RuleEach } from '@trellis/rule-engine'
+import {
+  conditionHolds,
+  planActions,
+  type ConditionContext,
+  type Rule,
+  type RuleEach,
+} from '@trellis/rule-engine'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
@@ -120,4 +126,45 @@ export async function eachRecordOf(
   if (each.filter !== undefined && !conditionHolds({ condition: each.filter } as Rule, record, context))
     return { reason: 'EACH_NOT_MATCHING' }
   return { record }
+}
+
+/**
+ * A dry run of an each rule: which (record, each record) pairs match now and what the actions would do for each,
+ * `limit` of them planned; `recordId` narrows it to one record of the trigger's form.
+ */
+export async function eachDryRun(
+  db: DynamicDb,
+  app: PublishedApp,
+  rule: Rule,
+  each: RuleEach,
+  form: string,
+  context: ConditionContext,
+  options: { limit: number; recordId?: string },
+) {
+  const reader = new RecordReader(app, app.form(form))
+  let targets: EachTarget[]
+  if (options.recordId !== undefined) {
+    const record = await reader.get(db, options.recordId)
+    targets = []
+    for (const found of await eachRecords(db, app, each, context)) {
+      const bound = withEach(context, each, found)
+      const values = (await computeAggregates(db, app, rule, [record.id], bound)).get(record.id)
+      if (conditionHolds(rule, record, withAggregates(bound, values)))
+        targets.push({ id: record.id, each: String(found.id) })
+    }
+  } else targets = (await eachTargets(db, app, rule, each, form, context)).targets
+  const records = []
+  for (const target of targets.slice(0, options.limit)) {
+    const found = await eachRecordOf(db, app, each, target.each, context)
+    if ('reason' in found) continue
+    const bound = withEach(context, each, found.record)
+    const values = (await computeAggregates(db, app, rule, [target.id], bound)).get(target.id)
+    const record = await reader.get(db, target.id)
+    records.push({
+      id: target.id,
+      each: target.each,
+      actions: planActions(rule, record, withAggregates(bound, values)),
+    })
+  }
+  return { matched: targets.length, records }
 }

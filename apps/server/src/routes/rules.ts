@@ -249,6 +249,8 @@ export function registerRuleRoutes(
                   type: 'object',
                   properties: {
                     id: { type: ['string', 'null'] },
+                    /** The record an `each` rule ran for. */
+                    each: { type: 'string' },
                     actions: { type: 'array', items: anyObject },
                   },
                 },
