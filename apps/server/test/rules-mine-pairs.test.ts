@@ -251,6 +251,22 @@ describeEachDatabase('rules: mine_pairs upserts mined product pairs', (ctx) => {
     expect(last.map((r) => r.occurrence.split(':')[0]).sort()).toEqual(['cron', 'manual'])
     expect((await pairs()).length).toBe(4)
   })
+
+  it('a pair the shop deleted is not mined back in', async () => {
+    const milkToast = (await pairs()).find((r) => r.a === 'milk')!
+    const del = await api.call('DELETE', `/api/apps/pairs/forms/product_pairs/records/${milkToast.id}`)
+    expect(del.status, JSON.stringify(del.body)).toBeLessThan(300)
+    await mine('2026-06-09T20:00:00Z')
+    expect((await pairs()).map((r) => `${r.a}→${r.b}`)).toEqual([
+      'beans→croissant',
+      'croissant→beans',
+      'toast→milk',
+    ])
+    const created = await sql<{ n: number }>`select count(*)::int as n from app_pairs.product_pairs`.execute(
+      ctx.database.db,
+    )
+    expect(created.rows[0]!.n).toBe(4)
+  })
 })
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6

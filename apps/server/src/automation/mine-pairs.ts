@@ -72,7 +72,9 @@ export async function minePairs(
   // Item names, read once for every item of a mined pair.
   const names = new Map<string, string | null>()
   if (has('product_name') || has('recommend_name')) {
-    const itemForm = app.form(app.form(source).fields.get(item)!.relation!.form)
+    const target = app.form(source).fields.get(item)?.relation?.form
+    if (!target) throw new AppError(400, 'INVALID_MINING', `${source}.${item} is not a relation`, 'item')
+    const itemForm = app.form(target)
     const ids = [...new Set(mined.flatMap((r) => [r.a, r.b]))]
     const nameKey = config.nameField ?? 'name'
     for (const [id, row] of await new RecordWriter(app, itemForm).readMany(trx, ids)) {
@@ -81,12 +83,16 @@ export async function minePairs(
     }
   }
 
-  const { rows: stored } = await sql<Row>`select * from ${sql.table(`${app.schema}.${pairs.plan.table}`)}
-    where deleted_at is null`.execute(trx)
+  // Deleted pairs too: a pair the shop deleted stays deleted (it is not mined back in next week).
+  const { rows: stored } =
+    await sql<Row>`select * from ${sql.table(`${app.schema}.${pairs.plan.table}`)}`.execute(trx)
   const existing = new Map<string, Row>()
+  const deleted = new Set<string>()
   for (const row of stored) {
     const json = rowToJson(row, pairs)
-    existing.set(`${String(json.product)}|${String(json.recommend)}`, row)
+    const key = `${String(json.product)}|${String(json.recommend)}`
+    if (row.deleted_at === null || row.deleted_at === undefined) existing.set(key, row)
+    else deleted.add(key)
   }
 
   const minedAt = options.now.toISOString()
@@ -96,6 +102,7 @@ export async function minePairs(
   for (const [i, r] of mined.entries()) {
     const key = `${r.a}|${r.b}`
     seen.add(key)
+    if (deleted.has(key) && !existing.has(key)) continue
     const values: Record<string, unknown> = {
       baskets: r.both,
       support: r.support,
@@ -121,7 +128,12 @@ export async function minePairs(
   if (creates.length) await writer.createMany(trx, creates, ctx)
   for (let i = 0; i < updates.length; i += UPDATE_CHUNK)
     await writer.updateMany(trx, updates.slice(i, i + UPDATE_CHUNK), ctx)
-  return { pairs: mined.length, inserted: creates.length, updated: updates.length - unmined, unmined }
+  return {
+    pairs: mined.length,
+    inserted: creates.length,
+    updated: updates.length - unmined,
+    unmined,
+  }
 }
 
 /**
