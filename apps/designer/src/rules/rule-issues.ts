@@ -25,7 +25,14 @@ export function issuePlace(path: string, t: TFunction): string {
   const [head, index] = path.split('.')
   if (head === 'actions' && index !== undefined && /^\d+$/.test(index))
     return t('rules.issue.place.action', { n: Number(index) + 1 })
-  if (head === 'trigger' || head === 'condition' || head === 'actions' || head === 'key')
+  if (
+    head === 'trigger' ||
+    head === 'condition' ||
+    head === 'actions' ||
+    head === 'key' ||
+    head === 'each' ||
+    head === 'aggregates'
+  )
     return t(`rules.issue.place.${head}`)
   return t('rules.issueRule')
 }
