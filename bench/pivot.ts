@@ -8,7 +8,7 @@ import { benchPostgresUrl, freshDatabase } from './lib/postgres.js'
 import { trellisWithApp } from './lib/trellis-app.js'
 import { compare, type Comparison } from './lib/report.js'
 // The server's report path (not exported by @trellis/server): both SQL contenders run through it, so they
-// share its per-statement settings (statement_timeout, work_mem, jit).
+// share its per-statement settings (statement_timeout, work_mem).
 import { defaultPivotLimits } from '../apps/server/src/reports/pivot-limits.js'
 import { runGuarded } from '../apps/server/src/reports/run-guarded.js'
 
@@ -300,8 +300,7 @@ export async function run(): Promise<Comparison[]> {
     const compiled = compilePivot(monthByStore, schema)
     const rfm = compilePivot(rfmSpec({ where: paid }), schema)
     const size = `${orders.toLocaleString('en')} orders, ${(orders / 10).toLocaleString('en')} customers (PostgreSQL)`
-    // The same per-statement settings as the compiled query (jit included).
-    const hand = { sql: handPivot, parameters: [], jit: compiled.jit }
+    const hand = { sql: handPivot, parameters: [] }
     checkSame(
       sqlCells(await guarded(pg.db, compiled)),
       sqlCells(await guarded(pg.db, hand)),

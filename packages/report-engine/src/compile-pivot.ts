@@ -44,13 +44,6 @@ export interface PivotMeta {
 
 export interface CompiledPivot extends CompiledSql {
   meta: PivotMeta
-  /**
-   * Whether PostgreSQL's JIT is worth compiling for this statement. False for a two-stage pivot that is one
-   * pass over the source rows into a small hash table (no windows, no related aggregates): JIT barely speeds up
-   * its per-row expressions, and every parallel worker pays the compile time (a month × store pivot over
-   * 5,000,000 orders: 20–30 % less CPU without it). The host sets `jit = off` for the statement when false.
-   */
-  jit: boolean
 }
 
 /** Result column names: `d<i>` per dimension (rows then columns), `o<i>` "others" flags, `g`, `m<i>`. */
@@ -224,7 +217,6 @@ export function compilePivot(
   const compiled = compileSql(query)
   return {
     ...compiled,
-    jit: !twoStage || resolver.windowColumns.length > 0 || resolver.hasRelated,
     meta: {
       rows: rows.map((d) => d.meta),
       columns: columns.map((d) => d.meta),

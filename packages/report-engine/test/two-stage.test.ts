@@ -44,25 +44,6 @@ describe('two-stage aggregation', () => {
     expect(sql).toMatch(/buckets as \(select \(case when /)
   })
 
-  it('asks for JIT off only for one pass over the source rows into a hash table', () => {
-    expect(compilePivot(base, schema).jit).toBe(false)
-    // Windows (RFM's quantile scores) and related aggregates read more than one pass, where JIT pays back.
-    expect(compilePivot(rfmSpec(), schema).jit).toBe(true)
-    const related: PivotSpec = {
-      source: 'customers',
-      related: { p: { form: 'orders', via: 'customer', values: { n: { agg: 'count' } } } },
-      rows: [{ field: 'p.n' }],
-      measures: [{ key: 'n', agg: 'count' }],
-    }
-    expect(compilePivot(related, schema).sql).toContain('leaf as')
-    expect(compilePivot(related, schema).jit).toBe(true)
-    const distinct = {
-      ...base,
-      measures: [...base.measures, { key: 'x', agg: 'count_distinct' as const, field: 'amount' }],
-    }
-    expect(compilePivot(distinct, schema).jit).toBe(true)
-  })
-
   it('keeps one stage for count_distinct and median, and without dimensions', () => {
     for (const agg of ['count_distinct', 'median'] as const) {
       const spec = { ...base, measures: [...base.measures, { key: 'x', agg, field: 'amount' }] }

@@ -8,13 +8,11 @@ const QUERY_CANCELED = '57014'
 /**
  * Runs compiled report SQL in a read-only transaction with `statement_timeout` (and, when given, `work_mem`)
  * set for it alone (`set_config(…, true)` is SET LOCAL, which takes no parameters), turning a timeout into
- * PIVOT_TIMEOUT. `jit: false` on the query (the report engine's CompiledPivot.jit) turns PostgreSQL's JIT off
- * for it as well: for one pass over the rows into a small hash table JIT barely speeds up the per-row
- * expressions, while every parallel worker pays its compile time (docs/reports.md, "Server").
+ * PIVOT_TIMEOUT.
  */
 export async function runGuarded<Row>(
   db: DynamicDb,
-  query: { sql: string; parameters: readonly unknown[]; jit?: boolean },
+  query: { sql: string; parameters: readonly unknown[] },
   timeoutMs: number,
   workMemMb?: number,
 ): Promise<Row[]> {
@@ -22,10 +20,11 @@ export async function runGuarded<Row>(
     return await db.transaction().execute(async (trx) => {
       const timeout = String(Math.max(1, Math.floor(timeoutMs)))
       const memory = workMemMb ? `${Math.max(1, Math.min(Math.floor(workMemMb), 2048))}MB` : undefined
-      const settings = [sql`set_config('statement_timeout', ${timeout}, true)`]
-      if (memory) settings.push(sql`set_config('work_mem', ${memory}, true)`)
-      if (query.jit === false) settings.push(sql`set_config('jit', 'off', true)`)
-      await sql`select ${sql.join(settings)}`.execute(trx)
+      await (
+        memory
+          ? sql`select set_config('statement_timeout', ${timeout}, true), set_config('work_mem', ${memory}, true)`
+          : sql`select set_config('statement_timeout', ${timeout}, true)`
+      ).execute(trx)
       const result = await trx.executeQuery<Row>(CompiledQuery.raw(query.sql, [...query.parameters]))
       return result.rows
     })

@@ -97,11 +97,6 @@ export class FieldResolver {
     this.sourceColumns = liveColumns(schema, this.source)
   }
 
-  /** Whether the source rows are joined to aggregated related records (`related`). */
-  get hasRelated(): boolean {
-    return this.relatedJoins.size > 0
-  }
-
   table(form: FormSchema): RawBuilder<unknown> {
     const plan = planColumns(form, { app: this.schema.app })
     return sql.table(`${this.schema.dbSchema}.${plan.table}`)
