@@ -260,6 +260,16 @@ describeEachDatabase('imports: merge policies and atomicity', (ctx) => {
       `${base}/customers/records?filter=${encodeURIComponent(JSON.stringify({ '==': [{ var: 'phone' }, '+8613200132000'] }))}`,
     )
     expect(created.body.records[0]).toMatchObject({ name: '丑 "小" \\\\ 王', tags: ['vip', '老客户'] })
+    // The same customer again: the tags are overwritten through the batch update.
+    const again = await upload(api, 'customers', Buffer.from('phone,tags\n132 0013 2000,"新, ""引号"""\n'))
+    const updated = await api.call('POST', `${base}/customers/imports/${again.body.id}/run`, {
+      mapping: { 0: 'phone', 1: 'tags' },
+      keys: ['phone'],
+      policy: { tags: 'overwrite' },
+    })
+    expect(updated.body).toMatchObject({ rows: 1, updated: 1, rejected: 0 })
+    const record = await api.call('GET', `${base}/customers/records/${created.body.records[0].id}`)
+    expect(record.body).toMatchObject({ name: '丑 "小" \\\\ 王', tags: ['新', '"引号"'] })
   })
 
   it('two new records of one file sharing a unique phone: the second is rejected, not the import', async () => {

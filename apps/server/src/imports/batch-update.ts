@@ -7,7 +7,7 @@ import { translateDbError } from '../records/db-errors.js'
 import { recordJsonSql } from '../records/journal.js'
 import type { Row } from '../records/record-json.js'
 import { refreshRollupsFor } from '../records/rollups.js'
-import { columnArray } from './column-arrays.js'
+import { columnRecords } from './column-arrays.js'
 
 export interface UpdateItem {
   id: string
@@ -19,8 +19,9 @@ export interface UpdateItem {
 }
 
 /**
- * Applies many partial updates with one statement per batch. Each column carries a "set" flag and a
- * value per row, so rows changing different fields share the statement. Guarded by version like single
+ * Applies many partial updates with one statement per batch (the batch is one JSON parameter read by
+ * `json_to_recordset`). Each column carries a "set" flag and a value per row, so rows changing different
+ * fields share the statement. Guarded by version like single
  * updates; the statement also writes one audit entry and one `record.updated` event per record with
  * its own before, after and changed fields (no event when `events` is false). A row whose version moved aborts the import (409).
  */
@@ -42,28 +43,32 @@ export async function updateBatch(
     return spec && !spec.system && field && field.type !== 'rollup' && field.type !== 'auto_number'
   })
   const specs = keys.map((k) => form.columns.get(k)!)
-  const flags = keys.map((k) => sql`${items.map((i) => k in i.changes)}::boolean[]`)
-  const values = keys.map((k, n) =>
-    columnArray(
-      specs[n]!,
-      items.map((i) => i.changes[k]),
-    ),
-  )
   const changed = items.map((i) =>
-    JSON.stringify(
-      Object.keys(i.changes).filter(
-        (k) => JSON.stringify(i.changes[k] ?? null) !== JSON.stringify(i.before[k] ?? null),
-      ),
+    Object.keys(i.changes).filter(
+      (k) => JSON.stringify(i.changes[k] ?? null) !== JSON.stringify(i.before[k] ?? null),
     ),
   )
-  const params = [
-    sql`${items.map((i) => i.id)}::bigint[]`,
-    sql`${items.map((i) => i.version)}::integer[]`,
-    sql`${items.map((i) => JSON.stringify(i.before))}::jsonb[]`,
-    sql`${changed}::jsonb[]`,
-    ...flags,
-    ...values.map((v) => v.param),
+  // One JSON parameter for the batch (see columnRecords): id, version, before, changed, then per column
+  // a "set" flag and the value.
+  const columns = [
+    { sqlType: 'bigint' },
+    { sqlType: 'integer' },
+    { sqlType: 'jsonb' },
+    { sqlType: 'jsonb' },
+    ...keys.map(() => ({ sqlType: 'boolean' })),
+    ...specs,
   ]
+  const batch = columnRecords(
+    columns,
+    items.map((item, n) => [
+      item.id,
+      item.version,
+      item.before,
+      changed[n],
+      ...keys.map((k) => k in item.changes),
+      ...keys.map((k) => item.changes[k]),
+    ]),
+  )
   const aliases = [
     'id',
     'version',
@@ -78,7 +83,7 @@ export async function updateBatch(
     sql`updated_by = ${actor}`,
     ...specs.map(
       (spec, n) =>
-        sql`${sql.ref(spec.column)} = case when u.${sql.ref(`s${n}`)} then ${values[n]!.read(sql.ref(`u.v${n}`))} else t.${sql.ref(spec.column)} end`,
+        sql`${sql.ref(spec.column)} = case when u.${sql.ref(`s${n}`)} then u.${sql.ref(`v${n}`)} else t.${sql.ref(spec.column)} end`,
     ),
   ]
   const table = sql.table(`${app.schema}.${form.plan.table}`)
@@ -86,7 +91,7 @@ export async function updateBatch(
   let rows: Array<Row & { __before: unknown }>
   try {
     const result = await sql<Row & { __before: unknown }>`
-      with u as (select * from unnest(${sql.join(params)}) as u(${sql.join(aliases.map((a) => sql.ref(a)))})),
+      with u as (select ${sql.join(aliases.map((a, i) => sql`${batch.read(i, 'u')} as ${sql.ref(a)}`))} from ${batch.from}),
       r as (
         update ${table} as t set ${sql.join(sets)} from u
         where t.id = u.id and t.version = u.version and t.deleted_at is null

@@ -33,7 +33,7 @@ export function columnArray(
  * jsonb and turned into the column's type as `columnArray` does.
  */
 export function columnRecords(
-  specs: readonly ColumnSpec[],
+  specs: ReadonlyArray<Pick<ColumnSpec, 'sqlType'>>,
   rows: ReadonlyArray<ReadonlyArray<unknown>>,
 ): { from: RawBuilder<unknown>; read: (index: number, alias: string) => RawBuilder<unknown> } {
   const names = specs.map((_, i) => `c${i}`)

@@ -8,6 +8,7 @@ import { AppError } from '../http/errors.js'
 import { rowToJson } from '../records/record-json.js'
 import { RecordWriter, type WriteContext } from '../records/record-store.js'
 import { insertBatch } from './batch-insert.js'
+import { columnRecords } from './column-arrays.js'
 import { updateBatch, type UpdateItem } from './batch-update.js'
 import { resolveRelations } from './resolve-relations.js'
 import type { ImportResult, RejectedRow } from './import-result.js'
@@ -410,12 +411,14 @@ async function lookup(
   batch: Pending[],
 ): Promise<Map<string, Existing>> {
   const specs = keys.map((k) => form.columns.get(k)!)
-  const arrays = specs.map((spec, i) => sql`${batch.map((e) => String(e.values[keys[i]!]))}::text[]`)
+  const wanted = columnRecords(
+    keys.map(() => ({ sqlType: 'text' })),
+    batch.map((e) => keys.map((k) => String(e.values[k]))),
+  )
   const tuple = sql.join(specs.map((s) => sql`${sql.ref(`t.${s.column}`)}::text`))
-  const aliases = keys.map((_, i) => sql.ref(`k${i}`))
   const { rows } = await sql<Record<string, unknown>>`select t.*, ${access.scopeSql('t')} as __in_scope
     from ${sql.table(`${app.schema}.${form.plan.table}`)} as t
-    where t.deleted_at is null and (${tuple}) in (select ${sql.join(aliases)} from unnest(${sql.join(arrays)}) as u(${sql.join(aliases)}))`.execute(
+    where t.deleted_at is null and (${tuple}) in (select ${sql.join(keys.map((_, i) => wanted.read(i, 'u')))} from ${wanted.from})`.execute(
     db,
   )
   const found = new Map<string, Existing>()
