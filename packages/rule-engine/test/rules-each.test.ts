@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { planActions, renderTemplate, validateRule, type Rule, type RuleAppView } from '../src/index.js'
+import {
+  bindContextReads,
+  planActions,
+  renderTemplate,
+  validateRule,
+  type Rule,
+  type RuleAppView,
+} from '../src/index.js'
 
 const app: RuleAppView = {
   forms: [
@@ -117,5 +124,27 @@ describe('each: a rule run once per record of another form', () => {
     ).toBe('王 + 可颂 (3 天)')
     const plan = planActions(rule(), { name: '王', wechat: 'wx_w' }, { pair: { recommend_name: '鲜牛奶' } })
     expect(plan[0]!.effect).toMatchObject({ kind: 'message', to: 'wx_w', body: '王，试试鲜牛奶' })
+  })
+
+  it('substitutes $pair reads as literals, leaving other reads and object values alone', () => {
+    const logic = {
+      and: [
+        { '==': [{ var: 'product' }, { var: '$pair.product' }] },
+        { '>=': [{ var: 'n' }, { var: ['$pair.days', 3] }] },
+        { in: [{ var: 'tag' }, { var: '$pair.tags' }] },
+        { '==': [{ var: '$pair.meta' }, { var: '$before.x' }] },
+        { '==': [{ var: '$pairs.product' }, { var: '$pair.nope' }] },
+      ],
+    }
+    const pair = { product: '42', tags: ['a', 'b'], meta: { a: 1 } }
+    expect(bindContextReads(logic, 'pair', pair)).toEqual({
+      and: [
+        { '==': [{ var: 'product' }, '42'] },
+        { '>=': [{ var: 'n' }, 3] },
+        { in: [{ var: 'tag' }, ['a', 'b']] },
+        { '==': [{ var: '$pair.meta' }, { var: '$before.x' }] },
+        { '==': [{ var: '$pairs.product' }, null] },
+      ],
+    })
   })
 })
