@@ -159,5 +159,9 @@ describe('import engine on a messy GBK file', () => {
     expect(csvLine(['=1+1', '+86', '-12.5', '@SUM(A1)', '\tx', 'a,"b"', null])).toBe(
       `'=1+1,'+86,-12.5,'@SUM(A1),'\tx,"a,""b""",\r\n`,
     )
+    // Numbers as numbers: a negative one stays plain unless written with an exponent; CR and LF first.
+    expect(csvLine([12, 0, -3, -1e-7, 1e21, '\rx', '\ny', '-x', ''])).toBe(
+      `12,0,-3,'-1e-7,1e+21,"'\rx","'\ny",'-x,\r\n`,
+    )
   })
 })
