@@ -1,4 +1,5 @@
-import { coerceRow, isBlankRow, type ColumnMapping, type CsvRow } from '@trellis/import-engine'
+import { coerceCell, coerceRow, isBlankRow, type ColumnMapping, type CsvRow } from '@trellis/import-engine'
+import type { FieldDef } from '@trellis/form-engine'
 import type { RejectedRow } from './import-result.js'
 import type { CompiledForm } from '../apps/published-app.js'
 import type { ImportJob, ImportStore } from './import-store.js'
@@ -57,34 +58,41 @@ type Read =
       keyed?: string
     }
 
+/** What a row read by its key cells only holds instead of values (the first pass needs its key only). */
+const keyOnly: Record<string, unknown> = Object.freeze({})
+
 /**
- * The data rows of the file (blank rows and the header skipped), each read in full or, with `keysOnly`,
- * by its key cells (a row whose key cells fail is then read in full, so its rejection names every bad
- * cell as a full read would).
+ * Reads the data rows of the file (blank rows and the header skipped: `undefined`), each in full or,
+ * with `keysOnly`, by its key cells (a row whose key cells fail is then read in full, so its rejection
+ * names every bad cell as a full read would). A plain function over the parser's rows rather than one
+ * more async generator: each layer of those costs a promise per row.
  */
-async function* readRows(
+function rowReader(
   settings: ReadSettings,
   onRow: (row: CsvRow, blank: boolean) => void,
   keysOnly: boolean,
-): AsyncGenerator<Read> {
+): (row: CsvRow) => Read | undefined {
   const { form, mapping, keys } = settings
-  const keyMapping: ColumnMapping = {}
-  for (const [index, key] of Object.entries(mapping)) if (keys.includes(key)) keyMapping[Number(index)] = key
-  const partial = keysOnly && keys.length > 0
+  const keyFields: Array<{ index: number; field: FieldDef }> = []
+  for (const [index, key] of Object.entries(mapping)) {
+    const field = form.schema.fields.find((f) => f.key === key)
+    if (keys.includes(key) && field) keyFields.push({ index: Number(index), field })
+  }
+  const partial = keysOnly && keys.length > 0 && keyFields.length === keys.length
   let first = true
-  for await (const row of jobRows(settings.store, settings.job)) {
+  return (row) => {
     if (isBlankRow(row.cells)) {
       if (!first) onRow(row, true)
-      continue
+      return undefined
     }
     if (first) {
       first = false
-      if (settings.job.hasHeader) continue
+      if (settings.job.hasHeader) return undefined
     }
     onRow(row, false)
     const { line, cells } = row
     if (row.truncated) {
-      yield {
+      return {
         line,
         cells,
         rejection: {
@@ -92,22 +100,32 @@ async function* readRows(
           reason: 'The file ends inside this row (an unclosed quote)',
         },
       }
-    } else if (row.oversized) {
-      yield {
+    }
+    if (row.oversized) {
+      return {
         line,
         cells,
         rejection: { code: 'import.cell_too_large', reason: 'A cell is larger than 1,000,000 characters' },
       }
-    } else if (partial) {
-      const prepared = coerceRow(cells, keyMapping, form.schema)
-      let keyed = prepared.errors.length === 0
-      for (const k of keys) if (prepared.values[k] === undefined) keyed = false
-      yield !keyed
-        ? readFull(settings, line, cells)
-        : { line, cells, values: prepared.values, key: keyText(keys, prepared.values) }
-    } else {
-      yield readFull(settings, line, cells)
     }
+    if (!partial) return readFull(settings, line, cells)
+    // The key cells only, in the order of `keys`; any failure or empty cell: read in full.
+    let key: string | undefined
+    if (keyFields.length === 1) {
+      const { index, field } = keyFields[0]!
+      const coerced = coerceCell(field, cells[index] ?? '')
+      if (coerced.ok && coerced.value !== undefined) key = String(coerced.value)
+    } else {
+      const values: Record<string, unknown> = {}
+      let readable = true
+      for (const { index, field } of keyFields) {
+        const coerced = coerceCell(field, cells[index] ?? '')
+        if (!coerced.ok || coerced.value === undefined) readable = false
+        else values[field.key] = coerced.value
+      }
+      if (readable) key = keyText(keys, values)
+    }
+    return key === undefined ? readFull(settings, line, cells) : { line, cells, values: keyOnly, key }
   }
 }
 
@@ -171,7 +189,10 @@ export async function surveyFile(
     result.rows++
     if (result.rows % 5000 === 0) onProgress(result.rows)
   }
-  for await (const read of readRows(settings, onRow, true)) {
+  const readRow = rowReader(settings, onRow, true)
+  for await (const row of jobRows(settings.store, settings.job)) {
+    const read = readRow(row)
+    if (!read) continue
     if (read.rejection) {
       reject(read, read.rejection)
       continue
@@ -214,7 +235,10 @@ export async function* distinctEntries(
   policyOf: (field: string) => MergePolicy,
 ): AsyncGenerator<Pending> {
   const yielded = new Set<string>()
-  for await (const read of readRows(settings, () => {}, false)) {
+  const readRow = rowReader(settings, () => {}, false)
+  for await (const row of jobRows(settings.store, settings.job)) {
+    const read = readRow(row)
+    if (!read) continue
     if (read.rejection) {
       // Rows without a readable key (or read in full: no keys) were rejected by the first pass, and so
       // were the later rows of a key.
