@@ -267,6 +267,18 @@ describeEachDatabase('rules: mine_pairs upserts mined product pairs', (ctx) => {
     )
     expect(created.rows[0]!.n).toBe(4)
   })
+
+  it('a pair the shop added by hand is theirs: mining never marks it unmined', async () => {
+    await create('product_pairs', {
+      product: p.milk,
+      recommend: p.croissant,
+      product_name: 'milk',
+      recommend_name: 'croissant',
+    })
+    await mine('2026-06-10T20:00:00Z')
+    const hand = (await pairs()).find((r) => r.a === 'milk' && r.b === 'croissant')!
+    expect([hand.mined, hand.enabled, hand.days]).toEqual([true, true, 3])
+  })
 })
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6

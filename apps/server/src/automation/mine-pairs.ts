@@ -24,8 +24,8 @@ const UPDATE_CHUNK = 1000
  * Runs the market basket pairs query (report engine) and upserts its rows into the pairs form, matched by
  * (product, recommend), through the RecordWriter: validated like API writes, each row with its audit entry and
  * `record.created`/`record.updated` event in the same statement, one INSERT and one UPDATE per batch. A pair
- * found again gets its figures, names and `mined_at` refreshed and `mined` true; a stored pair not found any
- * more only gets `mined` false (its last figures and `mined_at` stay, as the record of when it last held). The
+ * found again gets its figures, names and `mined_at` refreshed and `mined` true; a stored mined pair not found
+ * any more (a pair the shop added by hand, with no `mined_at`, is left alone) only gets `mined` false (its last figures and `mined_at` stay, as the record of when it last held). The
  * shop's own fields (`enabled`, `days`) are never written on an existing pair; a new pair takes their defaults.
  */
 export async function minePairs(
@@ -120,7 +120,10 @@ export async function minePairs(
   let unmined = 0
   if (has('mined')) {
     for (const [key, row] of existing) {
-      if (seen.has(key) || rowToJson(row, pairs).mined === false) continue
+      const json = rowToJson(row, pairs)
+      // A pair never mined (no mined_at) was added by the shop: theirs to keep recommending or switch off.
+      if (seen.has(key) || json.mined === false || json.mined_at === null || json.mined_at === undefined)
+        continue
       updates.push(await writer.prepareUpdate(trx, row, { mined: false }))
       unmined++
     }

@@ -209,7 +209,12 @@ export const crossSellRule = {
   name: { 'zh-CN': '买了 A，N 天后推荐搭配商品 B', en: 'Bought A: recommend its pair B after N days' },
   // Daily at 11:00 over every customer, once per enabled pair, checked with the aggregates page by page.
   trigger: { kind: 'cron', cron: '0 11 * * *', form: 'customers' },
-  each: { form: 'product_pairs', filter: { '==': [{ var: 'enabled' }, true] }, as: 'pair' },
+  // Pairs the shop switched on that the latest mining still finds (or that the shop added by hand).
+  each: {
+    form: 'product_pairs',
+    filter: { and: [{ '==': [{ var: 'enabled' }, true] }, { '==': [{ var: 'mined' }, true] }] },
+    as: 'pair',
+  },
   aggregates: { bought: boughtOfPair('product'), also: boughtOfPair('recommend') },
   condition: {
     and: [
