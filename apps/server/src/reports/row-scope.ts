@@ -1,5 +1,5 @@
 import type { PivotSpec } from '@trellis/report-engine'
-import type { JsonLogic } from '@trellis/rule-engine'
+import { readNames, type JsonLogic } from '@trellis/rule-engine'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { FormAccess } from '../auth/access.js'
@@ -124,7 +124,7 @@ function checkFields(
     const fields: Array<[unknown, string]> = [[rel.via, `${path}.via`]]
     for (const [key, value] of Object.entries(rel.values ?? {}))
       fields.push([value?.field, `${path}.values.${key}.field`])
-    for (const ref of varsIn(rel.filter)) fields.push([ref, `${path}.filter`])
+    for (const ref of fieldReads(rel.filter)) fields.push([ref, `${path}.filter`])
     for (const [ref, at] of fields) {
       if (typeof ref === 'string' && !access.canSortOrFilter(ref)) unknownField(ref, at)
     }
@@ -137,7 +137,7 @@ function fieldRefs(spec: PivotSpec): Array<[string, string]> {
   const add = (ref: unknown, path: string) => {
     if (typeof ref === 'string' && ref !== '') refs.push([ref, path])
   }
-  const addVars = (logic: unknown, path: string) => varsIn(logic).forEach((ref) => add(ref, path))
+  const addVars = (logic: unknown, path: string) => fieldReads(logic).forEach((ref) => add(ref, path))
   ;(['rows', 'columns'] as const).forEach((axis) => {
     ;(Array.isArray(spec[axis]) ? spec[axis] : []).forEach((d, i) => {
       const path = `spec.${axis}.${i}`
@@ -168,16 +168,5 @@ function fieldRefs(spec: PivotSpec): Array<[string, string]> {
 }
 
 /** The field names a JsonLogic condition reads (`$…` variables excluded). */
-function varsIn(logic: unknown, into: string[] = []): string[] {
-  if (Array.isArray(logic)) logic.forEach((item) => varsIn(item, into))
-  else if (logic && typeof logic === 'object') {
-    for (const [op, arg] of Object.entries(logic)) {
-      if (op === 'var') {
-        const name = Array.isArray(arg) ? arg[0] : arg
-        if (typeof name === 'string' && name !== '' && !name.startsWith('$')) into.push(name)
-        else varsIn(arg, into)
-      } else varsIn(arg, into)
-    }
-  }
-  return into
-}
+const fieldReads = (logic: unknown): string[] =>
+  [...readNames(logic)].filter((name) => name !== '' && !name.startsWith('$'))

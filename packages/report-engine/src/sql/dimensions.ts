@@ -1,9 +1,9 @@
 import type { LocalizedText, SelectOption } from '@trellis/form-engine'
+import { readNames } from '@trellis/rule-engine'
 import { sql, type RawBuilder } from 'kysely'
 import { fail } from '../errors.js'
 import type { DateBucket, Dimension } from '../types.js'
 import { condition, type FieldResolver, type ResolvedField } from './field-resolver.js'
-import { varsOf } from './filter-facts.js'
 
 export const DATE_BUCKETS: readonly DateBucket[] = ['day', 'week', 'month', 'quarter', 'year']
 const OFFSET_UNITS = ['day', 'week', 'month'] as const
@@ -138,7 +138,7 @@ function compileCase(
     if (!isObject(c) || typeof c.value !== 'string')
       fail('invalid_spec', 'A case needs a string value', cpath)
     const scope = resolver.scope(c.when, `${cpath}.when`, true)
-    for (const name of varsOf(c.when)) if (!name.startsWith('$')) read.add(name)
+    for (const name of readNames(c.when)) if (!name.startsWith('$')) read.add(name)
     const when = condition(c.when, scope, `${cpath}.when`)
     return sql`when ${when} then cast(${c.value} as text)`
   })

@@ -11,6 +11,7 @@ import {
 import {
   ConditionError,
   conditionToSql,
+  readNames,
   type ConditionContext,
   type JsonLogic,
   type SqlField,
@@ -19,7 +20,7 @@ import { sql, type RawBuilder } from 'kysely'
 import { fail, ReportError } from '../errors.js'
 import type { PivotSchema } from '../schema.js'
 import type { PivotSpec } from '../types.js'
-import { filterNeedsRelated, varsOf } from './filter-facts.js'
+import { filterNeedsRelated } from './filter-facts.js'
 
 /** A field reference resolved to a column `cN` of the `src`/`base` layers. */
 export interface ResolvedField {
@@ -396,7 +397,7 @@ export class FieldResolver {
    */
   scope(logic: JsonLogic, path: string, withWindows: boolean) {
     const fields: ConditionScopeLike['fields'] = {}
-    for (const name of varsOf(logic)) {
+    for (const name of readNames(logic)) {
       if (name.startsWith('$')) continue
       if (!withWindows && name.startsWith('window:')) continue
       let field: ResolvedField

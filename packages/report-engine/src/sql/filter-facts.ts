@@ -1,20 +1,4 @@
-import { compileCondition, type JsonLogic } from '@trellis/rule-engine'
-
-/** The names conditions read through `{"var": …}`, so only those fields join the query. */
-export function varsOf(logic: JsonLogic, into: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(logic)) {
-    for (const item of logic) varsOf(item, into)
-  } else if (logic && typeof logic === 'object') {
-    for (const [op, args] of Object.entries(logic)) {
-      if (op === 'var') {
-        const name = Array.isArray(args) ? args[0] : args
-        if (typeof name === 'string') into.add(name)
-        else varsOf(args, into)
-      } else varsOf(args, into)
-    }
-  }
-  return into
-}
+import { compileCondition, readNames, type JsonLogic } from '@trellis/rule-engine'
 
 /** The top-level conjuncts of a filter: `{"and": [a, {"and": [b, c]}]}` → a, b, c. */
 function conjuncts(logic: JsonLogic, into: JsonLogic[] = []): JsonLogic[] {
@@ -44,7 +28,7 @@ export function filterNeedsRelated(
   for (const [key, value] of empty) values[key] = value
   const data = { [name]: values }
   return conjuncts(filter).some((part) => {
-    const vars = [...varsOf(part)]
+    const vars = [...readNames(part)]
     if (!vars.length || !vars.every((v) => v.startsWith(prefix) && empty.has(v.slice(prefix.length))))
       return false
     try {
