@@ -9,6 +9,7 @@ import { Button } from '../ui/Button'
 import { Field } from '../ui/Field'
 import { Checkbox, TextInput } from '../ui/inputs'
 import { ActionsEditor } from './ActionsEditor'
+import { RuleInputs } from './RuleInputs'
 import { RulePreview } from './RulePreview'
 import { RunLog } from './RunLog'
 import { issueText } from './rule-issues'
@@ -114,6 +115,8 @@ export function RuleEditor({
         <h3 className={styles.sectionTitle}>{t('rules.when')}</h3>
         <TriggerEditor app={app} rule={rule} catalog={catalog} apply={apply} />
       </section>
+
+      <RuleInputs app={app} rule={rule} />
 
       <section className={styles.section}>
         <h3 className={styles.sectionTitle}>{t('rules.if')}</h3>
