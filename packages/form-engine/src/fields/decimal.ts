@@ -21,20 +21,51 @@ export function parseDecimal(value: unknown): Decimal | undefined {
   return undefined
 }
 
-function normalizeDecimal(value: unknown, field: FieldDef) {
+/** The general path: decimal.js for every check (exponents from numbers, min/max bounds). */
+export function normalizeDecimalExact(value: unknown, field: FieldDef) {
   const parsed = parseDecimal(value)
   if (!parsed) return fail('field.invalid_decimal')
   const scale = decimalScale(field)
   // Refuse rather than round: silently changing an amount is worse than asking again.
   if (parsed.decimalPlaces() > scale) return fail('field.too_many_decimals', { scale })
   const digits = DECIMAL_PRECISION - scale
-  if (parsed.abs().gte(new Decimal(10).pow(digits))) return fail('field.out_of_range', { digits })
+  if (parsed.abs().gte(powerOfTen(digits))) return fail('field.out_of_range', { digits })
   if (field.min !== undefined && parsed.lt(String(field.min)))
     return fail('field.too_small', { min: field.min })
   if (field.max !== undefined && parsed.gt(String(field.max)))
     return fail('field.too_large', { max: field.max })
   const canonical = parsed.isZero() ? new Decimal(0) : parsed
   return ok(canonical.toFixed(scale))
+}
+
+const powers = new Map<number, Decimal>()
+function powerOfTen(digits: number): Decimal {
+  let power = powers.get(digits)
+  if (!power) powers.set(digits, (power = new Decimal(10).pow(digits)))
+  return power
+}
+
+const PLAIN_PARTS = /^([+-]?)0*(\d*?)(?:\.(\d*?)0*)?$/
+
+/**
+ * Plain decimal text (the common case: every imported amount, most API writes) checked and canonicalised on the
+ * string itself, without decimal.js: same answers as `normalizeDecimalExact` (a property test holds them
+ * together). Anything else (exponents, bounds other than a minimum of 0) takes the exact path.
+ */
+function normalizeDecimal(value: unknown, field: FieldDef) {
+  const text =
+    typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : undefined
+  const bounded = field.max !== undefined || (field.min !== undefined && field.min !== 0)
+  if (text === undefined || bounded || !PLAIN_DECIMAL.test(text)) return normalizeDecimalExact(value, field)
+  const [, sign, whole, fraction = ''] = PLAIN_PARTS.exec(text)!
+  const scale = decimalScale(field)
+  if (fraction.length > scale) return fail('field.too_many_decimals', { scale })
+  const digits = DECIMAL_PRECISION - scale
+  if (whole!.length > digits) return fail('field.out_of_range', { digits })
+  const zero = whole === '' && fraction === ''
+  if (field.min === 0 && sign === '-' && !zero) return fail('field.too_small', { min: field.min })
+  const point = scale > 0 ? `.${fraction.padEnd(scale, '0')}` : ''
+  return ok(`${sign === '-' && !zero ? '-' : ''}${whole || '0'}${point}`)
 }
 
 function scaleIssues(field: FieldDef): ConfigIssue[] {
