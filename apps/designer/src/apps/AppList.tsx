@@ -9,6 +9,7 @@ import { EmptyState } from '../ui/EmptyState'
 import { Notice } from '../ui/Notice'
 import styles from './apps.module.css'
 import { CreateAppDialog } from './CreateAppDialog'
+import { InstallTemplateDialog } from './InstallTemplateDialog'
 
 type Load = { state: 'loading' } | { state: 'ok'; apps: AppSummary[] } | { state: 'error'; message: string }
 
@@ -17,6 +18,7 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
   const { t, i18n } = useTranslation()
   const [load, setLoad] = useState<Load>({ state: 'loading' })
   const [creating, setCreating] = useState(false)
+  const [installing, setInstalling] = useState(false)
 
   const refresh = useCallback(() => {
     appsApi
@@ -35,9 +37,12 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
           <p className={styles.subtitle}>{t('apps.subtitle')}</p>
         </div>
         {isAdmin && (
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            {t('apps.create')}
-          </Button>
+          <div className={styles.actions}>
+            <Button onClick={() => setInstalling(true)}>{t('apps.fromTemplate')}</Button>
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              {t('apps.create')}
+            </Button>
+          </div>
         )}
       </div>
 
@@ -49,9 +54,12 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
         <div className={styles.panel}>
           <EmptyState title={t('apps.empty')}>
             <p>{t('apps.emptyHint')}</p>
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              {t('apps.create')}
-            </Button>
+            <div className={styles.actions}>
+              <Button onClick={() => setInstalling(true)}>{t('apps.fromTemplate')}</Button>
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                {t('apps.create')}
+              </Button>
+            </div>
           </EmptyState>
         </div>
       )}
@@ -104,6 +112,12 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
         taken={apps.map((app) => app.key)}
         onClose={() => setCreating(false)}
         onCreated={(key) => navigate({ page: 'builder', app: key, tab: 'forms' })}
+      />
+      <InstallTemplateDialog
+        open={installing}
+        onClose={() => setInstalling(false)}
+        // A ready-made app is for using: straight to its workspace (the builder is one click away).
+        onInstalled={(result) => navigate({ page: 'workspace', app: result.app, view: 'records', rest: [] })}
       />
     </div>
   )
