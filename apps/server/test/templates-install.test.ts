@@ -100,17 +100,25 @@ describeEachDatabase('installing the CRM retention template with demo data', (ct
     expect(intervals).toEqual([])
   })
 
-  it('records the import as one audit entry and no per-record events', async () => {
+  it('records the import as one audit entry and no per-record events; only the first mining writes pairs', async () => {
     const audit = await q(
       sql`select actor, form_key, record_id, action, after from trellis.audit_log where app_key = 'crm'`,
     )
-    expect(audit).toHaveLength(1)
-    expect(audit[0]).toMatchObject({ form_key: '*', record_id: '*', action: 'import' })
-    expect((audit[0]!.after as { counts: Record<string, number> }).counts.orders).toBe(
+    const load = audit.filter((entry) => entry.form_key !== 'product_pairs')
+    expect(load).toHaveLength(1)
+    expect(load[0]).toMatchObject({ form_key: '*', record_id: '*', action: 'import' })
+    expect((load[0]!.after as { counts: Record<string, number> }).counts.orders).toBe(
       expected.data.forms.orders!.length,
     )
-    const [events] = await q(sql`select count(*)::int as n from trellis.outbox where payload->>'app' = 'crm'`)
-    expect(events!.n).toBe(0)
+    // The weekly mining rule runs once after the load, writing its pairs as the rule does (audited, with events).
+    const [pairs] = await q(sql`select count(*)::int as n from app_crm.product_pairs`)
+    const mined = audit.filter((entry) => entry.form_key === 'product_pairs')
+    expect(mined).toHaveLength(pairs!.n as number)
+    for (const entry of mined)
+      expect(entry).toMatchObject({ actor: 'rule:mine_product_pairs', action: 'create' })
+    const events = await q(sql`select payload->>'form' as form, count(*)::int as n from trellis.outbox
+      where payload->>'app' = 'crm' group by 1`)
+    expect(events).toEqual(pairs!.n ? [{ form: 'product_pairs', n: pairs!.n }] : [])
   })
 
   it('serves the installed data through the records API, and new records continue the numbering', async () => {

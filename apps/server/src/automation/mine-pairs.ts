@@ -138,31 +138,3 @@ export async function minePairs(
     unmined,
   }
 }
-
-/**
- * Runs every enabled rule's `mine_pairs` actions once, each in its own transaction (a template install after
- * loading demo data, so the pairs exist before the first weekly run).
- */
-export async function mineAllPairs(
-  db: DynamicDb,
-  app: PublishedApp,
-  now: Date,
-): Promise<Array<{ rule: string } & PairMining>> {
-  const out: Array<{ rule: string } & PairMining> = []
-  const rules = (app.definition.rules ?? []) as Array<{
-    key: string
-    enabled?: boolean
-    actions: Array<{ type: string }>
-  }>
-  for (const rule of rules) {
-    if (rule.enabled === false) continue
-    for (const action of rule.actions) {
-      if (action.type !== 'mine_pairs') continue
-      const result = await db
-        .transaction()
-        .execute((trx) => minePairs(trx, app, action as MinePairsConfig, { now, actor: `rule:${rule.key}` }))
-      out.push({ rule: rule.key, ...result })
-    }
-  }
-  return out
-}

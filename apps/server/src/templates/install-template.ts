@@ -3,8 +3,8 @@ import { sql } from 'kysely'
 import type { AppService } from '../apps/app-service.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
-import { mineAllPairs } from '../automation/mine-pairs.js'
 import { installReports } from './install-reports.js'
+import { runReportActions } from './refresh-derived.js'
 import { loadDemoData, type DemoLoadReport } from './load-demo.js'
 import { findTemplate } from './registry.js'
 
@@ -73,8 +73,9 @@ export async function installTemplate(
         actor,
       },
     )
-    // Mining rules run weekly; run them once now so the demo's product pairs exist from the start.
-    await mineAllPairs(
+    // RFM scores and product pairs come from weekly rules: computed once now, so the demo shows them at once
+    // (after the load, whose own record is one audit entry: the pairs are written as the rule writes them).
+    await runReportActions(
       services.db as unknown as DynamicDb,
       await services.apps.requirePublished(template.appKey),
       (options.now ?? (() => new Date()))(),

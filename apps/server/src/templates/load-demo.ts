@@ -4,7 +4,7 @@ import { sql } from 'kysely'
 import type { PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { bulkInsert, type BulkRow } from './bulk-insert.js'
-import { refreshDerived, refreshReportFields } from './refresh-derived.js'
+import { refreshDerived } from './refresh-derived.js'
 
 export interface DemoLoadReport {
   seed: number
@@ -71,7 +71,6 @@ export async function loadDemoData(
 
   const deriving = performance.now()
   await refreshDerived(db, app)
-  await refreshReportFields(db, app, new Date())
   // Recomputing rollups rewrote every parent row once per rollup: reclaim the dead versions and refresh the
   // planner's statistics, or the first lists scan several times the pages they need.
   for (const form of app.definition.forms) {

@@ -4,7 +4,8 @@ import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { rowToJson, toColumnValue, type Row } from '../records/record-json.js'
 import { recomputeRollup } from '../records/rollups.js'
-import { fieldOfName, readNames, type ScoreRfmConfig } from '@trellis/rule-engine'
+import { fieldOfName, readNames, type MinePairsConfig, type ScoreRfmConfig } from '@trellis/rule-engine'
+import { minePairs } from '../automation/mine-pairs.js'
 import { scoreRfm } from '../automation/score-rfm.js'
 
 /** Formulas reading a rollup of their own form: they must be recomputed after the rollups are. */
@@ -72,23 +73,32 @@ async function recomputeFormulas(db: DynamicDb, app: PublishedApp, form: Compile
 }
 
 /**
- * After a bulk load: the fields the app's rules fill from reports (`score_rfm`: the customers' RFM scores and
- * segment) computed once, as the weekly rule would, so a fresh install shows them. No events: loading data is
- * not a business event (the bulk insert emits none either). Returns how many actions ran.
+ * After a bulk load: what the app's rules compute from reports on a schedule, computed once now, as the weekly
+ * rules would, so a fresh install shows it: `score_rfm` (the customers' RFM scores and segment, without events:
+ * loading data is not a business event, the bulk insert emits none either) and `mine_pairs` (the product pairs,
+ * written through the record writer as the rule writes them). Returns how many actions ran.
  */
-export async function refreshReportFields(db: DynamicDb, app: PublishedApp, now: Date): Promise<number> {
+export async function runReportActions(db: DynamicDb, app: PublishedApp, now: Date): Promise<number> {
   let ran = 0
-  for (const rule of app.definition.rules ?? []) {
-    if ((rule as { enabled?: boolean }).enabled === false) continue
-    for (const action of (rule as { actions?: Array<{ type?: string }> }).actions ?? []) {
-      if (action?.type !== 'score_rfm') continue
-      await db.transaction().execute((trx) =>
-        scoreRfm(trx, app, action as ScoreRfmConfig, {
-          now,
-          events: false,
-          timeZone: app.definition.timeZone ?? 'Asia/Shanghai',
-        }),
-      )
+  const timeZone = app.definition.timeZone ?? 'Asia/Shanghai'
+  for (const rule of (app.definition.rules ?? []) as Array<{
+    key: string
+    enabled?: boolean
+    actions?: unknown[]
+  }>) {
+    if (rule.enabled === false) continue
+    for (const action of (rule.actions ?? []) as Array<{ type?: string }>) {
+      if (action?.type === 'score_rfm')
+        await db
+          .transaction()
+          .execute((trx) => scoreRfm(trx, app, action as ScoreRfmConfig, { now, events: false, timeZone }))
+      else if (action?.type === 'mine_pairs')
+        await db
+          .transaction()
+          .execute((trx) =>
+            minePairs(trx, app, action as MinePairsConfig, { now, actor: `rule:${rule.key}` }),
+          )
+      else continue
       ran++
     }
   }
