@@ -59,7 +59,10 @@ try {
     .getByRole('button', { name: /买了 A，N 天后推荐搭配商品 B/ })
     .first()
     .click()
-  await page.getByRole('region', { name: '规则还会读取' }).waitFor()
+  const inputs = page.getByRole('region', { name: '规则还会读取' })
+  await inputs.waitFor()
+  // The rule's trigger and what it reads besides the customer (the pairs, the aggregates) at the top.
+  await inputs.evaluate((section) => section.previousElementSibling?.scrollIntoView({ block: 'start' }))
   await shot('cross-sell-rule')
 } finally {
   await browser.close()
