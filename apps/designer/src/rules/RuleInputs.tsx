@@ -32,7 +32,7 @@ export function RuleInputs({ app, rule }: { app: AppDefinition; rule: Rule }) {
   return (
     <section className={styles.section} aria-label={t('rules.inputs.title')}>
       <h3 className={styles.sectionTitle}>{t('rules.inputs.title')}</h3>
-      <ul className={styles.issues}>
+      <ul className={styles.reads}>
         {extra.each && (
           <li data-input="each">
             {t('rules.inputs.each', {
