@@ -84,25 +84,40 @@ function compile(form: FormSchema): RecordValidator {
   // ajv caches by schema object; forms come and go, so do not let its cache keep them alive.
   ajv().removeSchema(schema)
 
+  // What a record does not change, looked up once per form (an import validates a million records).
+  const types = new Map([...fields.values()].map((field) => [field.key, findFieldType(field.type)]))
+  const writable = (field: FieldDef) => Boolean(types.get(field.key)?.writable)
+  const defaults = [...fields.values()].filter((field) => field.default !== undefined && writable(field))
+  const pipelines = [...fields.values()].some((field) => field.pipeline !== undefined)
+  // Without visibleWhen/requiredWhen anywhere, every active field is visible and required-ness is the
+  // field's own `required`: the states need not be evaluated per record (fieldStates gives the same).
+  const conditional = form.fields.some(
+    (field) => !field.archived && (field.visibleWhen !== undefined || field.requiredWhen !== undefined),
+  )
+  const staticRequired = [...fields.values()].filter((field) => Boolean(field.required))
+  const noProperties: Record<string, unknown> = {}
+
   return (input, options) => {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       return { ok: false, errors: [fieldError('', 'record.not_object')] }
     }
     const errors: FieldError[] = []
     const given: Record<string, unknown> = {}
-    for (const [key, value] of Object.entries(input)) {
+    const record = input as Record<string, unknown>
+    for (const key of Object.keys(record)) {
       const field = fields.get(key)
-      if (isSystemKey(key) || (field && !findFieldType(field.type)?.writable)) {
+      if (isSystemKey(key) || (field && !writable(field))) {
         errors.push(fieldError(key, 'field.read_only'))
       } else if (!field) {
         errors.push(fieldError(key, 'field.unknown'))
       } else {
-        given[key] = value
+        given[key] = record[key]
       }
     }
 
-    const badShape = new Set<string>()
+    let badShape: Set<string> | undefined
     if (!check(given)) {
+      badShape = new Set<string>()
       const seen = new Set<string>()
       for (const error of check.errors ?? []) {
         const root = error.instancePath.split('/')[1] ?? ''
@@ -117,14 +132,14 @@ function compile(form: FormSchema): RecordValidator {
     }
 
     const value: Record<string, unknown> = {}
-    for (const [key, raw] of Object.entries(given)) {
-      if (badShape.has(key)) continue
-      const field = fields.get(key)!
+    for (const key of Object.keys(given)) {
+      if (badShape?.has(key)) continue
+      const raw = given[key]
       if (raw === null || raw === undefined) {
         value[key] = null
         continue
       }
-      const normalized = findFieldType(field.type)!.normalize(raw, field)
+      const normalized = types.get(key)!.normalize(raw, fields.get(key)!)
       if (normalized.ok) value[key] = normalized.value
       else
         errors.push(
@@ -133,27 +148,36 @@ function compile(form: FormSchema): RecordValidator {
     }
 
     if (options.mode === 'create') {
-      for (const field of fields.values()) {
-        if (field.key in given || field.default === undefined || !findFieldType(field.type)?.writable)
-          continue
-        const normalized = findFieldType(field.type)!.normalize(field.default, field)
+      for (const field of defaults) {
+        if (field.key in given) continue
+        const normalized = types.get(field.key)!.normalize(field.default, field)
         if (normalized.ok) value[field.key] = normalized.value
       }
     }
 
-    applyPipelines(
-      fields.values(),
-      value,
-      options.mode === 'update' ? options.existing : undefined,
-      options.now ?? new Date(),
-      errors,
-    )
-    const merged = { ...(options.mode === 'update' ? options.existing : undefined), ...value }
-    const states = fieldStates(form, merged, options.context)
-    const failed = new Set(errors.map((error) => error.path.split('.')[0]))
-    for (const field of fields.values()) {
-      if (!states[field.key]?.required || failed.has(field.key) || !findFieldType(field.type)?.writable)
-        continue
+    if (pipelines) {
+      applyPipelines(
+        fields.values(),
+        value,
+        options.mode === 'update' ? options.existing : undefined,
+        options.now ?? new Date(),
+        errors,
+      )
+    }
+    const existing = options.mode === 'update' ? options.existing : undefined
+    let failed: Set<string | undefined> | undefined
+    // The merged record's value of a field, as `{ ...existing, ...value }` would hold it.
+    const mergedValue = (key: string) =>
+      Object.hasOwn(value, key)
+        ? value[key]
+        : existing !== undefined && existing !== null && Object.hasOwn(existing, key)
+          ? existing[key]
+          : noProperties[key]
+    const states = conditional ? fieldStates(form, { ...existing, ...value }, options.context) : undefined
+    for (const field of states ? fields.values() : staticRequired) {
+      if ((states && !states[field.key]?.required) || !writable(field)) continue
+      failed ??= new Set(errors.map((error) => error.path.split('.')[0]))
+      if (failed.has(field.key)) continue
       // On update, fields nobody sent are left alone, except a requiredWhen the patch may have just triggered
       // (status → lost demands lost_reason), which needs the stored record to judge. A plain `required` added
       // after old rows existed must not block every later edit of those rows.
@@ -161,7 +185,7 @@ function compile(form: FormSchema): RecordValidator {
         options.mode === 'create' ||
         field.key in given ||
         (options.existing !== undefined && field.requiredWhen !== undefined)
-      if (checkable && isEmpty(merged[field.key])) errors.push(fieldError(field.key, 'field.required'))
+      if (checkable && isEmpty(mergedValue(field.key))) errors.push(fieldError(field.key, 'field.required'))
     }
 
     if (errors.length === 0) return { ok: true, value }

@@ -35,6 +35,15 @@ describe('phone', () => {
     expect(new Set(spellings.map(normalizePhone))).toEqual(new Set(['+8613800138000']))
   })
 
+  it('answers a normalized number and a bare mobile at once, as the general path does', () => {
+    expect(normalizePhone('+8613800138000')).toBe('+8613800138000')
+    expect(normalizePhone('13800138000')).toBe('+8613800138000')
+    // Near misses take the general path: a stray trunk zero is dropped, a 12-digit number is refused.
+    expect(normalizePhone('+86013800138000')).toBe('+8613800138000')
+    expect(normalizePhone('+86138001380001')).toBeUndefined()
+    expect(normalizePhone('12800138000')).toBeUndefined()
+  })
+
   it('keeps landlines with their area code and drops the trunk zero', () => {
     expect(normalizePhone('010-12345678')).toBe('+861012345678')
     expect(normalizePhone('(0755) 8765 4321')).toBe('+8675587654321')

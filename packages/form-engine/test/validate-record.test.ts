@@ -60,6 +60,34 @@ describe('compileFormValidator', () => {
     expect(result).toMatchObject({ ok: false, errors: [{ path: 'tags.2', code: 'field.invalid_type' }] })
   })
 
+  it('judges a form without conditions as it judges the same form through its field states', () => {
+    // A form with no visibleWhen/requiredWhen skips evaluating field states per record; a condition that
+    // always holds sends the same form down the general path, which must give the same answers.
+    const general = compileFormValidator({
+      ...contacts,
+      fields: contacts.fields.map((f) =>
+        f.key === 'birthday' ? { ...f, visibleWhen: { '==': [1, 1] } } : f,
+      ),
+    })
+    const existing = { name: '张三', phone: '+8613800138000', balance: '1.00' }
+    const inputs: unknown[] = [
+      {},
+      { name: '' },
+      { name: '  ', phone: 'x', balance: 'abc', birthday: '2026-02-30' },
+      { name: '李四', code: 'C-1', id: '1', nope: 1 },
+      { name: 'far too long a name', tags: 'vip', balance: 1.005 },
+      { phone: null, name: null },
+      { phone: '139 0000 0000', birthday: '2026-01-05' },
+    ]
+    for (const input of inputs) {
+      expect(validate(input, { mode: 'create' })).toEqual(general(input, { mode: 'create' }))
+      for (const stored of [undefined, existing, {}])
+        expect(validate(input, { mode: 'update', existing: stored })).toEqual(
+          general(input, { mode: 'update', existing: stored }),
+        )
+    }
+  })
+
   it('requires required fields on create, and only given fields on update', () => {
     expect(validate({ phone: '13800138000' }, { mode: 'create' })).toMatchObject({
       ok: false,

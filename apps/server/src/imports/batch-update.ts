@@ -48,12 +48,12 @@ export async function updateBatch(
       (k) => JSON.stringify(i.changes[k] ?? null) !== JSON.stringify(i.before[k] ?? null),
     ),
   )
-  // One JSON parameter for the batch (see columnRecords): id, version, before, changed, then per column
-  // a "set" flag and the value.
+  // One JSON parameter for the batch (see columnRecords): id, version, changed, then per column a "set"
+  // flag and the value. The record as it was is not sent back: the statement reads it from the table
+  // (the same row the version guard matches), which spared PostgreSQL parsing a JSON copy of every record.
   const columns = [
     { sqlType: 'bigint' },
     { sqlType: 'integer' },
-    { sqlType: 'jsonb' },
     { sqlType: 'jsonb' },
     ...keys.map(() => ({ sqlType: 'boolean' })),
     ...specs,
@@ -63,20 +63,12 @@ export async function updateBatch(
     items.map((item, n) => [
       item.id,
       item.version,
-      item.before,
       changed[n],
       ...keys.map((k) => k in item.changes),
       ...keys.map((k) => item.changes[k]),
     ]),
   )
-  const aliases = [
-    'id',
-    'version',
-    'before',
-    'changed',
-    ...keys.map((_, n) => `s${n}`),
-    ...keys.map((_, n) => `v${n}`),
-  ]
+  const aliases = ['id', 'version', 'changed', ...keys.map((_, n) => `s${n}`), ...keys.map((_, n) => `v${n}`)]
   const sets = [
     sql`version = t.version + 1`,
     sql`updated_at = now()`,
@@ -88,14 +80,17 @@ export async function updateBatch(
   ]
   const table = sql.table(`${app.schema}.${form.plan.table}`)
   const meta = JSON.stringify({ app: app.key, form: form.schema.key })
-  let rows: Array<Row & { __before: unknown }>
+  // Rows come back only when rollups must be refreshed from them; otherwise their count is enough.
+  const feedsRollups = app.rollupsFedBy(form.schema.key).length > 0
+  let rows: Row[] = []
+  let count: number
   try {
-    const result = await sql<Row & { __before: unknown }>`
+    const result = await sql<Row & { __count?: number }>`
       with u as (select ${sql.join(aliases.map((a, i) => sql`${batch.read(i, 'u')} as ${sql.ref(a)}`))} from ${batch.from}),
       r as (
-        update ${table} as t set ${sql.join(sets)} from u
+        update ${table} as t set ${sql.join(sets)} from u join ${table} as b on b.id = u.id
         where t.id = u.id and t.version = u.version and t.deleted_at is null
-        returning t.*, u.before as __before, u.changed as __changed
+        returning t.*, ${recordJsonSql(form, 'b')} as __before, u.changed as __changed
       ),
       j as (select r.*, ${recordJsonSql(form, 'r')} as __json from r),
       a as (
@@ -108,15 +103,16 @@ export async function updateBatch(
           'changed', j.__changed, 'id', j.id::text, 'before', j.__before, 'after', j.__json) from j
         where ${events}
       )
-      select * from j`.execute(trx)
-    rows = result.rows
+      ${feedsRollups ? sql`select * from j` : sql`select count(*)::int as __count from j`}`.execute(trx)
+    if (feedsRollups) rows = result.rows
+    count = feedsRollups ? rows.length : Number(result.rows[0]!.__count)
   } catch (error) {
     throw translateDbError(error, form, app)
   }
-  if (rows.length !== items.length) {
+  if (count !== items.length) {
     throw new AppError(409, 'VERSION_CONFLICT', 'A record changed while the import ran; nothing was imported')
   }
-  if (app.rollupsFedBy(form.schema.key).length) {
+  if (rows.length) {
     const byId = new Map(items.map((i) => [i.id, i]))
     for (const row of rows) {
       const before = toRow(byId.get(String(row.id))!.before, form)

@@ -1,5 +1,5 @@
 import { csvLine, importable, type ColumnMapping } from '@trellis/import-engine'
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import { createWriteStream } from 'node:fs'
 import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
 import type { FormAccess } from '../auth/access.js'
@@ -411,16 +411,22 @@ async function lookup(
   batch: Pending[],
 ): Promise<Map<string, Existing>> {
   const specs = keys.map((k) => form.columns.get(k)!)
-  const wanted = columnRecords(
-    keys.map(() => ({ sqlType: 'text' })),
-    batch.map((e) => keys.map((k) => String(e.values[k]))),
-  )
   const tuple = sql.join(specs.map((s) => sql`${sql.ref(`t.${s.column}`)}::text`))
+  let wanted: RawBuilder<unknown>
+  if (keys.length === 1) {
+    // One key: a JSON array of its values, which PostgreSQL reads several times faster than records.
+    const key = keys[0]!
+    wanted = sql`select json_array_elements_text(${JSON.stringify(batch.map((e) => String(e.values[key])))}::json)`
+  } else {
+    const records = columnRecords(
+      keys.map(() => ({ sqlType: 'text' })),
+      batch.map((e) => keys.map((k) => String(e.values[k]))),
+    )
+    wanted = sql`select ${sql.join(keys.map((_, i) => records.read(i, 'u')))} from ${records.from}`
+  }
   const { rows } = await sql<Record<string, unknown>>`select t.*, ${access.scopeSql('t')} as __in_scope
     from ${sql.table(`${app.schema}.${form.plan.table}`)} as t
-    where t.deleted_at is null and (${tuple}) in (select ${sql.join(keys.map((_, i) => wanted.read(i, 'u')))} from ${wanted.from})`.execute(
-    db,
-  )
+    where t.deleted_at is null and (${tuple}) in (${wanted})`.execute(db)
   const found = new Map<string, Existing>()
   for (const row of rows) {
     const values = rowToJson(row, form)

@@ -12,6 +12,7 @@ const CN_MOBILE = /^1[3-9]\d{9}$/
 // Beijing (10) and the 2x cities have 2-digit area codes and 8-digit numbers; others 3 digits and 7–8.
 const CN_LANDLINE = /^(?:(?:10|2\d)\d{8}|[3-9]\d{2}\d{7,8})$/
 const CN_SERVICE = /^[48]00\d{7}$/
+const E164_CN_MOBILE = /^\+861[3-9]\d{9}$/
 
 /** A Chinese national significant number (no trunk 0) → E.164, or undefined. */
 function chinese(nsn: string): string | undefined {
@@ -28,6 +29,10 @@ function chinese(nsn: string): string | undefined {
  * phone number.
  */
 export function normalizePhone(input: string): string | undefined {
+  // The two spellings an import meets most (a number normalized before, a bare mobile): answered at once,
+  // exactly as the general path below would.
+  if (E164_CN_MOBILE.test(input)) return input
+  if (CN_MOBILE.test(input)) return `+86${input}`
   const text = toHalfWidth(input).trim()
   if (!/^[\d+\-\s().]+$/.test(text)) return undefined
   const compact = text.replace(/[\s\-().]/g, '')
