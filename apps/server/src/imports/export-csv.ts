@@ -3,6 +3,7 @@ import type { CompiledForm } from '../apps/published-app.js'
 import type { FormAccess } from '../auth/access.js'
 import type { ListOptions } from '../records/record-reader.js'
 import type { RecordJson } from '../records/record-json.js'
+import type { SqlCsvExport } from './export-sql.js'
 
 /** Reads one page of records as the viewer may see them (row scope, hidden and masked fields applied). */
 export type PageReader = (
@@ -63,16 +64,23 @@ export async function* exportPages(read: PageReader, options: ExportOptions): As
 
 /**
  * A form's records as CSV. Starts with a UTF-8 BOM, which Excel needs to read UTF-8; every cell is
- * neutralized against formula injection.
+ * neutralized against formula injection. With `lines` (see export-sql.ts: the viewer sees every exported
+ * value as stored) PostgreSQL writes the lines; otherwise they are built from the records reader's pages.
+ * Both give the same bytes.
  */
 export async function* exportCsv(
   form: CompiledForm,
   access: FormAccess,
   read: PageReader,
   options: ExportOptions,
+  lines?: SqlCsvExport,
 ): AsyncGenerator<string> {
   const fields = exportedFields(form, access)
   yield '\uFEFF' + csvLine(exportHeaders(form, access, options.locale))
+  if (lines) {
+    yield* lines.pages(options.filter !== undefined ? { filter: options.filter } : {})
+    return
+  }
   for await (const records of exportPages(read, options)) {
     let chunk = ''
     for (const record of records) {

@@ -119,7 +119,8 @@ export class RecordReader {
     return Number(rows[0]!.n)
   }
 
-  private where(options: Pick<ListOptions, 'filter' | 'deleted'>): RawBuilder<unknown> {
+  /** The rows a list reads: live (or trashed), in the row scope, matching the filter; also the CSV export's. */
+  where(options: Pick<ListOptions, 'filter' | 'deleted'>): RawBuilder<unknown> {
     const live = options.deleted ? sql`deleted_at is not null` : sql`deleted_at is null`
     // The row scope is AND-ed outside the user's filter: no `or` in a filter can widen it.
     const base = sql`${live} and ${this.access.scopeSql()}`

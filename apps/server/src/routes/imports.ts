@@ -9,7 +9,8 @@ import type { DynamicDb } from '../db/dynamic.js'
 import type { PlatformTables } from '../db/tables.js'
 import { recordContext } from '../http/actor.js'
 import { AppError } from '../http/errors.js'
-import { exportCsv, exportPageSize, type PageReader } from '../imports/export-csv.js'
+import { exportCsv, exportedFields, exportPageSize, type PageReader } from '../imports/export-csv.js'
+import { SqlCsvExport } from '../imports/export-sql.js'
 import { exportXlsx } from '../imports/export-xlsx.js'
 import { inspectFile } from '../imports/inspect-file.js'
 import { ImportStore, type ImportJob } from '../imports/import-store.js'
@@ -84,8 +85,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
   const formAccess = async (appKey: string, formKey: string, ctx: ReturnType<typeof recordContext>) => {
     const published = await deps.apps.requirePublished(appKey)
     const form = published.form(formKey)
-    const access = (await deps.access.resolver(published, ctx.viewer))(form)
-    return { published, form, access }
+    const accessOf = await deps.access.resolver(published, ctx.viewer)
+    return { published, form, access: accessOf(form), accessOf }
   }
   const ownJob = async (params: JobParams, userId: string): Promise<ImportJob> => {
     const job = await store.read(params.id)
@@ -333,7 +334,7 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
   const prepareExport = async (request: ExportRequest, format: 'csv' | 'xlsx') => {
     const ctx = recordContext(request, 'records:read')
     const { app: appKey, form: formKey } = request.params
-    const { form, access } = await formAccess(appKey, formKey, ctx)
+    const { published, form, access, accessOf } = await formAccess(appKey, formKey, ctx)
     access.require('export')
     let filter: unknown
     if (request.query.filter) {
@@ -353,7 +354,24 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       after: { format, filter: filter ?? null },
     })
     const read: PageReader = (options) => deps.records.list(appKey, formKey, options, ctx, exportPageSize)
-    return { form, access, read, options: { filter, locale: request.query.locale ?? 'zh-CN' } as const }
+    // CSV lines written by PostgreSQL where the viewer sees the exported values as stored (export-sql.ts).
+    const lines =
+      format === 'csv'
+        ? SqlCsvExport.for(
+            deps.db as unknown as DynamicDb,
+            published,
+            form,
+            accessOf,
+            exportedFields(form, access),
+          )
+        : undefined
+    return {
+      form,
+      access,
+      read,
+      lines,
+      options: { filter, locale: request.query.locale ?? 'zh-CN' } as const,
+    }
   }
   const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`
 
@@ -368,9 +386,9 @@ export function registerImportRoutes(app: FastifyInstance, deps: ImportRouteDeps
       },
     },
     async (request, reply) => {
-      const { form, access, read, options } = await prepareExport(request, 'csv')
+      const { form, access, read, lines: sqlLines, options } = await prepareExport(request, 'csv')
       // The first page is read before answering, so a bad filter is a 400, not a broken download.
-      const lines = exportCsv(form, access, read, options)
+      const lines = exportCsv(form, access, read, options, sqlLines)
       const head = await lines.next()
       const second = await lines.next()
       async function* all() {

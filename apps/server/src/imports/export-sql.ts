@@ -1,0 +1,252 @@
+import { csvCell } from '@trellis/import-engine'
+import type { FieldDef } from '@trellis/form-engine'
+import { sql, type RawBuilder } from 'kysely'
+import type { CompiledForm, PublishedApp } from '../apps/published-app.js'
+import type { FormAccess } from '../auth/access.js'
+import type { DynamicDb } from '../db/dynamic.js'
+import { RecordReader } from '../records/record-reader.js'
+import { VisibleRollups } from '../records/visible-rollups.js'
+import type { JsonLogic } from '@trellis/rule-engine'
+
+/**
+ * The CSV export's own read path: PostgreSQL writes the CSV lines (a page of them as one string), so
+ * the server neither parses typed values nor builds a record object per row. Every cell is exactly what
+ * the records reader's JSON gives through `csvCell(cellValue(…))` (export-csv.ts): the same text, the
+ * same formula neutralizing, the same quoting. Where SQL cannot promise that (timestamps, JSON values),
+ * those cells alone are read as values and formatted here, around the SQL-built pieces of the line.
+ *
+ * Only for viewers who see every exported value as stored: no exported field masked (a conditional mask
+ * reads the whole record) and no rollup computed live for them (VisibleRollups). Others export through
+ * the records reader, page by page. Row scope and filter are the records reader's own `where`.
+ */
+
+/** How one column's stored value becomes the text `cellValue` gives, in SQL. */
+type CellKind =
+  /** Text: the driver returns it as stored. */
+  | 'text'
+  /** PostgreSQL's text output, which the driver returns as is (int8, numeric, date) or which prints the
+   * same number (int4), and which never holds a quote, comma or line break: neutralized only. */
+  | 'bare'
+  | 'boolean'
+  /** `double precision`: the JavaScript number's text (see `jsNumberText`). */
+  | 'double'
+  /** `text[]`: items joined with ', ', a null item as 'null' (String(null)). */
+  | 'array'
+  /** Read as a value and formatted in JavaScript (timestamps: the driver's Date; jsonb). */
+  | 'value'
+
+function cellKind(sqlType: string): CellKind {
+  if (sqlType === 'text') return 'text'
+  if (sqlType === 'bigint' || sqlType === 'integer' || sqlType === 'date') return 'bare'
+  if (sqlType === 'numeric' || sqlType.startsWith('numeric(')) return 'bare'
+  if (sqlType === 'boolean') return 'boolean'
+  if (sqlType === 'double precision') return 'double'
+  if (sqlType === 'text[]') return 'array'
+  return 'value'
+}
+
+/**
+ * `neutralizeCell` in SQL: a cell starting with = + - @ tab CR LF gets a leading quote, unless it is a
+ * plain negative number. `ascii` is the first character's code point. Null stays null, which `concat`
+ * writes as nothing, as `csvCell` does.
+ */
+const neutralized = (t: RawBuilder<unknown>) =>
+  sql`case when ascii(${t}) in (61, 43, 45, 64, 9, 13, 10) and ${t} !~ '^-[0-9]+(\\.[0-9]+)?$' then '''' || ${t} else ${t} end`
+
+/** `csvCell` of a text in SQL: neutralized, then quoted when it holds a quote, comma or line break. */
+const textCell = (t: RawBuilder<unknown>) =>
+  sql`case when ${t} ~ '[",\\r\\n]' then '"' || replace(${neutralized(t)}, '"', '""') || '"' else ${neutralized(t)} end`
+
+/**
+ * A `double precision` column's text output (`t`, which the driver would `parseFloat`) as JavaScript's
+ * `String(number)` prints that number. Both print the shortest digits that read back as the same double
+ * (PostgreSQL since 12 with extra_float_digits > 0, its default; at most 15 digits otherwise, which
+ * JavaScript prints the same); they differ in notation only. PostgreSQL writes an exponent below 1e-4
+ * and from 1e15, JavaScript below 1e-6 and from 1e21; between those JavaScript writes all the digits
+ * (which `numeric` prints from the exponent form exactly), beyond them an exponent without leading zeros.
+ * `-0` is `0` in JavaScript.
+ */
+const jsNumberText = (t: RawBuilder<unknown>) =>
+  sql`case when strpos(${t}, 'e') = 0 then (case when ${t} = '-0' then '0' else ${t} end)
+    when substr(${t}, strpos(${t}, 'e') + 1)::int between -6 and 20 then ${t}::numeric::text
+    else regexp_replace(${t}, 'e([-+])0*([0-9])', 'e\\1\\2') end`
+
+/** One cell read as a value: what `csvCell(cellValue(…))` makes of the records reader's JSON value. */
+function valueCell(value: unknown): string {
+  if (value === null || value === undefined) return ''
+  if (value instanceof Date) return csvCell(value.toISOString())
+  if (typeof value === 'bigint') return csvCell(value.toString())
+  if (Array.isArray(value)) {
+    return csvCell(
+      value
+        .map((item) =>
+          item && typeof item === 'object' && 'name' in item ? String(item.name) : String(item),
+        )
+        .join(', '),
+    )
+  }
+  return csvCell(value)
+}
+
+/** A line's pieces: SQL text, or a column read as a value (formatted by `valueCell`). */
+type Piece = { sql: RawBuilder<unknown> } | { value: string }
+
+export interface SqlExportOptions {
+  filter?: unknown
+  /** Records per query (a page's lines arrive as one string). */
+  pageSize?: number
+}
+
+export const sqlExportPageSize = 10_000
+
+export class SqlCsvExport {
+  private constructor(
+    private readonly db: DynamicDb,
+    private readonly app: PublishedApp,
+    private readonly form: CompiledForm,
+    private readonly access: FormAccess,
+    private readonly reader: RecordReader,
+    private readonly fields: FieldDef[],
+  ) {}
+
+  /**
+   * The SQL export for this viewer, or undefined where the records reader must shape the values: an
+   * exported field masked (always or on some records), or a rollup computed live for this viewer.
+   */
+  static for(
+    db: DynamicDb,
+    app: PublishedApp,
+    form: CompiledForm,
+    accessOf: (form: CompiledForm) => FormAccess,
+    fields: FieldDef[],
+  ): SqlCsvExport | undefined {
+    const access = accessOf(form)
+    if (!access.full) {
+      const masked = new Set(access.describe().masked)
+      if (fields.some((f) => masked.has(f.key))) return undefined
+    }
+    if (new VisibleRollups(app, form, accessOf).active) return undefined
+    return new SqlCsvExport(db, app, form, access, new RecordReader(app, form, accessOf), fields)
+  }
+
+  /** The column list of the inner select and the line's pieces over it. */
+  private plan(): { columns: RawBuilder<unknown>[]; pieces: Piece[] } {
+    const columns: RawBuilder<unknown>[] = [sql`id`]
+    const pieces: Piece[] = [{ sql: sql`id::text` }]
+    for (const [i, field] of this.fields.entries()) {
+      pieces.push({ sql: sql`','` })
+      const spec = this.form.columns.get(field.key)
+      // A field without a column has no value in the records reader's JSON: an empty cell.
+      if (!spec) continue
+      const name = `c${i}`
+      const ref = sql.ref(name)
+      const column = sql.ref(spec.column)
+      switch (cellKind(spec.sqlType)) {
+        case 'text':
+          columns.push(sql`${column} as ${ref}`)
+          pieces.push({ sql: textCell(ref) })
+          break
+        case 'bare':
+          columns.push(sql`${column}::text as ${ref}`)
+          pieces.push({ sql: neutralized(ref) })
+          break
+        case 'boolean':
+          columns.push(sql`${column} as ${ref}`)
+          pieces.push({ sql: sql`case when ${ref} then 'true' when not ${ref} then 'false' end` })
+          break
+        case 'double':
+          columns.push(sql`${column}::text as ${ref}`)
+          pieces.push({ sql: neutralized(jsNumberText(ref)) })
+          break
+        case 'array':
+          columns.push(sql`array_to_string(${column}, ', ', 'null') as ${ref}`)
+          pieces.push({ sql: textCell(ref) })
+          break
+        case 'value':
+          columns.push(sql`${column} as ${ref}`)
+          pieces.push({ value: name })
+          break
+      }
+    }
+    pieces.push({ sql: sql`E'\\r\\n'` })
+    return { columns, pieces }
+  }
+
+  /**
+   * The CSV lines of the records the viewer may export, in id order, a page per string. The first page
+   * is queried before this returns its first value, so a bad filter fails before any output; the next
+   * page is queried while the current one is consumed.
+   */
+  async *pages(options: SqlExportOptions = {}): AsyncGenerator<string> {
+    this.access.require('read')
+    const where = this.reader.where({
+      ...(options.filter !== undefined ? { filter: options.filter as JsonLogic } : {}),
+    })
+    const limit = options.pageSize ?? sqlExportPageSize
+    const { columns, pieces } = this.plan()
+    const table = sql.table(`${this.app.schema}.${this.form.plan.table}`)
+    const inner = (after: string | undefined) =>
+      sql`select ${sql.join(columns)} from ${table}
+        where ${where}${after === undefined ? sql`` : sql` and id > ${after}`} order by id limit ${limit}`
+
+    // Consecutive SQL pieces become one SQL expression; value pieces are columns between them.
+    const segments: Array<RawBuilder<unknown>[] | string> = []
+    for (const piece of pieces) {
+      const last = segments.at(-1)
+      if ('sql' in piece) {
+        if (Array.isArray(last)) last.push(piece.sql)
+        else segments.push([piece.sql])
+      } else segments.push(piece.value)
+    }
+
+    type Page = { text: string; last: string | undefined; full: boolean }
+    let query: (after: string | undefined) => Promise<Page>
+    if (segments.length === 1) {
+      // Every cell in SQL: a page is one row holding all its lines.
+      const line = sql`concat(${sql.join(segments[0] as RawBuilder<unknown>[])})`
+      query = async (after) => {
+        const { rows } = await sql<{ text: string | null; last: string | null; n: number }>`
+          select string_agg(${line}, '' order by page.id) as text, max(page.id)::text as last, count(*)::int as n
+          from (${inner(after)}) page`.execute(this.db)
+        const row = rows[0]!
+        return { text: row.text ?? '', last: row.last ?? undefined, full: Number(row.n) === limit }
+      }
+    } else {
+      const selected = segments.map((segment, i) =>
+        typeof segment === 'string'
+          ? sql.ref(segment)
+          : sql`concat(${sql.join(segment)}) as ${sql.ref(`s${i}`)}`,
+      )
+      const keys = segments.map((segment, i) => (typeof segment === 'string' ? segment : `s${i}`))
+      const texts = segments.map((segment) => typeof segment !== 'string')
+      query = async (after) => {
+        const { rows } = await sql<Record<string, unknown>>`
+          select page.id::text as last, ${sql.join(selected)} from (${inner(after)}) page order by page.id`.execute(
+          this.db,
+        )
+        let text = ''
+        for (const row of rows) {
+          for (let i = 0; i < keys.length; i++) {
+            const value = row[keys[i]!]
+            text += texts[i] ? (value as string) : valueCell(value)
+          }
+        }
+        return {
+          text,
+          last: rows.length ? String(rows.at(-1)!.last) : undefined,
+          full: rows.length === limit,
+        }
+      }
+    }
+
+    let next: Promise<Page> | undefined = query(undefined)
+    while (next) {
+      const page: Page = await next
+      next = page.full && page.last !== undefined ? query(page.last) : undefined
+      // If the consumer stops early (the client went away), the prefetched page must not become an
+      // unhandled rejection.
+      next?.catch(() => {})
+      if (page.text) yield page.text
+    }
+  }
+}
