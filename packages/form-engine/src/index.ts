@@ -44,6 +44,15 @@ export { planAppMigration, applyArchives, type AppMigrationOptions } from './pla
 export { archiveName } from './archive-names.js'
 
 export { validateApp } from './validate-app.js'
+export {
+  planSummaries,
+  summaryIssues,
+  SUMMARY_COUNT_COLUMN,
+  MAX_SUMMARY_DIMENSIONS,
+  type SummaryPlan,
+  type SummaryColumn,
+  type SummarySum,
+} from './plan-summaries.js'
 export { toConditionScope, type ScopeOptions, type FormConditionScope } from './condition-scope.js'
 export { reverseRelations, type ReverseRelation } from './reverse-relations.js'
 export { validateRoles, FORM_ACTIONS } from './roles.js'

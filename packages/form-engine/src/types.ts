@@ -118,6 +118,19 @@ export interface FormSchema {
   archived?: boolean
   /** Set with `archived`: the table's name while archived. */
   archivedTable?: string
+  /** Pre-aggregated counts and sums kept up to date by the database, read by reports (see plan-summaries). */
+  summaries?: SummaryDef[]
+}
+
+/**
+ * A summary of a form: its records counted (and `sums` fields summed) per combination of `dimensions`, kept
+ * current by triggers on the form's table, so a report grouping and filtering by those fields reads a few
+ * thousand rows instead of every record.
+ */
+export interface SummaryDef {
+  key: string
+  dimensions: string[]
+  sums?: string[]
 }
 
 export interface AppDefinition {

@@ -1,3 +1,4 @@
+import { summaryIssues } from './plan-summaries.js'
 import { pipelineIssues } from './pipeline.js'
 import { checkCondition, type ConditionTarget } from './conditions.js'
 import { appIssue, type AppIssue } from './errors.js'
@@ -157,6 +158,10 @@ export function validateApp(app: AppDefinition): AppIssue[] {
       for (const issue of pipelineIssues(form, field, path))
         issues.push(appIssue(issue.path, issue.code, issue.params))
     })
+  })
+  app.forms.forEach((form, i) => {
+    if (!form.archived && Array.isArray(form.fields) && forms.get(form.key) === form)
+      issues.push(...summaryIssues(form, app, `forms.${i}`))
   })
   issues.push(...validateRoles(app, forms))
   return issues

@@ -1,11 +1,12 @@
+import { planSummaries, SUMMARY_COUNT_COLUMN, type SummaryPlan } from '@trellis/form-engine'
 import type { ConditionContext, JsonLogic } from '@trellis/rule-engine'
 import { sql, type RawBuilder } from 'kysely'
-import { fail } from './errors.js'
+import { fail, ReportError } from './errors.js'
 import { checkDbSchema, timeZoneOf, type PivotSchema } from './schema.js'
 import { compileSql, type CompiledSql } from './sql/compile-only.js'
 import { compileDimension, type CompiledDimension, type DimensionMeta } from './sql/dimensions.js'
-import { condition, FieldResolver } from './sql/field-resolver.js'
-import { compileMeasures, type MeasureMeta } from './sql/measures.js'
+import { condition, FieldResolver, findForm, summaryMiss } from './sql/field-resolver.js'
+import { compileMeasures, SUMMARY_WEIGHT, type MeasureMeta } from './sql/measures.js'
 import type { PivotSpec, TotalsSpec } from './types.js'
 
 export interface CompileOptions {
@@ -25,6 +26,8 @@ export interface CompileOptions {
   /** Evaluation instant and `$…` variables for conditions (`{"now": []}`, `$user.store`). */
   now?: Date
   context?: ConditionContext
+  /** `false` reads the records even where one of the source form's summaries could answer. */
+  summaries?: boolean
 }
 
 export interface TopMeta {
@@ -40,6 +43,8 @@ export interface PivotMeta {
   top: TopMeta[]
   totals: TotalsSpec
   timeZone: string
+  /** The key of the source form's summary the query reads instead of its records, if any. */
+  summary?: string
 }
 
 export interface CompiledPivot extends CompiledSql {
@@ -62,17 +67,25 @@ interface Prepared {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
 /** Resolves the parts of a spec every query over it shares: fields, filter, row scope, dimensions. */
-export function preparePivot(spec: PivotSpec, schema: PivotSchema, options: CompileOptions = {}): Prepared {
+export function preparePivot(
+  spec: PivotSpec,
+  schema: PivotSchema,
+  options: CompileOptions = {},
+  summary?: SummaryPlan,
+): Prepared {
   if (!isObject(spec)) fail('invalid_spec', 'A pivot spec is an object', '')
   checkDbSchema(schema.dbSchema)
   const extra = {
     ...(options.now ? { now: options.now } : {}),
     ...(options.context ? { context: options.context } : {}),
   }
-  const resolver = new FieldResolver(schema, spec, timeZoneOf(schema), {
-    ...(options.formScopes ? { formScopes: options.formScopes } : {}),
-    ...extra,
-  })
+  const resolver = new FieldResolver(
+    schema,
+    spec,
+    timeZoneOf(schema),
+    { ...(options.formScopes ? { formScopes: options.formScopes } : {}), ...extra },
+    summary,
+  )
   for (const key of ['rows', 'columns', 'measures', 'sort', 'top'] as const) {
     if (spec[key] !== undefined && !Array.isArray(spec[key])) fail('invalid_spec', `${key} is a list`, key)
   }
@@ -94,8 +107,10 @@ export function preparePivot(spec: PivotSpec, schema: PivotSchema, options: Comp
 /** `src` (typed columns, joins, related aggregates) and `base` (filtered, with window values) CTEs. */
 export function baseCtes(prepared: Prepared): RawBuilder<unknown> {
   const { resolver, where } = prepared
-  const srcColumns = [sql`t.id as id`, ...resolver.srcColumns]
-  const src = sql`select ${sql.join(srcColumns)} from ${resolver.fromClause()} where t.deleted_at is null`
+  // A summary holds live records only, and stands for many of them per row: its count instead of an id.
+  const src = resolver.summary
+    ? sql`select ${sql.join([sql`${sql.ref(`t.${SUMMARY_COUNT_COLUMN}`)} as ${sql.id(SUMMARY_WEIGHT)}`, ...resolver.srcColumns])} from ${resolver.fromClause()}`
+    : sql`select ${sql.join([sql`t.id as id`, ...resolver.srcColumns])} from ${resolver.fromClause()} where t.deleted_at is null`
   const baseColumns = [sql`src.*`, ...resolver.windowColumns]
   const filter = where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``
   return sql`src as (${src}), base as (select ${sql.join(baseColumns)} from src${filter})`
@@ -111,7 +126,31 @@ export function compilePivot(
   schema: PivotSchema,
   options: CompileOptions = {},
 ): CompiledPivot {
-  const prepared = preparePivot(spec, schema, options)
+  // Over the records first: that checks the whole spec, so a summary is only ever a faster way to the same
+  // answer. Then the source form's summaries, fewest dimensions first, until one holds everything asked.
+  const records = compileWith(spec, schema, options)
+  if (options.summaries === false) return records
+  const source = findForm(schema, spec.source, 'source')
+  const summaries = planSummaries(source, schema.app).sort(
+    (a, b) => a.dimensions.length - b.dimensions.length,
+  )
+  for (const summary of summaries) {
+    try {
+      return compileWith(spec, schema, options, summary)
+    } catch (error) {
+      if (!(error instanceof ReportError && error.code === 'summary_miss')) throw error
+    }
+  }
+  return records
+}
+
+function compileWith(
+  spec: PivotSpec,
+  schema: PivotSchema,
+  options: CompileOptions,
+  summary?: SummaryPlan,
+): CompiledPivot {
+  const prepared = preparePivot(spec, schema, options, summary)
   const { resolver, rows, columns } = prepared
   const measures = compileMeasures(spec.measures, resolver)
   const dims = [...rows, ...columns]
@@ -124,6 +163,8 @@ export function compilePivot(
     measures.map((m) => m.meta.key),
   )
   const top = compileTop(spec, dims, measures, rows.length)
+  // A top-N ranks values by the one-stage measure over records.
+  if (summary && top.size) summaryMiss('top')
   const topCtes: RawBuilder<unknown>[] = []
   const topJoins: RawBuilder<unknown>[] = []
   const topWhere: RawBuilder<unknown>[] = []
@@ -174,7 +215,9 @@ export function compilePivot(
   // Two stages when every measure decomposes: one plain GROUP BY of the leaf cells (which PostgreSQL runs
   // as a parallel partial aggregate, one hash table), then the grouping sets over those few rows. A single
   // GROUPING SETS over all records keeps one hash table per set and never runs in parallel.
-  const twoStage = dims.length > 0 && measures.every((m) => m.split)
+  // Over a summary always: its rows must be summed (every summary measure splits), then leaf cells no
+  // record is left in dropped, as a count over records never shows them.
+  const twoStage = summary ? true : dims.length > 0 && measures.every((m) => m.split)
   // Dimensions over few-valued columns are computed after the first stage, over its rows: the leaf groups
   // by the date itself (one value per day) instead of running date_trunc on every record, the larger part
   // of a month × store pivot's cost after the scan; RFM groups by the three scores before its segment cases.
@@ -194,8 +237,10 @@ export function compilePivot(
     const leafKeys = lifted.some(Boolean)
       ? [...new Set(dims.flatMap((_, i) => lifted[i] ?? [dimColumn(i)]))].map((c) => sql.ref(c))
       : keyColumns
+    const leafGroup = leafKeys.length ? sql` group by ${sql.join(leafKeys)}` : sql``
+    const having = summary ? sql` having sum(${sql.ref(SUMMARY_WEIGHT)}) > 0` : sql``
     ctes.push(
-      sql`leaf as (select ${sql.join([...leafKeys, ...partials])} from cells${whereSql} group by ${sql.join(leafKeys)})`,
+      sql`leaf as (select ${sql.join([...leafKeys, ...partials])} from cells${whereSql}${leafGroup}${having})`,
     )
     from = sql`leaf`
     if (lifted.some(Boolean)) {
@@ -224,6 +269,7 @@ export function compilePivot(
       top: [...top.values()].map((t) => t.meta),
       totals,
       timeZone: resolver.timeZone,
+      ...(summary ? { summary: summary.key } : {}),
     },
   }
 }

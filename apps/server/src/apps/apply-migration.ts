@@ -14,6 +14,7 @@ import { AppError } from '../http/errors.js'
 import { autoNumberSequence } from '../records/record-store.js'
 import { recomputeRollup } from '../records/rollups.js'
 import { PublishedApp } from './published-app.js'
+import { createSummaries, dropStaleSummaries } from './sync-summaries.js'
 
 // Column types come from the form engine's registry; checked again here because they are the one part
 // of DDL that cannot be quoted as an identifier or bound as a parameter.
@@ -69,6 +70,8 @@ export async function applyMigration(
   const foreignKeys: Array<{ table: string; spec: ColumnSpec }> = []
 
   await sql`create schema if not exists ${sql.id(schema)}`.execute(trx)
+  // Summaries whose layout changes go first: their triggers read the columns the steps may change.
+  await dropStaleSummaries(trx, schema, next)
 
   for (const step of steps) {
     switch (step.kind) {
@@ -189,6 +192,7 @@ export async function applyMigration(
   }
 
   await recompute(trx, schema, steps, next)
+  await createSummaries(trx, schema, next)
 }
 
 /** Derived values after the structure is in place: formulas, rollups, auto numbers, revalidation. */

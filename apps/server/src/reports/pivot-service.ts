@@ -92,7 +92,10 @@ export class PivotService {
     }
   }
 
-  async pivot(app: PublishedApp, request: PivotRequest): Promise<{ grid: PivotGrid; cells: number }> {
+  async pivot(
+    app: PublishedApp,
+    request: PivotRequest,
+  ): Promise<{ grid: PivotGrid; cells: number; summary?: string }> {
     this.guardShape(request.spec)
     const compiled = reportErrors(() =>
       compilePivot(request.spec, this.schemaOf(app), {
@@ -115,7 +118,7 @@ export class PivotService {
         { limit: this.limits.maxCells },
       )
     const grid = toGrid(rows, request.spec, compiled.meta, { locale: request.locale ?? 'zh-CN' })
-    return { grid, cells: rows.length }
+    return { grid, cells: rows.length, ...(compiled.meta.summary ? { summary: compiled.meta.summary } : {}) }
   }
 
   /** The records behind one cell: its JsonLogic filter, how many there are, and their first page. */

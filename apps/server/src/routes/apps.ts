@@ -41,6 +41,20 @@ export const appDefinitionSchema = {
               },
             },
           },
+          summaries: {
+            type: 'array',
+            maxItems: 20,
+            items: {
+              type: 'object',
+              required: ['key', 'dimensions'],
+              additionalProperties: false,
+              properties: {
+                key: { type: 'string', minLength: 1, maxLength: 20 },
+                dimensions: { type: 'array', minItems: 1, maxItems: 8, items: { type: 'string' } },
+                sums: { type: 'array', maxItems: 20, items: { type: 'string' } },
+              },
+            },
+          },
         },
       },
     },

@@ -47,7 +47,17 @@ export function registerReportRoutes(
           additionalProperties: false,
           properties: { spec, locale },
         },
-        response: { 200: { type: 'object', properties: { grid, cells: { type: 'integer' } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              grid,
+              cells: { type: 'integer' },
+              // The source form's summary that answered instead of its records, when one could.
+              summary: { type: 'string' },
+            },
+          },
+        },
       },
     },
     async (request) => {

@@ -1,6 +1,8 @@
 import {
   planColumns,
+  SUMMARY_COUNT_COLUMN,
   toConditionScope,
+  type SummaryPlan,
   type ColumnSpec,
   type ConditionFieldType,
   type FieldDef,
@@ -88,11 +90,17 @@ export class FieldResolver {
   private readonly joins = new Map<string, Join>()
   private readonly relatedJoins = new Map<string, RelatedJoin>()
 
+  /**
+   * With a summary, `t` is the summary's rows (totals plus pending changes) instead of the records: only
+   * its dimensions resolve, its sums only as measures (resolveSum), and anything else is a `summary_miss`,
+   * which tells compilePivot to read the records instead.
+   */
   constructor(
     readonly schema: PivotSchema,
     readonly spec: PivotSpec,
     readonly timeZone: string,
     private readonly access: FormScopes = {},
+    readonly summary?: SummaryPlan,
   ) {
     this.source = findForm(schema, spec.source, 'source')
     this.sourceColumns = liveColumns(schema, this.source)
@@ -103,9 +111,22 @@ export class FieldResolver {
     return sql.table(`${this.schema.dbSchema}.${plan.table}`)
   }
 
+  /** The summary's rows: its compacted totals and the changes not folded in yet, summed by the query. */
+  private summaryRows(summary: SummaryPlan): RawBuilder<unknown> {
+    const columns = [
+      ...summary.dimensions.map((d) => d.column),
+      SUMMARY_COUNT_COLUMN,
+      ...summary.sums.flatMap((s) => [s.column, s.countColumn]),
+    ].map((c) => sql.ref(c))
+    const from = (table: string) =>
+      sql`select ${sql.join(columns)} from ${sql.table(`${this.schema.dbSchema}.${table}`)}`
+    return sql`(${from(summary.table)} union all ${from(summary.deltaTable)})`
+  }
+
   /** `from … left join …` of the src layer. */
   fromClause(): RawBuilder<unknown> {
-    const parts = [sql`${this.table(this.source)} as t`]
+    const source = this.summary ? this.summaryRows(this.summary) : this.table(this.source)
+    const parts = [sql`${source} as t`]
     for (const join of this.joins.values()) parts.push(join.sql)
     for (const related of this.relatedJoins.values()) parts.push(related.sql)
     return sql.join(parts, sql` `)
@@ -124,8 +145,11 @@ export class FieldResolver {
     const parts = ref.split('.')
     const related = this.spec.related?.[parts[0]!]
     if (related && parts.length === 2 && !this.sourceColumns.has(parts[0]!)) {
+      if (this.summary) summaryMiss(path)
       return this.resolveRelated(parts[0]!, related, parts[1]!, ref, path)
     }
+    // Through a summary only its dimensions are there, each (a relation too) as the records' own column.
+    if (this.summary && !this.summary.dimensions.some((d) => d.field === parts[0])) summaryMiss(path)
     let form = this.source
     let columns = this.sourceColumns
     let alias = 't'
@@ -322,7 +346,28 @@ export class FieldResolver {
     return join
   }
 
+  /**
+   * A sums field of the summary as a measure reads it: the column of its sums per summary row and the
+   * column counting the records that had a value.
+   */
+  resolveSum(ref: unknown, path: string): { sum: string; count: string; type: ConditionFieldType } {
+    const sum = this.summary?.sums.find((s) => s.field === ref)
+    if (!sum) return summaryMiss(path)
+    const type = toConditionScope(this.source, { app: this.schema.app }).fields[sum.field]!.type
+    const label = this.source.fields.find((f) => f.key === sum.field)?.label ?? { en: sum.field }
+    const sumRef = `sum:${sum.field}`
+    const countRef = `count:${sum.field}`
+    const total =
+      this.fields.get(sumRef) ??
+      this.add(sumRef, sql.ref(`t.${sum.column}`), { type: 'decimal', sqlType: 'numeric', label })
+    const count =
+      this.fields.get(countRef) ??
+      this.add(countRef, sql.ref(`t.${sum.countColumn}`), { type: 'number', sqlType: 'bigint', label })
+    return { sum: total.column, count: count.column, type }
+  }
+
   private resolveWindow(ref: string, path: string): ResolvedField {
+    if (this.summary) summaryMiss(path)
     const name = ref.slice('window:'.length)
     const window = this.spec.windows?.[name]
     if (!window || !Object.prototype.hasOwnProperty.call(this.spec.windows, name))
@@ -431,6 +476,10 @@ export interface ConditionScopeLike {
   now?: Date
   context?: ConditionContext
 }
+
+/** The part of a spec at `path` needs the records themselves, not the summary being tried. */
+export const summaryMiss = (path: string): never =>
+  fail('summary_miss', 'Not answerable from this summary', path)
 
 /** conditionToSql with the rule engine's errors re-coded under the spec's path. */
 export function condition(logic: JsonLogic, scope: ConditionScopeLike, path: string): RawBuilder<unknown> {

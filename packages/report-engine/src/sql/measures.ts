@@ -2,7 +2,7 @@ import type { LocalizedText } from '@trellis/form-engine'
 import { sql, type RawBuilder } from 'kysely'
 import { fail } from '../errors.js'
 import type { Aggregation, Measure, ShowAs } from '../types.js'
-import { condition, type FieldResolver } from './field-resolver.js'
+import { condition, summaryMiss, type FieldResolver } from './field-resolver.js'
 
 export const AGGREGATIONS: readonly Aggregation[] = [
   'count',
@@ -117,6 +117,7 @@ function aggregate(
   const agg = m.agg
   if (!AGGREGATIONS.includes(agg))
     fail('invalid_aggregation', `Unknown aggregation "${String(agg)}"`, `${path}.agg`)
+  if (resolver.summary) return summaryAggregate(m, path, resolver, index)
   let expression: RawBuilder<unknown>
   let col: RawBuilder<unknown> | undefined
   let fieldMeta: { field?: string; fieldType?: string } = {}
@@ -167,6 +168,67 @@ function aggregate(
     sql: expression,
   }
 }
+
+/**
+ * A measure over a summary's rows, which stand for many records each: counts add up the row counts, sums the
+ * per-row sums, an average divides the two. Always in two stages (compilePivot's summary mode); anything
+ * else a summary cannot answer is a miss.
+ */
+function summaryAggregate(
+  m: Extract<Measure, { agg: unknown }>,
+  path: string,
+  resolver: FieldResolver,
+  index: number,
+): CompiledMeasure {
+  const agg = m.agg
+  if (agg !== 'count' && agg !== 'sum' && agg !== 'avg') return summaryMiss(`${path}.agg`)
+  let filter = (e: RawBuilder<unknown>) => e
+  if (m.where !== undefined && m.where !== null) {
+    const where = condition(m.where, resolver.scope(m.where, `${path}.where`, true), `${path}.where`)
+    filter = (e) => sql`${e} filter (where ${where})`
+  }
+  const name = (k: number) => `p${index}_${k}`
+  const ref = (k: number) => sql.ref(name(k))
+  const meta = (fieldMeta: { field?: string; fieldType?: string }): MeasureMeta => ({
+    key: m.key,
+    label: m.label ?? defaultLabels[agg],
+    agg,
+    ...fieldMeta,
+    showAs: m.showAs ?? 'value',
+  })
+  if (agg === 'count' && m.field === undefined) {
+    const final = sql`cast(coalesce(sum(${ref(0)}), 0) as bigint)`
+    return {
+      meta: meta({}),
+      sql: final,
+      split: { partials: [{ name: name(0), sql: filter(sql`sum(${sql.ref(SUMMARY_WEIGHT)})`) }], final },
+    }
+  }
+  const field = resolver.resolveSum(m.field, `${path}.field`)
+  const fieldMeta = { field: m.field!, fieldType: field.type }
+  const total = filter(sql`sum(${sql.ref(field.sum)})`)
+  const count = filter(sql`sum(${sql.ref(field.count)})`)
+  const split: NonNullable<CompiledMeasure['split']> =
+    agg === 'count'
+      ? { partials: [{ name: name(0), sql: count }], final: sql`cast(coalesce(sum(${ref(0)}), 0) as bigint)` }
+      : agg === 'sum'
+        ? // A sum over records without a value is unknown, as a plain sum() over nulls is.
+          {
+            partials: [{ name: name(0), sql: sql`case when ${count} > 0 then ${total} end` }],
+            final: sql`sum(${ref(0)})`,
+          }
+        : {
+            partials: [
+              { name: name(0), sql: total },
+              { name: name(1), sql: count },
+            ],
+            final: sql`(sum(${ref(0)}) / nullif(sum(${ref(1)}), 0))`,
+          }
+  return { meta: meta(fieldMeta), sql: split.final, split }
+}
+
+/** The src column holding a summary row's record count (see baseCtes). */
+export const SUMMARY_WEIGHT = 'w'
 
 /** Partial aggregates per leaf cell and how they combine (see CompiledMeasure.split). */
 function splitAggregate(

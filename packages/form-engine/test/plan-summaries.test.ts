@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { planSummaries, validateApp, type AppDefinition } from '../src/index.js'
+
+const app = (summaries: unknown): AppDefinition => ({
+  key: 'shop',
+  name: { en: 'Shop' },
+  forms: [
+    {
+      key: 'stores',
+      label: { en: 'Stores' },
+      fields: [{ key: 'name', type: 'text', label: { en: 'Name' } }],
+    },
+    {
+      key: 'orders',
+      label: { en: 'Orders' },
+      summaries: summaries as never,
+      fields: [
+        { key: 'store', type: 'relation', label: { en: 'Store' }, relation: { form: 'stores' } },
+        { key: 'amount', type: 'currency', label: { en: 'Amount' }, scale: 2 },
+        { key: 'paid_at', type: 'datetime', label: { en: 'Paid at' } },
+        { key: 'tags', type: 'tags', label: { en: 'Tags' } },
+        { key: 'ordered_on', type: 'date', label: { en: 'Ordered on' } },
+      ],
+    },
+  ],
+})
+
+describe('form summaries', () => {
+  it('plans the totals table, the changes table and the trigger function beside the form table', () => {
+    const good = app([{ key: 'daily', dimensions: ['ordered_on', 'store'], sums: ['amount'] }])
+    expect(validateApp(good)).toEqual([])
+    const [plan] = planSummaries(good.forms[1]!, good)
+    expect(plan).toMatchObject({
+      source: 'orders',
+      table: 'orders__s_daily',
+      deltaTable: 'orders__sd_daily',
+      fn: 'orders__sf_daily',
+      dimensions: [
+        { field: 'ordered_on', column: 'ordered_on', sqlType: 'date' },
+        { field: 'store', column: 'store', sqlType: 'bigint' },
+      ],
+      sums: [{ field: 'amount', column: 'amount', countColumn: '__c_amount' }],
+    })
+  })
+
+  it('refuses unknown fields, fields a summary cannot group by or sum, and repeated keys, each with its path', () => {
+    const issues = validateApp(
+      app([
+        { key: 'a', dimensions: ['paid_at', 'tags', 'nope'], sums: ['store'] },
+        { key: 'a', dimensions: [] },
+        { key: 'Bad', dimensions: ['store', 'store'] },
+      ]),
+    ).map((i) => `${i.path} ${i.code}`)
+    expect(issues).toEqual([
+      'forms.1.summaries.0.dimensions.0 summary.dimensions_type',
+      'forms.1.summaries.0.dimensions.1 summary.dimensions_type',
+      'forms.1.summaries.0.dimensions.2 config.unknown_field',
+      'forms.1.summaries.0.sums.0 summary.sums_type',
+      'forms.1.summaries.1.key summary.duplicate_key',
+      'forms.1.summaries.1.dimensions summary.dimension_count',
+      'forms.1.summaries.2.key summary.invalid_key',
+      'forms.1.summaries.2.dimensions.1 summary.duplicate_field',
+    ])
+  })
+})
