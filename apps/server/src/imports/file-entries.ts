@@ -4,6 +4,7 @@ import type { RejectedRow } from './import-result.js'
 import type { CompiledForm } from '../apps/published-app.js'
 import type { ImportJob, ImportStore } from './import-store.js'
 import type { ImportResult } from './import-result.js'
+import { KeyTable } from './key-table.js'
 import { mergeRows, type MergePolicy } from './merge-policy.js'
 import { jobRows } from './read-rows.js'
 import type { Pending, Rejector } from './run-import.js'
@@ -178,7 +179,8 @@ export async function surveyFile(
   reject: Rejector,
   onProgress: (rows: number) => void,
 ): Promise<FileSurvey> {
-  const seen = new Map<string, number>()
+  // Every key of the file with the line of its first row: compact, outside the JS heap (key-table.ts).
+  const seen = new KeyTable()
   const laterRows = new Map<string, KeyGroup>()
   let distinct = 0
   const onRow = (_row: CsvRow, blank: boolean) => {
@@ -201,9 +203,8 @@ export async function surveyFile(
       distinct++
       continue
     }
-    const firstLine = seen.get(read.key)
+    const firstLine = seen.getOrAdd(read.key, read.line)
     if (firstLine === undefined) {
-      seen.set(read.key, read.line)
       distinct++
       continue
     }

@@ -1,4 +1,5 @@
 import type { CompiledForm } from '../apps/published-app.js'
+import { KeyTable } from './key-table.js'
 import type { Pending, Rejector } from './run-import.js'
 
 /**
@@ -17,7 +18,7 @@ export function uniqueInFile(
     (f) => f.unique && !(keys.length === 1 && keys[0] === f.key),
   )
   if (!unique.length) return () => true
-  const seen = new Map(unique.map((f) => [f.key, new Map<string, number>()]))
+  const seen = new Map(unique.map((f) => [f.key, new KeyTable()]))
   return (entry) => {
     for (const field of unique) {
       const value = entry.values[field.key]
