@@ -44,6 +44,10 @@ interface Names {
 
 const qualified = (schema: string, name: string) => `${ident(schema)}.${ident(name)}`
 
+/** The advisory lock (two int4 keys) held while a summary's changes are folded in. */
+const summaryLockKey = (schema: string, plan: SummaryPlan) =>
+  `hashtext('trellis.summary'), hashtext('${ident(schema).slice(1, -1)}.${ident(plan.table).slice(1, -1)}')`
+
 /** The statements that fold the appended changes into the totals; run by the triggers now and then, or directly. */
 export function compactionSql(schema: string, plan: SummaryPlan): string[] {
   const dims = plan.dimensions.map((d) => ident(d.column))
@@ -90,7 +94,7 @@ function triggerBody(schema: string, plan: SummaryPlan): string {
         select ${dims.join(', ')}, 1 as n from new_rows where deleted_at is null
         union all select ${dims.join(', ')}, -1 from old_rows where deleted_at is null) x
       ${groupBy} having sum(n) <> 0`
-  const lockKey = `hashtext('trellis.summary'), hashtext('${schema}.${plan.table}')`
+  const lockKey = summaryLockKey(schema, plan)
   return `begin
   if tg_op = 'INSERT' then
     ${into} ${side('new_rows', '')};
@@ -206,6 +210,12 @@ export async function createSummaries(db: DynamicDb, schema: string, next: AppDe
 
 /** Folds every pending change of the app's summaries into their totals (tests, and after bulk loads). */
 export async function compactSummaries(db: DynamicDb, schema: string, app: AppDefinition): Promise<void> {
-  for (const plan of app.forms.flatMap((f) => planSummaries(f, app)))
-    for (const statement of compactionSql(schema, plan)) await sql.raw(statement).execute(db)
+  for (const plan of app.forms.flatMap((f) => planSummaries(f, app))) {
+    const fold = async (trx: DynamicDb) => {
+      // Waits for a trigger's folding in progress rather than racing it for the same totals.
+      await sql.raw(`select pg_advisory_xact_lock(${summaryLockKey(schema, plan)})`).execute(trx)
+      for (const statement of compactionSql(schema, plan)) await sql.raw(statement).execute(trx)
+    }
+    await ('isTransaction' in db && db.isTransaction ? fold(db) : db.transaction().execute(fold))
+  }
 }
