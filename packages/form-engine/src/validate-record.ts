@@ -74,6 +74,19 @@ function ajvError(error: ErrorObject, field: FieldDef): FieldError {
   }
 }
 
+const noProperties: Record<string, unknown> = {}
+
+/** A field's value in the record `{ ...existing, ...value }` (without building that record). */
+function mergedValue(
+  value: Record<string, unknown>,
+  existing: Record<string, unknown> | undefined,
+  key: string,
+): unknown {
+  if (Object.hasOwn(value, key)) return value[key]
+  if (existing !== undefined && existing !== null && Object.hasOwn(existing, key)) return existing[key]
+  return noProperties[key]
+}
+
 function compile(form: FormSchema): RecordValidator {
   const fields = new Map(activeFields(form).map((field) => [field.key, field]))
   // Presence is decided by fieldStates (visibleWhen/requiredWhen), so ajv checks shapes only.
@@ -95,7 +108,6 @@ function compile(form: FormSchema): RecordValidator {
     (field) => !field.archived && (field.visibleWhen !== undefined || field.requiredWhen !== undefined),
   )
   const staticRequired = [...fields.values()].filter((field) => Boolean(field.required))
-  const noProperties: Record<string, unknown> = {}
 
   return (input, options) => {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
@@ -166,13 +178,6 @@ function compile(form: FormSchema): RecordValidator {
     }
     const existing = options.mode === 'update' ? options.existing : undefined
     let failed: Set<string | undefined> | undefined
-    // The merged record's value of a field, as `{ ...existing, ...value }` would hold it.
-    const mergedValue = (key: string) =>
-      Object.hasOwn(value, key)
-        ? value[key]
-        : existing !== undefined && existing !== null && Object.hasOwn(existing, key)
-          ? existing[key]
-          : noProperties[key]
     const states = conditional ? fieldStates(form, { ...existing, ...value }, options.context) : undefined
     for (const field of states ? fields.values() : staticRequired) {
       if ((states && !states[field.key]?.required) || !writable(field)) continue
@@ -185,7 +190,8 @@ function compile(form: FormSchema): RecordValidator {
         options.mode === 'create' ||
         field.key in given ||
         (options.existing !== undefined && field.requiredWhen !== undefined)
-      if (checkable && isEmpty(mergedValue(field.key))) errors.push(fieldError(field.key, 'field.required'))
+      if (checkable && isEmpty(mergedValue(value, existing, field.key)))
+        errors.push(fieldError(field.key, 'field.required'))
     }
 
     if (errors.length === 0) return { ok: true, value }

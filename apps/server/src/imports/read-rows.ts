@@ -24,7 +24,6 @@ export function jobRows(
   store: ImportStore,
   job: Pick<ImportJob, 'id' | 'format' | 'delimiter'>,
 ): AsyncGenerator<CsvRow> {
-  return job.format === 'xlsx'
-    ? readXlsxRows(store.open(job.id))
-    : readRows(store.open(job.id), { delimiter: job.delimiter })
+  if (job.format === 'xlsx') return readXlsxRows(store.open(job.id))
+  return parseCsv(decodeStream(store.bytes(job.id)), job.delimiter ? { delimiter: job.delimiter } : {})
 }
