@@ -61,10 +61,10 @@ const textCell = (t: RawBuilder<unknown>) =>
  * A `double precision` column's text output (`t`, which the driver would `parseFloat`) as JavaScript's
  * `String(number)` prints that number. Both print the shortest digits that read back as the same double
  * (PostgreSQL since 12 with extra_float_digits > 0, its default; at most 15 digits otherwise, which
- * JavaScript prints the same); they differ in notation only. PostgreSQL writes an exponent below 1e-4
- * and from 1e15, JavaScript below 1e-6 and from 1e21; between those JavaScript writes all the digits
- * (which `numeric` prints from the exponent form exactly), beyond them an exponent without leading zeros.
- * `-0` is `0` in JavaScript.
+ * JavaScript prints the same), except at a tie from 1e15 (see `pages`); they differ in notation.
+ * PostgreSQL writes an exponent below 1e-4 and from 1e15, JavaScript below 1e-6 and from 1e21; between
+ * those JavaScript writes all the digits (which `numeric` prints from the exponent form exactly), beyond
+ * them an exponent without leading zeros. `-0` is `0` in JavaScript.
  */
 const jsNumberText = (t: RawBuilder<unknown>) =>
   sql`case when strpos(${t}, 'e') = 0 then (case when ${t} = '-0' then '0' else ${t} end)
@@ -90,6 +90,21 @@ function valueCell(value: unknown): string {
 
 /** A line's pieces: SQL text, or a column read as a value (formatted by `valueCell`). */
 type Piece = { sql: RawBuilder<unknown> } | { value: string }
+
+interface Plan {
+  columns: RawBuilder<unknown>[]
+  pieces: Piece[]
+  /** True for a record with a double PostgreSQL prints with a positive exponent (from 1e15). */
+  large: RawBuilder<unknown> | undefined
+}
+
+/** A page of lines; `large` when a double in it needs JavaScript's printing (see `pages`). */
+interface Page {
+  text: string
+  last: string | undefined
+  full: boolean
+  large: boolean
+}
 
 export interface SqlExportOptions {
   filter?: unknown
@@ -129,10 +144,14 @@ export class SqlCsvExport {
     return new SqlCsvExport(db, app, form, access, new RecordReader(app, form, accessOf), fields)
   }
 
-  /** The column list of the inner select and the line's pieces over it. */
-  private plan(): { columns: RawBuilder<unknown>[]; pieces: Piece[] } {
+  /**
+   * The inner select's columns, the line's pieces over them, and the test for doubles SQL cannot print
+   * as JavaScript does. With `doublesAsValues`, doubles are read as values instead.
+   */
+  private plan(doublesAsValues: boolean): Plan {
     const columns: RawBuilder<unknown>[] = [sql`id`]
     const pieces: Piece[] = [{ sql: sql`id::text` }]
+    const large: RawBuilder<unknown>[] = []
     for (const [i, field] of this.fields.entries()) {
       pieces.push({ sql: sql`','` })
       const spec = this.form.columns.get(field.key)
@@ -141,7 +160,9 @@ export class SqlCsvExport {
       const name = `c${i}`
       const ref = sql.ref(name)
       const column = sql.ref(spec.column)
-      switch (cellKind(spec.sqlType)) {
+      let kind = cellKind(spec.sqlType)
+      if (kind === 'double' && doublesAsValues) kind = 'value'
+      switch (kind) {
         case 'text':
           columns.push(sql`${column} as ${ref}`)
           pieces.push({ sql: textCell(ref) })
@@ -157,6 +178,7 @@ export class SqlCsvExport {
         case 'double':
           columns.push(sql`${column}::text as ${ref}`)
           pieces.push({ sql: neutralized(jsNumberText(ref)) })
+          large.push(sql`strpos(${ref}, 'e+') > 0`)
           break
         case 'array':
           columns.push(sql`array_to_string(${column}, ', ', 'null') as ${ref}`)
@@ -169,7 +191,69 @@ export class SqlCsvExport {
       }
     }
     pieces.push({ sql: sql`E'\\r\\n'` })
-    return { columns, pieces }
+    return { columns, pieces, large: large.length ? sql`(${sql.join(large, sql` or `)})` : undefined }
+  }
+
+  /** One page's query for a plan: the lines after record `after`, up to `limit` records. */
+  private pageQuery(plan: Plan, where: RawBuilder<unknown>, limit: number) {
+    const table = sql.table(`${this.app.schema}.${this.form.plan.table}`)
+    const inner = (after: string | undefined) =>
+      sql`select ${sql.join(plan.columns)} from ${table}
+        where ${where}${after === undefined ? sql`` : sql` and id > ${after}`} order by id limit ${limit}`
+    const large = plan.large ?? sql`false`
+
+    // Consecutive SQL pieces become one `concat`; a value piece is a column between them.
+    const segments: Array<RawBuilder<unknown>[] | string> = []
+    for (const piece of plan.pieces) {
+      const last = segments.at(-1)
+      if ('sql' in piece) {
+        if (Array.isArray(last)) last.push(piece.sql)
+        else segments.push([piece.sql])
+      } else segments.push(piece.value)
+    }
+
+    if (segments.length === 1) {
+      // Every cell in SQL: a page is one row holding all its lines.
+      const line = sql`concat(${sql.join(segments[0] as RawBuilder<unknown>[])})`
+      return async (after: string | undefined): Promise<Page> => {
+        const { rows } = await sql<{ text: string | null; last: string | null; n: number; large: boolean }>`
+          select string_agg(${line}, '' order by page.id) as text, max(page.id)::text as last,
+            count(*)::int as n, coalesce(bool_or(${large}), false) as large
+          from (${inner(after)}) page`.execute(this.db)
+        const row = rows[0]!
+        return {
+          text: row.text ?? '',
+          last: row.last ?? undefined,
+          full: Number(row.n) === limit,
+          large: row.large,
+        }
+      }
+    }
+    const selected = segments.map((segment, i) =>
+      typeof segment === 'string'
+        ? sql.ref(segment)
+        : sql`concat(${sql.join(segment)}) as ${sql.ref(`s${i}`)}`,
+    )
+    const keys = segments.map((segment, i) => (typeof segment === 'string' ? segment : `s${i}`))
+    const texts = segments.map((segment) => typeof segment !== 'string')
+    return async (after: string | undefined): Promise<Page> => {
+      const { rows } = await sql<Record<string, unknown>>`
+        select page.id::text as last, ${large} as large, ${sql.join(selected)}
+        from (${inner(after)}) page order by page.id`.execute(this.db)
+      let text = ''
+      for (const row of rows) {
+        for (let i = 0; i < keys.length; i++) {
+          const value = row[keys[i]!]
+          text += texts[i] ? (value as string) : valueCell(value)
+        }
+      }
+      return {
+        text,
+        last: rows.length ? String(rows.at(-1)!.last) : undefined,
+        full: rows.length === limit,
+        large: rows.some((row) => row.large === true),
+      }
+    }
   }
 
   /**
@@ -183,60 +267,15 @@ export class SqlCsvExport {
       ...(options.filter !== undefined ? { filter: options.filter as JsonLogic } : {}),
     })
     const limit = options.pageSize ?? sqlExportPageSize
-    const { columns, pieces } = this.plan()
-    const table = sql.table(`${this.app.schema}.${this.form.plan.table}`)
-    const inner = (after: string | undefined) =>
-      sql`select ${sql.join(columns)} from ${table}
-        where ${where}${after === undefined ? sql`` : sql` and id > ${after}`} order by id limit ${limit}`
-
-    // Consecutive SQL pieces become one SQL expression; value pieces are columns between them.
-    const segments: Array<RawBuilder<unknown>[] | string> = []
-    for (const piece of pieces) {
-      const last = segments.at(-1)
-      if ('sql' in piece) {
-        if (Array.isArray(last)) last.push(piece.sql)
-        else segments.push([piece.sql])
-      } else segments.push(piece.value)
-    }
-
-    type Page = { text: string; last: string | undefined; full: boolean }
-    let query: (after: string | undefined) => Promise<Page>
-    if (segments.length === 1) {
-      // Every cell in SQL: a page is one row holding all its lines.
-      const line = sql`concat(${sql.join(segments[0] as RawBuilder<unknown>[])})`
-      query = async (after) => {
-        const { rows } = await sql<{ text: string | null; last: string | null; n: number }>`
-          select string_agg(${line}, '' order by page.id) as text, max(page.id)::text as last, count(*)::int as n
-          from (${inner(after)}) page`.execute(this.db)
-        const row = rows[0]!
-        return { text: row.text ?? '', last: row.last ?? undefined, full: Number(row.n) === limit }
-      }
-    } else {
-      const selected = segments.map((segment, i) =>
-        typeof segment === 'string'
-          ? sql.ref(segment)
-          : sql`concat(${sql.join(segment)}) as ${sql.ref(`s${i}`)}`,
-      )
-      const keys = segments.map((segment, i) => (typeof segment === 'string' ? segment : `s${i}`))
-      const texts = segments.map((segment) => typeof segment !== 'string')
-      query = async (after) => {
-        const { rows } = await sql<Record<string, unknown>>`
-          select page.id::text as last, ${sql.join(selected)} from (${inner(after)}) page order by page.id`.execute(
-          this.db,
-        )
-        let text = ''
-        for (const row of rows) {
-          for (let i = 0; i < keys.length; i++) {
-            const value = row[keys[i]!]
-            text += texts[i] ? (value as string) : valueCell(value)
-          }
-        }
-        return {
-          text,
-          last: rows.length ? String(rows.at(-1)!.last) : undefined,
-          full: rows.length === limit,
-        }
-      }
+    const plan = this.plan(false)
+    const fast = this.pageQuery(plan, where, limit)
+    // A double from 1e15 may be one whose shortest digits PostgreSQL and JavaScript choose differently
+    // (a tie at 17 digits, which JavaScript settles one digit shorter): a page holding one is read again
+    // with doubles as values, printed by JavaScript itself.
+    const exact = plan.large ? this.pageQuery(this.plan(true), where, limit) : fast
+    const query = async (after: string | undefined) => {
+      const page = await fast(after)
+      return page.large ? exact(after) : page
     }
 
     let next: Promise<Page> | undefined = query(undefined)
