@@ -32,8 +32,10 @@ const app: AppDefinition = {
 }
 
 /**
- * Exports a form's records as CSV through `GET …/export.csv` (pages through the records reader with the
- * viewer's access, every cell neutralized), read to the end by an HTTP client, on PostgreSQL.
+ * Exports a form's records as CSV through `GET …/export.csv`, read to the end by an HTTP client, on
+ * PostgreSQL. The admin sees every value as stored, so PostgreSQL writes the lines, a page of them per
+ * query, every cell neutralized and quoted as the records reader's export would (imports/export-sql.ts);
+ * a viewer with masked fields would export through the records reader's pages instead.
  * Baseline: PostgreSQL's `COPY (select …) TO` a file, which does no access checks and no neutralizing.
  */
 export async function run(): Promise<Comparison[]> {

@@ -112,7 +112,25 @@ export interface SqlExportOptions {
   pageSize?: number
 }
 
+/** Records per page at most. */
 export const sqlExportPageSize = 10_000
+
+/**
+ * Characters a page's lines may reach at most, from the fields' longest values: below PostgreSQL's 1 GB
+ * limit on the page's one text value (a character is at most 4 bytes in UTF-8; a quote, doubled, is 2)
+ * and a bound on memory, as the records reader's pages had one.
+ */
+const pageChars = 128_000_000
+
+/** The longest text a field's cell may take (generous where the form sets no limit). */
+function widestCell(field: FieldDef, kind: CellKind | undefined): number {
+  if (kind === 'text') {
+    if (field.type === 'long_text' || field.type === 'formula') return field.maxLength ?? 100_000
+    return field.maxLength ?? 2_000
+  }
+  if (kind === 'array' || kind === 'value') return 10_000
+  return 50
+}
 
 export class SqlCsvExport {
   private constructor(
@@ -142,6 +160,11 @@ export class SqlCsvExport {
     }
     if (new VisibleRollups(app, form, accessOf).active) return undefined
     return new SqlCsvExport(db, app, form, access, new RecordReader(app, form, accessOf), fields)
+  }
+
+  private kindOf(field: FieldDef): CellKind | undefined {
+    const spec = this.form.columns.get(field.key)
+    return spec && cellKind(spec.sqlType)
   }
 
   /**
@@ -266,7 +289,12 @@ export class SqlCsvExport {
     const where = this.reader.where({
       ...(options.filter !== undefined ? { filter: options.filter as JsonLogic } : {}),
     })
-    const limit = options.pageSize ?? sqlExportPageSize
+    const widest = this.fields.reduce(
+      (sum, field) => sum + widestCell(field, this.kindOf(field)),
+      20 + this.fields.length,
+    )
+    const limit =
+      options.pageSize ?? Math.max(100, Math.min(sqlExportPageSize, Math.floor(pageChars / widest)))
     const plan = this.plan(false)
     const fast = this.pageQuery(plan, where, limit)
     // A double from 1e15 may be one whose shortest digits PostgreSQL and JavaScript choose differently
