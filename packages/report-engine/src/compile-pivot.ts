@@ -222,7 +222,8 @@ function compileWith(
   // by the date itself (one value per day) instead of running date_trunc on every record, the larger part
   // of a month × store pivot's cost after the scan; RFM groups by the three scores before its segment cases.
   // Not with a top-N, whose ranking reads the dimension per record.
-  const lifted = twoStage && !top.size ? dims.map((d) => d.columns) : []
+  // A summary has few rows already: its leaf groups by the dimensions themselves, fewer rows for the sets.
+  const lifted = twoStage && !top.size && !summary ? dims.map((d) => d.columns) : []
   const ctes = [baseCtes(prepared), ...topCtes]
   const cellsSelect = [sql`base.*`, ...dimSelects.filter((_, i) => !lifted[i])]
   ctes.push(sql`cells as (select ${sql.join(cellsSelect)} from base ${sql.join(topJoins, sql` `)})`)

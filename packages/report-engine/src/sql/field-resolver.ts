@@ -89,6 +89,8 @@ export class FieldResolver {
   private readonly sourceColumns: Map<string, ColumnSpec>
   private readonly joins = new Map<string, Join>()
   private readonly relatedJoins = new Map<string, RelatedJoin>()
+  /** Fields of the summary the spec reads (see summaryRows). */
+  private readonly summaryFields = new Set<string>()
 
   /**
    * With a summary, `t` is the summary's rows (totals plus pending changes) instead of the records: only
@@ -113,10 +115,13 @@ export class FieldResolver {
 
   /** The summary's rows: its compacted totals and the changes not folded in yet, summed by the query. */
   private summaryRows(summary: SummaryPlan): RawBuilder<unknown> {
+    // Only the columns the spec reads: the union feeds every summary row through the query.
     const columns = [
-      ...summary.dimensions.map((d) => d.column),
+      ...summary.dimensions.filter((d) => this.summaryFields.has(d.field)).map((d) => d.column),
       SUMMARY_COUNT_COLUMN,
-      ...summary.sums.flatMap((s) => [s.column, s.countColumn]),
+      ...summary.sums
+        .filter((s) => this.summaryFields.has(s.field))
+        .flatMap((s) => [s.column, s.countColumn]),
     ].map((c) => sql.ref(c))
     const from = (table: string) =>
       sql`select ${sql.join(columns)} from ${sql.table(`${this.schema.dbSchema}.${table}`)}`
@@ -149,7 +154,10 @@ export class FieldResolver {
       return this.resolveRelated(parts[0]!, related, parts[1]!, ref, path)
     }
     // Through a summary only its dimensions are there, each (a relation too) as the records' own column.
-    if (this.summary && !this.summary.dimensions.some((d) => d.field === parts[0])) summaryMiss(path)
+    if (this.summary) {
+      if (!this.summary.dimensions.some((d) => d.field === parts[0])) summaryMiss(path)
+      this.summaryFields.add(parts[0]!)
+    }
     let form = this.source
     let columns = this.sourceColumns
     let alias = 't'
@@ -353,6 +361,7 @@ export class FieldResolver {
   resolveSum(ref: unknown, path: string): { sum: string; count: string; type: ConditionFieldType } {
     const sum = this.summary?.sums.find((s) => s.field === ref)
     if (!sum) return summaryMiss(path)
+    this.summaryFields.add(sum.field)
     const type = toConditionScope(this.source, { app: this.schema.app }).fields[sum.field]!.type
     const label = this.source.fields.find((f) => f.key === sum.field)?.label ?? { en: sum.field }
     const sumRef = `sum:${sum.field}`
