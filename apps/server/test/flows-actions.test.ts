@@ -155,6 +155,82 @@ describeEachDatabase('flows: service tasks through the rules action catalog', (c
     expect(rows).toEqual([{ state: 'pending' }])
   })
 
+  it('starts arriving together each end as a lone start would, a record changed twice included', async () => {
+    const create = async () =>
+      (await api.call('POST', '/api/apps/fa/forms/quotes/records', { values: { title: '原稿', amount: 3 } }))
+        .body.id as string
+    const records = await Promise.all(Array.from({ length: 6 }, create))
+    const shared = records[0]!
+    const starts: Array<[string, string]> = [
+      ...records.map((id): [string, string] => ['stamp', id]),
+      ['stamp', shared],
+      ['bad_stamp', records[1]!],
+      ['stamp_then_fail', records[2]!],
+      ['hook', records[3]!],
+    ]
+    const answers = await Promise.all(
+      starts.map(([flow, recordId]) =>
+        api.callAs(users.owner!.token, 'POST', `/api/apps/fa/flows/${flow}/instances`, {
+          form: 'quotes',
+          recordId,
+        }),
+      ),
+    )
+    for (const res of answers) expect(res.status, JSON.stringify(res.body)).toBe(201)
+    const bodies = answers.map((r) => r.body)
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(starts.length)
+    starts.forEach(([flow], i) => {
+      const expected =
+        flow === 'stamp'
+          ? { status: 'completed', result: 'stamped' }
+          : flow === 'hook'
+            ? { status: 'running', currentNodes: ['call'] }
+            : { status: 'completed', result: 'action_failed' }
+      expect(bodies[i], flow).toMatchObject(expected)
+      expect(bodies[i].steps[0]).toMatchObject({ event: 'start', actor: 'fa_owner' })
+    })
+    // Each answer is the instance as a later read shows it.
+    for (const body of bodies) {
+      const read = await api.callAs(users.owner!.token, 'GET', `/api/flow-instances/${body.id}`)
+      expect(read.body).toEqual(body)
+    }
+    // The shared record was written by both of its starts (one version each); the others once, or
+    // (the failed action) not at all.
+    const version = async (id: string) =>
+      (await api.call('GET', `/api/apps/fa/forms/quotes/records/${id}`)).body as Record<string, unknown>
+    expect(await version(shared)).toMatchObject({ title: '已盖章', version: 3 })
+    expect(await version(records[4]!)).toMatchObject({ title: '已盖章', amount: 3, version: 2 })
+    const { rows } = await sql<{ instance_id: string; state: string }>`select instance_id::text, state
+      from trellis.flow_actions where instance_id = any(${bodies.map((b) => b.id)}::bigint[])
+      order by id`.execute(ctx.database.db)
+    const states = (id: string) => rows.filter((r) => r.instance_id === id).map((r) => r.state)
+    starts.forEach(([flow], i) => {
+      const expected =
+        flow === 'stamp'
+          ? ['done']
+          : flow === 'bad_stamp'
+            ? ['failed']
+            : flow === 'hook'
+              ? ['pending']
+              : ['done', 'failed']
+      expect(states(bodies[i].id), flow).toEqual(expected)
+    })
+    // One audit entry per record write.
+    const audit = await sql<{ record_id: string; n: number }>`select record_id::text, count(*)::int as n
+      from trellis.audit_log where app_key = 'fa' and action = 'update'
+        and record_id = any(${records}::text[]) group by record_id`.execute(ctx.database.db)
+    const writes = Object.fromEntries(audit.rows.map((r) => [r.record_id, r.n]))
+    // records[1]: its failed action wrote nothing; records[2]: the first action of stamp_then_fail too.
+    expect(writes).toEqual({
+      [shared]: 2,
+      [records[1]!]: 1,
+      [records[2]!]: 2,
+      [records[3]!]: 1,
+      [records[4]!]: 1,
+      [records[5]!]: 1,
+    })
+  })
+
   it("a task's form data is validated by the form engine before the flow moves", async () => {
     const { instance } = await run('form_task')
     const tasks = (await api.callAs(users.manager!.token, 'GET', '/api/inbox?app=fa')).body.tasks

@@ -121,6 +121,35 @@ describeEachDatabase('flows: instances, inbox, timers', (ctx) => {
     expect(detail.body.steps.filter((s: { event: string }) => s.event === 'task_completed')).toHaveLength(1)
   })
 
+  it('completions arriving together each answer with their own instance, as a later read shows it', async () => {
+    const instances = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) =>
+        start('approval', await quote({ title: `同时 ${i}`, amount: i % 2 ? 50000 : 10, owner: '0' })),
+      ),
+    )
+    const tasks = await Promise.all(instances.map((i) => taskOf(users.manager, i.id)))
+    const answers = await Promise.all([
+      ...tasks.map((t) =>
+        complete(users.manager, t.id, { outcome: 'approve', comment: `批 ${t.instanceId}` }),
+      ),
+      // A second completion of the first task at the same time: exactly one of the two wins.
+      complete(users.manager, tasks[0].id, { outcome: 'reject' }),
+    ])
+    const first = [answers[0]!, answers.at(-1)!].map((r) => r.status).sort()
+    expect(first).toEqual([200, 409])
+    for (const [i, res] of answers.slice(1, -1).entries()) {
+      expect(res.status, JSON.stringify(res.body)).toBe(200)
+      const instance = instances[i + 1]
+      expect(res.body).toMatchObject({ id: instance.id, status: 'completed' })
+      expect(res.body.steps.at(-1)).toMatchObject({ event: 'task_completed', comment: `批 ${instance.id}` })
+      const read = await api.call('GET', `/api/flow-instances/${instance.id}`)
+      expect(read.body).toEqual(res.body)
+    }
+    const detail = await api.call('GET', `/api/flow-instances/${instances[0].id}`)
+    expect(detail.body.status).toBe('completed')
+    expect(detail.body.steps.filter((s: { event: string }) => s.event === 'task_completed')).toHaveLength(1)
+  })
+
   it('a parallel review waits for finance (role) and the owner (record field) before it ends', async () => {
     const instance = await start('review', await quote({ title: '评审', amount: 1, owner: users.owner.id }))
     expect([...instance.currentNodes].sort()).toEqual(['finance', 'owner'])

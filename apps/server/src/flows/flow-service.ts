@@ -10,7 +10,7 @@ import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
 import { assertFlowsValid, findFlow } from './flow-definitions.js'
 import { instanceJson, readDetail, type ShownInstance } from './instance-json.js'
-import { FlowStarter, refused, startInstanceWith } from './flow-starts.js'
+import { FlowStarter, refused } from './flow-starts.js'
 import {
   advanceInstance,
   InstanceIds,
@@ -25,6 +25,7 @@ import {
 import { writeInstances, type InstanceWrite, type WrittenDetail } from './instance-write.js'
 import { InstanceRecordAccess, type RecordView } from './record-access.js'
 import { ServiceActions } from './service-actions.js'
+import { StartBatch } from './start-batch.js'
 import { inbox, isOwner, readTask, readTaskWithInstance, taskJson, type TaskRow } from './tasks.js'
 
 export interface StartInput {
@@ -71,6 +72,8 @@ export class FlowService {
   private readonly lastRoles = new Map<string, string>()
   /** Ids for manual starts, drawn a block at a time. */
   private readonly ids: InstanceIds
+  /** Manual starts arriving together are written together (see StartBatch). */
+  private readonly starts: StartBatch
 
   /** Records are read with the viewer's known role (see InstanceRecordAccess), not through the records API. */
   constructor(
@@ -84,6 +87,7 @@ export class FlowService {
     this.actions.flows = this.starter
     this.recordAccess = new InstanceRecordAccess(db, apps, access)
     this.ids = new InstanceIds(db)
+    this.starts = new StartBatch(db, apps, this.actions, this.ids)
   }
 
   /** Admins, and members of the app under any role: returns the member's role (undefined for admins). */
@@ -139,8 +143,7 @@ export class FlowService {
       }
     }
     const now = this.clock.now()
-    const started = (await startInstanceWith(
-      this.db,
+    const started = await this.starts.start(
       {
         app: appKey,
         flow,
@@ -152,9 +155,7 @@ export class FlowService {
         by: viewer.userId,
       },
       now,
-      this.actions,
-      { ids: this.ids, detail: true },
-    ))!
+    )
     // The viewer is a member (or an admin) and saw the record: the detail comes from the start's write.
     return shown(started.row, started.detail!, view)
   }

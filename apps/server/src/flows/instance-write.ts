@@ -1,6 +1,7 @@
 import type { FlowEffect, FlowEvent, FlowState } from '@trellis/flow-engine'
 import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
+import { WriteBatcher } from '../records/write-batcher.js'
 import type { StepRow } from './instance-json.js'
 import type { InstanceRow } from './instance-store.js'
 import type { TaskRow } from './tasks.js'
@@ -148,6 +149,29 @@ export async function writeInstances(
   options: { detail?: boolean } = {},
 ): Promise<{ written: Set<string>; detail?: WrittenDetail }> {
   if (!writes.length) return { written: new Set() }
+  const single = writes.length === 1 ? writes[0]!.row.id : undefined
+  const answer = await flowWrite(db, writePayload(writes, now, options), single)
+  return writtenOf(writes, answer, options)
+}
+
+/** What one `flow_write` call answered, for the writes it was given (see `writeInstances`). */
+export function writtenOf(
+  writes: readonly InstanceWrite[],
+  answer: FlowWriteAnswer,
+  options: { detail?: boolean } = {},
+): { written: Set<string>; detail?: WrittenDetail } {
+  const single = writes.length === 1 ? writes[0]! : undefined
+  const written = new Set<string>(answer.written)
+  if (!options.detail || !single || !written.has(single.row.id)) return { written }
+  return { written, detail: { tasks: answer.tasks ?? [], steps: answer.steps ?? [] } }
+}
+
+/** The argument of one `trellis.flow_write` call for `writes` (JSON text; see `writeInstances`). */
+export function writePayload(
+  writes: readonly InstanceWrite[],
+  now: Date,
+  options: { detail?: boolean } = {},
+): string {
   const at = iso(now)
   const rows: EffectRows = { tasks: [], cancelTasks: [], timers: [], cancelTimers: [], runs: [], steps: [] }
   for (const write of writes) effectRows(write, at, rows)
@@ -170,13 +194,16 @@ export async function writeInstances(
     }
   } else {
     if (writes.some((w) => w.extras.insert)) throw new Error('An instance insert is written on its own')
-    payload.updates = writes.map((w) => ({
-      id: w.row.id,
-      version: w.row.version,
-      state: w.state,
-      status: w.state.status,
-      task: w.extras.completeTask?.id ?? null,
-    }))
+    // In instance id order: concurrent writers lock instances in one order (see `flowWrite`).
+    payload.updates = [...writes]
+      .sort((a, b) => compareIds(a.row.id, b.row.id))
+      .map((w) => ({
+        id: w.row.id,
+        version: w.row.version,
+        state: w.state,
+        status: w.state.status,
+        task: w.extras.completeTask?.id ?? null,
+      }))
   }
   const completed = single?.extras.completeTask
   if (completed)
@@ -201,11 +228,66 @@ export async function writeInstances(
   if (rows.cancelTimers.length) payload.cancel_timers = rows.cancelTimers
   if (rows.runs.length) payload.runs = rows.runs
   if (options.detail && single) payload.detail = single.row.id
+  return JSON.stringify(payload)
+}
 
-  const { rows: result } = await sql<{ result: { written: string[] } & Partial<WrittenDetail> }>`select
-    trellis.flow_write(${JSON.stringify(payload)}::jsonb) as result`.execute(db)
-  const answer = result[0]!.result
-  const written = new Set<string>(answer.written)
-  if (!options.detail || !single || !written.has(single.row.id)) return { written }
-  return { written, detail: { tasks: answer.tasks ?? [], steps: answer.steps ?? [] } }
+export type FlowWriteAnswer = { written: string[] } & Partial<WrittenDetail>
+
+/** Group commit of `flow_write` calls made outside a transaction, per database handle. */
+const batchers = new WeakMap<DynamicDb, WriteBatcher<Queued, FlowWriteAnswer>>()
+
+/** One instance's write waiting to go (its payload, and its instance: the order rows are locked in). */
+interface Queued {
+  payload: string
+  instance: string
+}
+
+/** Ids (decimal bigint text) in numeric order. */
+const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
+
+/**
+ * One `trellis.flow_write` call. Calls for one instance made outside a transaction while another is in
+ * flight on the same database wait and go together as ONE statement that calls the function once per
+ * payload: each call keeps its own guard (the version read) and its own answer, as if made alone; the
+ * statement is one transaction, so an error in any of them fails the statement and each is then made
+ * again on its own (its caller gets its own outcome). They run in instance id order, the order the
+ * timer loop's batches lock instances in, so the two never wait on each other in a cycle. A lone call is
+ * never delayed.
+ */
+function flowWrite(db: DynamicDb, payload: string, instance: string | undefined): Promise<FlowWriteAnswer> {
+  if (db.isTransaction || instance === undefined) return flowWriteOne(db, payload)
+  let batcher = batchers.get(db)
+  if (!batcher) {
+    batcher = new WriteBatcher<Queued, FlowWriteAnswer>(1, 64)
+    batchers.set(db, batcher)
+  }
+  return batcher.submit(
+    'flow_write',
+    { payload, instance },
+    async (queued) => {
+      const order = queued.map((q, i) => ({ q, i })).sort((a, b) => compareIds(a.q.instance, b.q.instance))
+      const answers = await flowWriteMany(
+        db,
+        order.map(({ q }) => q.payload),
+      )
+      const inOrder: FlowWriteAnswer[] = []
+      order.forEach(({ i }, k) => (inOrder[i] = answers[k]!))
+      return inOrder
+    },
+    (one) => flowWriteOne(db, one.payload),
+  )
+}
+
+async function flowWriteOne(db: DynamicDb, payload: string): Promise<FlowWriteAnswer> {
+  const { rows } = await sql<{ result: FlowWriteAnswer }>`select
+    trellis.flow_write(${payload}::jsonb) as result`.execute(db)
+  return rows[0]!.result
+}
+
+/** Several `flow_write` calls as one statement (so one transaction outside of one), answers in order. */
+export async function flowWriteMany(db: DynamicDb, payloads: string[]): Promise<FlowWriteAnswer[]> {
+  const { rows } = await sql<{ result: FlowWriteAnswer }>`select trellis.flow_write(w.payload) as result
+    from jsonb_array_elements(${`[${payloads.join(',')}]`}::jsonb) with ordinality as w(payload, n)
+    order by w.n`.execute(db)
+  return rows.map((r) => r.result)
 }

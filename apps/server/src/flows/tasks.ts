@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { DynamicDb } from '../db/dynamic.js'
+import { WriteBatcher } from '../records/write-batcher.js'
 import type { Viewer } from '../auth/viewer.js'
 import { instanceColumns, instanceFrom, type InstanceRow, type StoredInstance } from './instance-store.js'
 
@@ -81,19 +82,62 @@ export async function readTaskWithInstance(
   db: DynamicDb,
   id: string,
   viewer: Viewer,
-): Promise<{ task: TaskRow; instance: InstanceRow; mine: boolean; role: string | null } | undefined> {
+): Promise<TaskWithInstance | undefined> {
   if (!/^[0-9]{1,18}$/.test(id)) return undefined
-  const { rows } = await sql<StoredInstance & { task: TaskRow; role: string | null }>`select
-      to_jsonb(t) || jsonb_build_object('id', t.id::text, 'instance_id', t.instance_id::text) as task,
-      (select m.role from trellis.app_members m where m.app_key = t.app_key
-        and m.user_id = ${viewer.userId}::bigint) as role, ${instanceColumns('i')}
-    from trellis.flow_tasks t join trellis.flow_instances i on i.id = t.instance_id
-    where t.id = ${id}`.execute(db)
-  const found = rows[0]
+  const found = db.isTransaction
+    ? (await readTasks(db, [{ id, viewer }]))[0]
+    : await taskReads(db, id, viewer)
   if (!found) return undefined
   const { task, role, ...stored } = found
   const instance = await instanceFrom(db, stored)
   return { task, instance, mine: isMine(task, viewer, role ?? null), role: role ?? null }
+}
+
+export interface TaskWithInstance {
+  task: TaskRow
+  instance: InstanceRow
+  mine: boolean
+  role: string | null
+}
+
+type TaskRead = StoredInstance & { task: TaskRow; role: string | null }
+
+/** Task reads made together, per database handle (see `taskReads`). */
+const readers = new WeakMap<DynamicDb, WriteBatcher<{ id: string; viewer: Viewer }, TaskRead | undefined>>()
+
+/**
+ * Reads made while another is in flight wait and go together as one statement (each with its own
+ * viewer's role), so concurrent completions share a round trip; a lone read goes at once.
+ */
+function taskReads(db: DynamicDb, id: string, viewer: Viewer): Promise<TaskRead | undefined> {
+  let batcher = readers.get(db)
+  if (!batcher) {
+    batcher = new WriteBatcher(1, 64)
+    readers.set(db, batcher)
+  }
+  return batcher.submit(
+    'tasks',
+    { id, viewer },
+    (items) => readTasks(db, items),
+    async (item) => (await readTasks(db, [item]))[0],
+  )
+}
+
+/** Tasks with their instance and each viewer's role in the task's app, in the order asked. */
+async function readTasks(
+  db: DynamicDb,
+  items: ReadonlyArray<{ id: string; viewer: Viewer }>,
+): Promise<Array<TaskRead | undefined>> {
+  const { rows } = await sql<TaskRead & { n: string }>`select q.n::text as n,
+      to_jsonb(t) || jsonb_build_object('id', t.id::text, 'instance_id', t.instance_id::text) as task,
+      (select m.role from trellis.app_members m where m.app_key = t.app_key
+        and m.user_id = q.user_id) as role, ${instanceColumns('i')}
+    from unnest(${items.map((i) => i.id)}::bigint[], ${items.map((i) => i.viewer.userId)}::bigint[])
+      with ordinality as q(task_id, user_id, n)
+    join trellis.flow_tasks t on t.id = q.task_id
+    join trellis.flow_instances i on i.id = t.instance_id`.execute(db)
+  const found = new Map(rows.map(({ n, ...row }) => [Number(n) - 1, row]))
+  return items.map((_, i) => found.get(i))
 }
 
 /** `mine` worked out from the task row and the viewer's role in its app (one membership per app). */
