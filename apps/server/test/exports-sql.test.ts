@@ -308,6 +308,31 @@ describeEachDatabase('CSV export lines written by the database', (ctx) => {
     expect(header + (await collect(lines!.pages({ pageSize: 37 })))).toBe(paged)
   })
 
+  it('exports records added while it runs, after the ones it started with', async () => {
+    const trellis = api.app.trellis
+    const app = await trellis.apps.requirePublished('xsql')
+    const form = app.form('items')
+    const accessOf = await trellis.access.resolver(app, undefined)
+    const lines = SqlCsvExport.for(
+      ctx.database.db as unknown as DynamicDb,
+      app,
+      form,
+      accessOf,
+      exportedFields(form, accessOf(form)),
+    )!
+    const pages = lines.pages({ pageSize: 40 })
+    let text = (await pages.next()).value as string
+    await sql`insert into app_xsql.items (name) select 'added ' || g from generate_series(1, 100) g`.execute(
+      ctx.database.db,
+    )
+    for await (const page of pages) text += page
+    const added = text.split('\r\n').filter((line) => /^\d+,[^,]*,added \d+,/.test(line))
+    expect(added.map((line) => line.split(',')[2])).toEqual(
+      Array.from({ length: 100 }, (_, i) => `added ${i + 1}`),
+    )
+    await sql`delete from app_xsql.items where name like 'added %'`.execute(ctx.database.db)
+  })
+
   it('applies a filter alike', async () => {
     const filter = { and: [{ '>': [{ var: 'n' }, 0] }, { '==': [{ var: 'kind' }, 'a'] }] }
     const { sql: text, paged } = await bothPaths(undefined, filter)

@@ -220,9 +220,11 @@ export class SqlCsvExport {
   /** One page's query for a plan: the lines after record `after`, up to `limit` records. */
   private pageQuery(plan: Plan, where: RawBuilder<unknown>, limit: number) {
     const table = sql.table(`${this.app.schema}.${this.form.plan.table}`)
-    const inner = (after: string | undefined) =>
+    // A range ending at a record read before (`upto`) cannot grow (ids only increase): no limit.
+    const inner = (after: string | undefined, upto: string | undefined) =>
       sql`select ${sql.join(plan.columns)} from ${table}
-        where ${where}${after === undefined ? sql`` : sql` and id > ${after}`} order by id limit ${limit}`
+        where ${where}${after === undefined ? sql`` : sql` and id > ${after}`}${upto === undefined ? sql`` : sql` and id <= ${upto}`}
+        order by id${upto === undefined ? sql` limit ${limit}` : sql``}`
     const large = plan.large ?? sql`false`
 
     // Consecutive SQL pieces become one `concat`; a value piece is a column between them.
@@ -238,11 +240,11 @@ export class SqlCsvExport {
     if (segments.length === 1) {
       // Every cell in SQL: a page is one row holding all its lines.
       const line = sql`concat(${sql.join(segments[0] as RawBuilder<unknown>[])})`
-      return async (after: string | undefined): Promise<Page> => {
+      return async (after: string | undefined, upto?: string): Promise<Page> => {
         const { rows } = await sql<{ text: string | null; last: string | null; n: number; large: boolean }>`
           select string_agg(${line}, '' order by page.id) as text, max(page.id)::text as last,
             count(*)::int as n, coalesce(bool_or(${large}), false) as large
-          from (${inner(after)}) page`.execute(this.db)
+          from (${inner(after, upto)}) page`.execute(this.db)
         const row = rows[0]!
         return {
           text: row.text ?? '',
@@ -259,10 +261,10 @@ export class SqlCsvExport {
     )
     const keys = segments.map((segment, i) => (typeof segment === 'string' ? segment : `s${i}`))
     const texts = segments.map((segment) => typeof segment !== 'string')
-    return async (after: string | undefined): Promise<Page> => {
+    return async (after: string | undefined, upto?: string): Promise<Page> => {
       const { rows } = await sql<Record<string, unknown>>`
         select page.id::text as last, ${large} as large, ${sql.join(selected)}
-        from (${inner(after)}) page order by page.id`.execute(this.db)
+        from (${inner(after, upto)}) page order by page.id`.execute(this.db)
       let text = ''
       for (const row of rows) {
         for (let i = 0; i < keys.length; i++) {
@@ -280,9 +282,11 @@ export class SqlCsvExport {
   }
 
   /**
-   * The CSV lines of the records the viewer may export, in id order, a page per string. The first page
-   * is queried before this returns its first value, so a bad filter fails before any output; the next
-   * page is queried while the current one is consumed.
+   * The CSV lines of the records the viewer may export, in id order, a page per string. Every
+   * limit-th record's id is read first, so that two pages are read at once (each on its own connection
+   * on PostgreSQL; PostgreSQL, not this process, does most of the work) and a bad filter fails before
+   * any output. After the last of those ids, pages follow one another by keyset: records added in the
+   * meantime are exported too.
    */
   async *pages(options: SqlExportOptions = {}): AsyncGenerator<string> {
     this.access.require('read')
@@ -301,18 +305,40 @@ export class SqlCsvExport {
     // (a tie at 17 digits, which JavaScript settles one digit shorter): a page holding one is read again
     // with doubles as values, printed by JavaScript itself.
     const exact = plan.large ? this.pageQuery(this.plan(true), where, limit) : fast
-    const query = async (after: string | undefined) => {
-      const page = await fast(after)
-      return page.large ? exact(after) : page
+    const query = async (after: string | undefined, upto?: string) => {
+      const page = await fast(after, upto)
+      return page.large ? exact(after, upto) : page
     }
 
-    let next: Promise<Page> | undefined = query(undefined)
-    while (next) {
-      const page: Page = await next
-      next = page.full && page.last !== undefined ? query(page.last) : undefined
-      // If the consumer stops early (the client went away), the prefetched page must not become an
+    const table = sql.table(`${this.app.schema}.${this.form.plan.table}`)
+    const { rows: bounds } = await sql<{ id: string }>`select s.id::text as id from (
+        select id, row_number() over (order by id) as n from ${table} where ${where}) s
+      where s.n % ${limit} = 0 order by s.id`.execute(this.db)
+    // Ranges of ids up to each boundary (no id can join one: ids only grow), then the open tail.
+    const ranges: Array<[string | undefined, string | undefined]> = bounds.map((b, i) => [
+      bounds[i - 1]?.id,
+      b.id,
+    ])
+    ranges.push([bounds.at(-1)?.id, undefined])
+    const pending: Array<Promise<Page>> = []
+    const run = (page: Promise<Page>) => {
+      // If the consumer stops early (the client went away), a page under way must not become an
       // unhandled rejection.
-      next?.catch(() => {})
+      page.catch(() => {})
+      pending.push(page)
+    }
+    let started = 0
+    const start = () => {
+      if (started < ranges.length) run(query(...ranges[started++]!))
+    }
+    start()
+    start()
+    while (pending.length) {
+      const page = await pending.shift()!
+      // The tail goes on by keyset while its pages are full.
+      const tail = started === ranges.length && !pending.length
+      if (tail && page.full && page.last !== undefined) run(query(page.last))
+      start()
       if (page.text) yield page.text
     }
   }
