@@ -49,6 +49,7 @@ export {
   summaryIssues,
   SUMMARY_COUNT_COLUMN,
   MAX_SUMMARY_DIMENSIONS,
+  SUMMARY_DEFAULT_TIME_ZONE,
   type SummaryPlan,
   type SummaryColumn,
   type SummarySum,

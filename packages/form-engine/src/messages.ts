@@ -47,7 +47,8 @@ const zhCN: Record<string, string> = {
   'summary.duplicate_key': '汇总标识“{key}”重复',
   'summary.dimension_count': '汇总须按 1 到 {max} 个字段分组',
   'summary.duplicate_field': '字段“{field}”在汇总中出现了两次',
-  'summary.dimensions_type': '字段“{field}”不能作为汇总的分组（可用文本、数字、是否、日期、选项、关联）',
+  'summary.dimensions_type':
+    '字段“{field}”不能作为汇总的分组（可用文本、数字、是否、日期、日期时间、选项、关联）',
   'summary.sums_type': '字段“{field}”不是数字，不能求和',
   'field.invalid_key': '字段标识不合法：须以小写字母开头，只含小写字母、数字和下划线，最多 63 个字符',
   'field.reserved_key': '字段标识“{key}”为系统保留字段',
@@ -136,7 +137,7 @@ const en: Record<string, string> = {
   'summary.dimension_count': 'A summary groups by 1 to {max} fields',
   'summary.duplicate_field': 'Field "{field}" appears twice in the summary',
   'summary.dimensions_type':
-    'A summary cannot group by "{field}" (text, number, yes/no, date, option or relation fields only)',
+    'A summary cannot group by "{field}" (text, number, yes/no, date, date-time, option or relation fields only)',
   'summary.sums_type': 'Field "{field}" is not a number and cannot be summed',
   'field.invalid_key':
     'Invalid field key: start with a lower-case letter; lower-case letters, digits and underscores only; at most 63 characters',

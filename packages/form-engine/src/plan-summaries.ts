@@ -12,7 +12,10 @@ export interface SummaryColumn {
   field: string
   /** The column in both the form's table and the summary tables. */
   column: string
+  /** Its type in the summary tables (a date-time dimension is kept as its local day: `date`). */
   sqlType: string
+  /** A date-time field kept as the calendar day it falls on in the summary's `timeZone`. */
+  localDay?: true
 }
 
 export interface SummarySum extends SummaryColumn {
@@ -35,12 +38,16 @@ export interface SummaryPlan {
   fn: string
   dimensions: SummaryColumn[]
   sums: SummarySum[]
+  /** The zone date-time dimensions' days are taken in: the app's, as the pivots' date buckets. */
+  timeZone: string
   /** Changes when the tables' layout would: a republish rebuilds the summary only then. */
   fingerprint: string
 }
 
-/** Field types a summary can group by: few distinct values, comparable with `=`. */
-const DIMENSION_TYPES = new Set(['text', 'number', 'decimal', 'boolean', 'date'])
+/** Field types a summary can group by: few distinct values, comparable with `=` (date-times by their local day). */
+const DIMENSION_TYPES = new Set(['text', 'number', 'decimal', 'boolean', 'date', 'datetime'])
+/** The app's zone when it names none (as the report engine's date buckets). */
+export const SUMMARY_DEFAULT_TIME_ZONE = 'Asia/Shanghai'
 /** Field types it can sum. */
 const SUM_TYPES = new Set(['number', 'decimal'])
 export const MAX_SUMMARY_DIMENSIONS = 8
@@ -89,19 +96,25 @@ export function planSummaries(form: FormSchema, app: AppDefinition): SummaryPlan
   if (form.archived || !Array.isArray(form.summaries) || form.summaries.length === 0) return []
   const plan = planColumns(form, { app })
   const columns = new Map(plan.columns.filter((c) => !c.archived).map((c) => [c.field, c]))
+  const types = toConditionScope(form, { app }).fields
+  const timeZone = app.timeZone ?? SUMMARY_DEFAULT_TIME_ZONE
   return form.summaries.map((summary: SummaryDef) => {
     const column = (field: string): SummaryColumn => {
       const spec = columns.get(field)
       if (!spec) throw new Error(`summary ${summary.key} names unknown field ${field}`)
       return { field, column: spec.column, sqlType: spec.sqlType }
     }
-    const dimensions = summary.dimensions.map(column)
+    const dimensions = summary.dimensions.map((field) =>
+      types[field]?.type === 'datetime'
+        ? { ...column(field), sqlType: 'date', localDay: true as const }
+        : column(field),
+    )
     const sums = (summary.sums ?? []).map((field) => {
       const c = column(field)
       return { ...c, countColumn: fitIdentifier(`__c_${c.column}`) }
     })
     const name = (tag: string) => fitIdentifier(`${plan.table}__${tag}_${summary.key}`)
-    const layout = { v: 1, source: plan.table, dimensions, sums }
+    const layout = { v: 1, source: plan.table, dimensions, sums, timeZone }
     return {
       form: form.key,
       key: summary.key,
@@ -111,6 +124,7 @@ export function planSummaries(form: FormSchema, app: AppDefinition): SummaryPlan
       fn: name('sf'),
       dimensions,
       sums,
+      timeZone,
       fingerprint: JSON.stringify(layout),
     }
   })

@@ -40,19 +40,32 @@ describe('form summaries', () => {
         { field: 'store', column: 'store', sqlType: 'bigint' },
       ],
       sums: [{ field: 'amount', column: 'amount', countColumn: '__c_amount' }],
+      timeZone: 'Asia/Shanghai',
     })
+  })
+
+  it('keeps a date-time dimension as its local day in the app zone, and rebuilds when the zone changes', () => {
+    const shop = app([{ key: 'paid', dimensions: ['paid_at'] }])
+    expect(validateApp(shop)).toEqual([])
+    const [plan] = planSummaries(shop.forms[1]!, shop)
+    expect(plan!.dimensions).toEqual([
+      { field: 'paid_at', column: 'paid_at', sqlType: 'date', localDay: true },
+    ])
+    const elsewhere = { ...shop, timeZone: 'Europe/Berlin' }
+    const [moved] = planSummaries(elsewhere.forms[1]!, elsewhere)
+    expect(moved!.timeZone).toBe('Europe/Berlin')
+    expect(moved!.fingerprint).not.toBe(plan!.fingerprint)
   })
 
   it('refuses unknown fields, fields a summary cannot group by or sum, and repeated keys, each with its path', () => {
     const issues = validateApp(
       app([
-        { key: 'a', dimensions: ['paid_at', 'tags', 'nope'], sums: ['store'] },
+        { key: 'a', dimensions: ['amount', 'tags', 'nope'], sums: ['store'] },
         { key: 'a', dimensions: [] },
         { key: 'Bad', dimensions: ['store', 'store'] },
       ]),
     ).map((i) => `${i.path} ${i.code}`)
     expect(issues).toEqual([
-      'forms.1.summaries.0.dimensions.0 summary.dimensions_type',
       'forms.1.summaries.0.dimensions.1 summary.dimensions_type',
       'forms.1.summaries.0.dimensions.2 config.unknown_field',
       'forms.1.summaries.0.sums.0 summary.sums_type',

@@ -30,6 +30,21 @@ const columnType = (sqlType: string) => {
   return sqlType
 }
 
+const ZONE = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/
+/**
+ * A dimension as read from the form's rows, named as its summary column: a date-time as the calendar day it
+ * falls on in the summary's zone (a zone name is an IANA name, checked before it is written as a literal).
+ */
+function readDimensions(plan: SummaryPlan): string[] {
+  return plan.dimensions.map((d) => {
+    if (!d.localDay) return ident(d.column)
+    if (!ZONE.test(plan.timeZone))
+      throw new Error(`refusing unexpected time zone ${JSON.stringify(plan.timeZone)}`)
+    return `cast(${ident(d.column)} at time zone '${plan.timeZone}' as date) as ${ident(d.column)}`
+  })
+}
+const positions = (n: number) => Array.from({ length: n }, (_, i) => i + 1).join(', ')
+
 /** What a summary table's comment says, so a republish can tell which summaries are current. */
 const MARK = 'trellis-summary:v1:'
 const marker = (plan: SummaryPlan) =>
@@ -70,6 +85,7 @@ function triggerBody(schema: string, plan: SummaryPlan): string {
   const n = ident(SUMMARY_COUNT_COLUMN)
   const delta = qualified(schema, plan.deltaTable)
   const into = `insert into ${delta} (${[...dims, n, ...plan.sums.flatMap((s) => [ident(s.column), ident(s.countColumn)])].join(', ')})`
+  const read = readDimensions(plan)
   const groupBy = `group by ${dims.join(', ')}`
   // One side of a change: every live row counted with `sign`, its sums field values summed.
   const side = (rows: string, sign: '' | '-') => {
@@ -80,19 +96,19 @@ function triggerBody(schema: string, plan: SummaryPlan): string {
         `${sign}count(${ident(s.column)})`,
       ]),
     ]
-    return `select ${[...dims, ...values].join(', ')} from ${rows} where deleted_at is null ${groupBy}`
+    return `select ${[...read, ...values].join(', ')} from ${rows} where deleted_at is null group by ${positions(read.length)}`
   }
   const updated = plan.sums.length
     ? `select ${dims.join(', ')}, sum(n), ${plan.sums.map((_, i) => `sum(s${i}), sum(c${i})`).join(', ')} from (
-        select ${dims.join(', ')}, 1 as n, ${plan.sums.map((s, i) => `coalesce(${ident(s.column)}, 0) as s${i}, (${ident(s.column)} is not null)::int as c${i}`).join(', ')}
+        select ${read.join(', ')}, 1 as n, ${plan.sums.map((s, i) => `coalesce(${ident(s.column)}, 0) as s${i}, (${ident(s.column)} is not null)::int as c${i}`).join(', ')}
           from new_rows where deleted_at is null
         union all
-        select ${dims.join(', ')}, -1, ${plan.sums.map((s) => `-coalesce(${ident(s.column)}, 0), -((${ident(s.column)} is not null)::int)`).join(', ')}
+        select ${read.join(', ')}, -1, ${plan.sums.map((s) => `-coalesce(${ident(s.column)}, 0), -((${ident(s.column)} is not null)::int)`).join(', ')}
           from old_rows where deleted_at is null) x
       ${groupBy} having sum(n) <> 0 or ${plan.sums.map((_, i) => `sum(s${i}) <> 0 or sum(c${i}) <> 0`).join(' or ')}`
     : `select ${dims.join(', ')}, sum(n) from (
-        select ${dims.join(', ')}, 1 as n from new_rows where deleted_at is null
-        union all select ${dims.join(', ')}, -1 from old_rows where deleted_at is null) x
+        select ${read.join(', ')}, 1 as n from new_rows where deleted_at is null
+        union all select ${read.join(', ')}, -1 from old_rows where deleted_at is null) x
       ${groupBy} having sum(n) <> 0`
   const lockKey = summaryLockKey(schema, plan)
   return `begin
@@ -201,7 +217,7 @@ export async function createSummaries(db: DynamicDb, schema: string, next: AppDe
     ])
     await sql
       .raw(
-        `insert into ${table} (${all.join(', ')}) select ${[...dims, 'count(*)', ...totals].join(', ')} from ${source} where deleted_at is null group by ${dims.join(', ')}`,
+        `insert into ${table} (${all.join(', ')}) select ${[...readDimensions(plan), 'count(*)', ...totals].join(', ')} from ${source} where deleted_at is null group by ${positions(plan.dimensions.length)}`,
       )
       .execute(db)
     await sql.raw(`comment on table ${table} is '${marker(plan)}'`).execute(db)

@@ -3,7 +3,7 @@ import { readNames } from '@trellis/rule-engine'
 import { sql, type RawBuilder } from 'kysely'
 import { fail } from '../errors.js'
 import type { DateBucket, Dimension } from '../types.js'
-import { condition, type FieldResolver, type ResolvedField } from './field-resolver.js'
+import { condition, summaryMiss, type FieldResolver, type ResolvedField } from './field-resolver.js'
 
 export const DATE_BUCKETS: readonly DateBucket[] = ['day', 'week', 'month', 'quarter', 'year']
 const OFFSET_UNITS = ['day', 'week', 'month'] as const
@@ -73,8 +73,15 @@ export function compileDimension(
     }
   }
   const field = resolver.resolve(dimension.field, `${path}.field`)
+  // A summary's local days answer date buckets alone.
+  if (field.localDay && dimension.bucket === undefined) summaryMiss(`${path}.field`)
   const col = sql.ref(field.column)
-  const base = { path, label: label ?? field.label, field: field.ref, fieldType: field.type }
+  const base = {
+    path,
+    label: label ?? field.label,
+    field: field.ref,
+    fieldType: field.sourceType ?? field.type,
+  }
   if (field.type === 'json' || field.type === 'text_array')
     fail('type_mismatch', `"${field.ref}" cannot be a dimension`, `${path}.field`)
   if (dimension.bucket !== undefined && dimension.bin !== undefined)

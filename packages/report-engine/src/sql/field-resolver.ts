@@ -40,6 +40,12 @@ export interface ResolvedField {
   few?: boolean
   /** Never null: a NOT NULL column of the source table, or a count or sum over related records (0 for none). */
   notNull?: boolean
+  /**
+   * A summary's date-time dimension, read as the local day it holds (`type` is then `date`, `sourceType`
+   * the field's own): good for date buckets only, anything else over it is a summary miss.
+   */
+  localDay?: boolean
+  sourceType?: ConditionFieldType
 }
 
 interface Join {
@@ -176,6 +182,19 @@ export class FieldResolver {
     const scope = toConditionScope(form, { app: this.schema.app }).fields[key]
     if (!scope) return fail('unknown_field', `Unknown field "${ref}"`, path)
     const def = form.fields.find((f) => f.key === key)
+    const day =
+      alias === 't' ? this.summary?.dimensions.find((d) => d.field === key && d.localDay) : undefined
+    if (day) {
+      // Its days were taken in the summary's zone: only pivots bucketing in that zone may read them.
+      if (this.summary!.timeZone !== this.timeZone) summaryMiss(path)
+      return this.add(ref, sql.ref(`t.${column.column}`), {
+        type: 'date',
+        sqlType: 'date',
+        sourceType: scope.type,
+        localDay: true,
+        label: def?.label ?? { en: key },
+      })
+    }
     const { column: _column, type: _type, ...extra } = scope
     return this.add(ref, sql.ref(`${alias}.${column.column}`), {
       type: scope.type,
@@ -466,6 +485,7 @@ export class FieldResolver {
         throw error
       }
       if (field.window && !withWindows) continue
+      if (field.localDay) summaryMiss(path)
       fields[name] = { ...field.extra, column: field.column, type: field.type } as SqlField
     }
     return { fields, timeZone: this.timeZone }
