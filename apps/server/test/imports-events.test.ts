@@ -84,5 +84,20 @@ describeEachDatabase('imports: outbox events', (ctx) => {
     expect(res.body).toMatchObject({ inserted: 1, updated: 1 })
     expect(await events('record.created', '+8613800000003')).toBe(1)
     expect(await events('record.updated', '+8613800000001')).toBe(1)
+    // The event and the audit entry carry the record as it was before the import and as it is after.
+    const { rows } = await sql<{
+      payload: { changed: string[]; before: Record<string, unknown>; after: Record<string, unknown> }
+    }>`select payload from trellis.outbox where topic = 'record.updated'
+      and payload->'after'->>'phone' = '+8613800000001'`.execute(ctx.database.db)
+    const { changed, before, after } = rows[0]!.payload
+    expect(changed).toEqual(['name'])
+    expect(before).toMatchObject({ name: '甲', phone: '+8613800000001', version: 2, note: '补充' })
+    expect(after).toMatchObject({ name: '甲一', phone: '+8613800000001', version: 3, note: '补充' })
+    const audited = await api.call('GET', `/api/audit?app=shop&form=customers&record=${String(after.id)}`)
+    const update = audited.body.entries.find(
+      (e: { action: string; after: { version: number } }) => e.action === 'update' && e.after.version === 3,
+    )
+    expect(update.before).toEqual(before)
+    expect(update.after).toEqual(after)
   })
 })
