@@ -282,11 +282,10 @@ export class SqlCsvExport {
   }
 
   /**
-   * The CSV lines of the records the viewer may export, in id order, a page per string. Every
-   * limit-th record's id is read first, so that two pages are read at once (each on its own connection
-   * on PostgreSQL; PostgreSQL, not this process, does most of the work) and a bad filter fails before
-   * any output. After the last of those ids, pages follow one another by keyset: records added in the
-   * meantime are exported too.
+   * The CSV lines of the records the viewer may export, in id order, a page per string. Each page's
+   * last id is looked up first (cheap: ids only), so two pages are written at once, each on its own
+   * connection on PostgreSQL (which, not this process, does most of the work), and a bad filter fails
+   * before any output. The last page goes on by keyset: records added meanwhile are exported too.
    */
   async *pages(options: SqlExportOptions = {}): AsyncGenerator<string> {
     this.access.require('read')
@@ -310,16 +309,15 @@ export class SqlCsvExport {
       return page.large ? exact(after, upto) : page
     }
 
+    // The limit-th record after `after`: a range ending there holds a page (and cannot gain records:
+    // ids only grow). None when fewer are left: the open tail, read by keyset.
     const table = sql.table(`${this.app.schema}.${this.form.plan.table}`)
-    const { rows: bounds } = await sql<{ id: string }>`select s.id::text as id from (
-        select id, row_number() over (order by id) as n from ${table} where ${where}) s
-      where s.n % ${limit} = 0 order by s.id`.execute(this.db)
-    // Ranges of ids up to each boundary (no id can join one: ids only grow), then the open tail.
-    const ranges: Array<[string | undefined, string | undefined]> = bounds.map((b, i) => [
-      bounds[i - 1]?.id,
-      b.id,
-    ])
-    ranges.push([bounds.at(-1)?.id, undefined])
+    const boundary = async (after: string | undefined) => {
+      const { rows } = await sql<{ bound: string }>`select id::text as bound from ${table}
+        where ${where}${after === undefined ? sql`` : sql` and id > ${after}`}
+        order by id offset ${limit - 1} limit 1`.execute(this.db)
+      return rows[0]?.bound
+    }
     const pending: Array<Promise<Page>> = []
     const run = (page: Promise<Page>) => {
       // If the consumer stops early (the client went away), a page under way must not become an
@@ -327,18 +325,22 @@ export class SqlCsvExport {
       page.catch(() => {})
       pending.push(page)
     }
-    let started = 0
-    const start = () => {
-      if (started < ranges.length) run(query(...ranges[started++]!))
+    let after: string | undefined
+    let open = true
+    const start = async () => {
+      if (!open) return
+      const upto = await boundary(after)
+      if (upto === undefined) open = false
+      run(query(after, upto))
+      after = upto
     }
-    start()
-    start()
+    await start()
+    await start()
     while (pending.length) {
       const page = await pending.shift()!
       // The tail goes on by keyset while its pages are full.
-      const tail = started === ranges.length && !pending.length
-      if (tail && page.full && page.last !== undefined) run(query(page.last))
-      start()
+      if (!open && !pending.length && page.full && page.last !== undefined) run(query(page.last))
+      await start()
       if (page.text) yield page.text
     }
   }
