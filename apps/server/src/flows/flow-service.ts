@@ -8,6 +8,7 @@ import type { Viewer } from '../auth/viewer.js'
 import { systemClock, type Clock } from '../automation/clock.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { AppError } from '../http/errors.js'
+import { WriteBatcher } from '../records/write-batcher.js'
 import { assertFlowsValid, findFlow } from './flow-definitions.js'
 import { instanceJson, readDetail, type ShownInstance } from './instance-json.js'
 import { FlowStarter, refused } from './flow-starts.js'
@@ -72,6 +73,8 @@ export class FlowService {
   private readonly lastRoles = new Map<string, string>()
   /** Ids for manual starts, drawn a block at a time. */
   private readonly ids: InstanceIds
+  /** Membership look-ups made while one is in flight go together (one statement; see `rolesOf`). */
+  private readonly roles = new WriteBatcher<{ app: string; viewer: Viewer }, string | undefined>(1, 64)
   /** Manual starts arriving together are written together (see StartBatch). */
   private readonly starts: StartBatch
 
@@ -93,7 +96,13 @@ export class FlowService {
   /** Admins, and members of the app under any role: returns the member's role (undefined for admins). */
   private async requireMember(app: string, viewer: Viewer): Promise<string | undefined> {
     if (viewer.isAdmin) return undefined
-    const role = await this.access.roleOf(app, viewer)
+    const role = await this.roles.submit(
+      'roles',
+      { app, viewer },
+      (asked) => rolesOf(this.db, asked),
+      // From the item, not this call: the batcher keeps the first caller's functions for its lane.
+      (one) => this.access.roleOf(one.app, one.viewer),
+    )
     if (!role) throw new AppError(403, 'APP_FORBIDDEN', `You are not a member of app ${app}`)
     return role
   }
@@ -628,6 +637,22 @@ export class FlowService {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
   }
+}
+
+/**
+ * Each member's role in each app, as `AccessService.roleOf` reads one (undefined: not a member), for
+ * several look-ups in one statement, in the order asked.
+ */
+async function rolesOf(
+  db: DynamicDb,
+  asked: ReadonlyArray<{ app: string; viewer: Viewer }>,
+): Promise<Array<string | undefined>> {
+  const { rows } = await sql<{ n: string; role: string | null }>`select q.n::text as n, m.role
+    from unnest(${asked.map((a) => a.app)}::text[], ${asked.map((a) => a.viewer.userId)}::bigint[])
+      with ordinality as q(app_key, user_id, n)
+    left join trellis.app_members m on m.app_key = q.app_key and m.user_id = q.user_id`.execute(db)
+  const found = new Map(rows.map((r) => [Number(r.n) - 1, r.role ?? undefined]))
+  return asked.map((_, i) => found.get(i))
 }
 
 /** The instance after an event moved it to `state` at `now` (one version further). */
