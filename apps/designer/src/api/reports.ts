@@ -67,7 +67,10 @@ const appUrl = (app: string) => `/api/apps/${encodeURIComponent(app)}`
 
 export const reportsApi = {
   pivot: (app: string, spec: PivotSpec, locale: Locale) =>
-    request<{ grid: PivotGrid; cells: number }>('POST', `${appUrl(app)}/pivot`, { spec, locale }),
+    request<{ grid: PivotGrid; cells: number; summary?: string }>('POST', `${appUrl(app)}/pivot`, {
+      spec,
+      locale,
+    }),
   drill: (app: string, spec: PivotSpec, cell: DrillCell, limit = 20) =>
     request<DrillResult>('POST', `${appUrl(app)}/pivot/drill`, { spec, cell, limit }),
 

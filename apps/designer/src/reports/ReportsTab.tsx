@@ -271,14 +271,21 @@ export default function ReportsTab({ appKey, publishedVersion }: BuilderTabProps
             {preview.error ? (
               <Notice tone="danger">{preview.error}</Notice>
             ) : preview.grid ? (
-              <ReportView
-                grid={preview.grid}
-                chart={chart}
-                withTable
-                onCell={openCell}
-                selected={selected}
-                label={t('reports.preview')}
-              />
+              <>
+                <ReportView
+                  grid={preview.grid}
+                  chart={chart}
+                  withTable
+                  onCell={openCell}
+                  selected={selected}
+                  label={t('reports.preview')}
+                />
+                {preview.summary && (
+                  <p className={styles.hint} data-testid="pivot-summary">
+                    {t('reports.fromSummary', { summary: preview.summary })}
+                  </p>
+                )}
+              </>
             ) : (
               <p className={styles.hint}>{t('reports.previewEmpty')}</p>
             )}

@@ -9,6 +9,8 @@ export interface PivotPreview {
   spec: PivotSpec | null
   error: string | null
   loading: boolean
+  /** The source form's summary the server answered from, instead of every record. */
+  summary?: string
 }
 
 /**
@@ -32,7 +34,8 @@ export function usePivotPreview(appKey: string, spec: PivotSpec | null, locale: 
     setPreview((p) => ({ ...p, loading: true }))
     const timer = setTimeout(() => {
       reportsApi.pivot(appKey, spec, locale).then(
-        ({ grid }) => current && setPreview({ grid, spec, error: null, loading: false }),
+        ({ grid, summary }) =>
+          current && setPreview({ grid, spec, error: null, loading: false, ...(summary ? { summary } : {}) }),
         (error: unknown) =>
           current &&
           setPreview({

@@ -74,6 +74,11 @@ describe.skipIf(missing)('reports and dashboards in Chromium against the CRM tem
     const table = page.getByTestId('pivot-table')
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(1)
     await expect.poll(() => page.locator('[data-testid=echart] canvas').count()).toBeGreaterThan(0)
+    // Every field here is one of the orders' summary's (local day, store, status; amount summed): the server
+    // answers from its totals and says so; the drill-down below counts the records themselves.
+    await expect
+      .poll(() => page.getByTestId('pivot-summary').innerText())
+      .toBe('由预先汇总「sales_by_day」算出，未逐条读取记录')
     await screenshot(page, 'reports-builder')
 
     // The first store's total over all months: the record count there (the measure dropped first, on top)

@@ -22,6 +22,15 @@ export const ordersForm: FormSchema = {
   key: 'orders',
   label: t('订单', 'Orders'),
   titleField: 'order_no',
+  // Sales by local day, store, status and channel: the dashboards' sales figures (monthly sales and AOV, a
+  // report built by store × month) read these totals instead of every order (docs/reports.md, Summaries).
+  summaries: [
+    {
+      key: 'sales_by_day',
+      dimensions: ['ordered_at', 'store', 'status', 'channel'],
+      sums: ['amount', 'discount', 'points_earned'],
+    },
+  ],
   fields: [
     field('order_no', 'auto_number', '订单号', 'Order no.', { autoNumber: { prefix: 'DD', digits: 8 } }),
     relation('customer', 'customers', '客户', 'Customer', { required: true }),
