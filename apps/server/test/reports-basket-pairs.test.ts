@@ -10,6 +10,7 @@ import { CompiledQuery } from 'kysely'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
+import { seededRandom } from './support/seeded-random.js'
 
 /** Orders with lines naming products: the market basket pairs query against hand and plain-TypeScript counts. */
 const app: AppDefinition = {
@@ -50,17 +51,7 @@ const round = (x: number) => Math.round(x * 1e9) / 1e9
 const tidy = (rows: BasketPairRow[]) =>
   rows.map((r) => ({ ...r, support: round(r.support), confidence: round(r.confidence), lift: round(r.lift) }))
 
-/** mulberry32, so a failure replays with its seed. */
-function random(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+const random = (seed: number) => seededRandom(seed).next
 
 /** The same pairs computed in plain TypeScript from raw lines (basket id, product id or null, passes filter). */
 function expected(

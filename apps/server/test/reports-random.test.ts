@@ -4,6 +4,7 @@ import type { Aggregation, DateBucket, Dimension, PivotSpec } from '@trellis/rep
 import { beforeAll, expect, it } from 'vitest'
 import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
+import { seededRandom } from './support/seeded-random.js'
 
 /**
  * Random pivot specs over a random dataset, each checked cell by cell (subtotals and totals included)
@@ -55,22 +56,7 @@ const app: AppDefinition = {
   ],
 }
 
-/** mulberry32: a tiny seeded generator, so a failure replays with its seed. */
-function random(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-  }
-}
+const random = seededRandom
 
 interface Order {
   customer: number

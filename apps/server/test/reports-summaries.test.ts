@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { compactSummaries } from '../src/apps/sync-summaries.js'
 import { useApi } from './support/api.js'
 import { describeEachDatabase } from './support/databases.js'
+import { seededRandom } from './support/seeded-random.js'
 
 /**
  * Form summaries: a pivot answered from a summary's totals must equal the same pivot over the records,
@@ -195,25 +196,9 @@ const unanswerable: Array<{ name: string; spec: PivotSpec; options?: CompileOpti
   },
 ]
 
-function random(seed: number) {
-  let a = seed >>> 0
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!,
-  }
-}
-
 describeEachDatabase('reports: form summaries answer pivots exactly as the records do', (ctx) => {
   const api = useApi(ctx)
-  const rnd = random(7)
+  const rnd = seededRandom(7)
   let schemaName = ''
   let definition: AppDefinition
   const stores: string[] = []
