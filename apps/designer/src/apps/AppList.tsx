@@ -29,6 +29,15 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
   useEffect(refresh, [refresh])
 
   const apps = load.state === 'ok' ? load.apps : []
+  // The two ways to a new app, in the heading and in the empty list alike.
+  const newApp = (
+    <>
+      <Button onClick={() => setInstalling(true)}>{t('apps.fromTemplate')}</Button>
+      <Button variant="primary" onClick={() => setCreating(true)}>
+        {t('apps.create')}
+      </Button>
+    </>
+  )
   return (
     <div className={styles.page}>
       <div className={styles.heading}>
@@ -36,14 +45,7 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
           <h1>{t('apps.heading')}</h1>
           <p className={styles.subtitle}>{t('apps.subtitle')}</p>
         </div>
-        {isAdmin && (
-          <div className={styles.actions}>
-            <Button onClick={() => setInstalling(true)}>{t('apps.fromTemplate')}</Button>
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              {t('apps.create')}
-            </Button>
-          </div>
-        )}
+        {isAdmin && <div className={styles.actions}>{newApp}</div>}
       </div>
 
       {load.state === 'loading' && <Notice>{t('apps.loading')}</Notice>}
@@ -54,12 +56,7 @@ export function AppList({ isAdmin }: { isAdmin: boolean }) {
         <div className={styles.panel}>
           <EmptyState title={t('apps.empty')}>
             <p>{t('apps.emptyHint')}</p>
-            <div className={styles.actions}>
-              <Button onClick={() => setInstalling(true)}>{t('apps.fromTemplate')}</Button>
-              <Button variant="primary" onClick={() => setCreating(true)}>
-                {t('apps.create')}
-              </Button>
-            </div>
+            <div className={styles.actions}>{newApp}</div>
           </EmptyState>
         </div>
       )}

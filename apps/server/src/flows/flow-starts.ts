@@ -58,6 +58,18 @@ export async function startInstance(
   return (await startInstanceWith(trx, request, now, actions))?.row.id ?? null
 }
 
+/** The instance row a start request makes (see newInstance). */
+export function instanceInput(request: StartRequest, now: Date) {
+  return {
+    app: request.app,
+    flow: request.flow,
+    recordForm: request.form,
+    recordId: request.recordId,
+    startedBy: request.startedBy,
+    now,
+  }
+}
+
 /** `startInstance` answering with the row written (and, with `detail`, its tasks and steps). */
 export async function startInstanceWith(
   trx: DynamicDb,
@@ -66,14 +78,7 @@ export async function startInstanceWith(
   actions: ServiceActions,
   options: { ids?: InstanceIds; detail?: boolean } = {},
 ): Promise<Started | null> {
-  const input = {
-    app: request.app,
-    flow: request.flow,
-    recordForm: request.form,
-    recordId: request.recordId,
-    startedBy: request.startedBy,
-    now,
-  }
+  const input = instanceInput(request, now)
   // With a start key the row goes in first, so a used key stops the start before any action runs;
   // without one the row is inserted by the start's own write.
   const row = request.startKey

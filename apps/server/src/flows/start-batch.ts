@@ -8,7 +8,7 @@ import type { PlatformTables } from '../db/tables.js'
 import type { Row } from '../records/record-json.js'
 import { RecordWriter, type PreparedUpdate } from '../records/record-store.js'
 import { WriteBatcher } from '../records/write-batcher.js'
-import { startInstanceWith, type Started, type StartRequest } from './flow-starts.js'
+import { instanceInput, startInstanceWith, type Started, type StartRequest } from './flow-starts.js'
 import { newInstance, type InstanceIds, type InstanceRow } from './instance-store.js'
 import { flowWriteMany, writePayload, writtenOf, type InstanceWrite, type Step } from './instance-write.js'
 import { ruleName, type ServiceActions } from './service-actions.js'
@@ -90,20 +90,7 @@ export class StartBatch {
    */
   private async together(jobs: StartJob[]): Promise<Outcome[]> {
     const rows = await Promise.all(
-      jobs.map(({ request, now }) =>
-        newInstance(
-          this.db,
-          {
-            app: request.app,
-            flow: request.flow,
-            recordForm: request.form,
-            recordId: request.recordId,
-            startedBy: request.startedBy,
-            now,
-          },
-          this.ids,
-        ),
-      ),
+      jobs.map(({ request, now }) => newInstance(this.db, instanceInput(request, now), this.ids)),
     )
     const outcomes: Array<Outcome | undefined> = await this.db.transaction().execute(async (trx) => {
       // Through the transaction, as a service action reads it (see ServiceActions).

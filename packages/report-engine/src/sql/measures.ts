@@ -149,23 +149,32 @@ function aggregate(
         expression = sql`${sql.raw(agg)}(${col})`
     }
   }
-  let filter = (e: RawBuilder<unknown>) => e
-  if (m.where !== undefined && m.where !== null) {
-    const where = condition(m.where, resolver.scope(m.where, `${path}.where`, true), `${path}.where`)
-    filter = (e) => sql`${e} filter (where ${where})`
-    expression = filter(expression)
-  }
+  const filter = measureFilter(m, path, resolver)
   const split = splitAggregate(agg, col, filter, index)
+  return { ...(split ? { split } : {}), meta: measureMeta(m, fieldMeta), sql: filter(expression) }
+}
+
+/** The measure's `where` as an aggregate's `FILTER (WHERE …)`, or nothing. */
+function measureFilter(
+  m: Extract<Measure, { agg: unknown }>,
+  path: string,
+  resolver: FieldResolver,
+): (e: RawBuilder<unknown>) => RawBuilder<unknown> {
+  if (m.where === undefined || m.where === null) return (e) => e
+  const where = condition(m.where, resolver.scope(m.where, `${path}.where`, true), `${path}.where`)
+  return (e) => sql`${e} filter (where ${where})`
+}
+
+function measureMeta(
+  m: Extract<Measure, { agg: unknown }>,
+  fieldMeta: { field?: string; fieldType?: string },
+): MeasureMeta {
   return {
-    ...(split ? { split } : {}),
-    meta: {
-      key: m.key,
-      label: m.label ?? defaultLabels[agg],
-      agg,
-      ...fieldMeta,
-      showAs: m.showAs ?? 'value',
-    },
-    sql: expression,
+    key: m.key,
+    label: m.label ?? defaultLabels[m.agg],
+    agg: m.agg,
+    ...fieldMeta,
+    showAs: m.showAs ?? 'value',
   }
 }
 
@@ -182,20 +191,10 @@ function summaryAggregate(
 ): CompiledMeasure {
   const agg = m.agg
   if (agg !== 'count' && agg !== 'sum' && agg !== 'avg') return summaryMiss(`${path}.agg`)
-  let filter = (e: RawBuilder<unknown>) => e
-  if (m.where !== undefined && m.where !== null) {
-    const where = condition(m.where, resolver.scope(m.where, `${path}.where`, true), `${path}.where`)
-    filter = (e) => sql`${e} filter (where ${where})`
-  }
+  const filter = measureFilter(m, path, resolver)
   const name = (k: number) => `p${index}_${k}`
   const ref = (k: number) => sql.ref(name(k))
-  const meta = (fieldMeta: { field?: string; fieldType?: string }): MeasureMeta => ({
-    key: m.key,
-    label: m.label ?? defaultLabels[agg],
-    agg,
-    ...fieldMeta,
-    showAs: m.showAs ?? 'value',
-  })
+  const meta = (fieldMeta: { field?: string; fieldType?: string }) => measureMeta(m, fieldMeta)
   if (agg === 'count' && m.field === undefined) {
     const final = sql`cast(coalesce(sum(${ref(0)}), 0) as bigint)`
     return {
