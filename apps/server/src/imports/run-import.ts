@@ -27,6 +27,7 @@ import {
 import { writingProgress, type ProgressEvent } from './import-progress.js'
 import { uniqueInFile } from './unique-in-file.js'
 import { writeAuditEntry } from '../audit/audit-entry.js'
+import { analyzeIfStale } from './table-statistics.js'
 
 export interface RunOptions {
   /** Column index (as a string) → field key; unmapped columns are skipped. */
@@ -75,6 +76,7 @@ export interface Pending {
 /** Records per lookup, insert and update statement: larger batches measured faster up to about this size. */
 const lookupBatch = 2000
 const maxReported = 100
+const yieldEvery = 100
 const keyTypes = new Set(['text', 'email', 'phone', 'number', 'decimal', 'date', 'select', 'relation', 'url'])
 
 class DryRunDone extends Error {}
@@ -156,6 +158,7 @@ export async function runImport(
     )
     emit({ type: 'progress', phase: 'reading', rows: result.rows })
     writing = true
+    await analyzeIfStale(db, app.schema, form.plan.table)
     // The second pass's own rejections (first rows of a key whose other cells cannot be read) are the file's.
     const rejectRead: Rejector = (row, rejection) => {
       writing = false
@@ -259,6 +262,8 @@ export async function runImport(
       }
       for await (const entry of distinctEntries(settings, survey, result, rejectRead, policyOf)) {
         taken++
+        // Reading runs beside the batch being written; let the database's answers in now and then.
+        if (taken % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve))
         if (!isUniqueInFile(entry)) continue
         if (sent + batch.length < skip) {
           sent++
@@ -412,21 +417,28 @@ async function lookup(
 ): Promise<Map<string, Existing>> {
   const specs = keys.map((k) => form.columns.get(k)!)
   const tuple = sql.join(specs.map((s) => sql`${sql.ref(`t.${s.column}`)}::text`))
-  let wanted: RawBuilder<unknown>
+  let where: RawBuilder<unknown>
   if (keys.length === 1) {
     // One key: a JSON array of its values, which PostgreSQL reads several times faster than records.
     const key = keys[0]!
-    wanted = sql`select json_array_elements_text(${JSON.stringify(batch.map((e) => String(e.values[key])))}::json)`
+    const values = sql`select json_array_elements_text(${JSON.stringify(batch.map((e) => String(e.values[key])))}::json)`
+    // An indexed text column is probed by its index for each value. The planner cannot be left to
+    // choose: inside an import's transaction it believes the table small (its statistics lag behind the
+    // rows the import wrote) and joined every batch against all of them, more for each batch.
+    where =
+      specs[0]!.indexed && specs[0]!.sqlType === 'text'
+        ? sql`${sql.ref(`t.${specs[0]!.column}`)} = any(array(${values}))`
+        : sql`(${tuple}) in (${values})`
   } else {
     const records = columnRecords(
       keys.map(() => ({ sqlType: 'text' })),
       batch.map((e) => keys.map((k) => String(e.values[k]))),
     )
-    wanted = sql`select ${sql.join(keys.map((_, i) => records.read(i, 'u')))} from ${records.from}`
+    where = sql`(${tuple}) in (select ${sql.join(keys.map((_, i) => records.read(i, 'u')))} from ${records.from})`
   }
   const { rows } = await sql<Record<string, unknown>>`select t.*, ${access.scopeSql('t')} as __in_scope
     from ${sql.table(`${app.schema}.${form.plan.table}`)} as t
-    where t.deleted_at is null and (${tuple}) in (${wanted})`.execute(db)
+    where t.deleted_at is null and ${where}`.execute(db)
   const found = new Map<string, Existing>()
   for (const row of rows) {
     const values = rowToJson(row, form)
