@@ -133,4 +133,25 @@ describeEachDatabase('rollups stay right as related records change', (ctx) => {
       order_count: before.order_count,
     })
   })
+  it('loses no order when many are written at once for one customer', async () => {
+    const carol = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Carol' } })).body.id
+    // Written at once (on PostgreSQL each in its own transaction and connection): every total must count all
+    // of them, as a single-threaded run would. Recomputed inside the waiting UPDATE, totals lost orders.
+    const amounts = Array.from({ length: 24 }, (_, i) => i + 1)
+    await Promise.all(
+      amounts.map((n, i) =>
+        order({
+          customer: carol,
+          amount: `${n}.25`,
+          status: 'paid',
+          ordered_on: `2026-10-${String(i + 1).padStart(2, '0')}`,
+        }),
+      ),
+    )
+    expect(await customer(carol)).toMatchObject({
+      order_count: 24,
+      total_spent: `${amounts.reduce((a, b) => a + b, 0) + 24 * 0.25}.00`,
+      last_order: '2026-10-24',
+    })
+  })
 })

@@ -6,7 +6,7 @@ import { AppError } from '../http/errors.js'
 import { translateDbError } from '../records/db-errors.js'
 import { recordJsonSql } from '../records/journal.js'
 import type { Row } from '../records/record-json.js'
-import { refreshRollupsFor } from '../records/rollups.js'
+import { refreshRollups } from '../records/rollups.js'
 import { columnRecords } from './column-arrays.js'
 
 export interface UpdateItem {
@@ -119,10 +119,12 @@ export async function updateBatch(
   }
   if (rows.length) {
     const byId = new Map(items.map((i) => [i.id, i]))
-    for (const row of rows) {
-      const before = toRow(byId.get(String(row.id))!.before, form)
-      await refreshRollupsFor(trx, app, form.schema.key, before, row)
-    }
+    await refreshRollups(
+      trx,
+      app,
+      form.schema.key,
+      rows.map((row) => ({ before: toRow(byId.get(String(row.id))!.before, form), after: row })),
+    )
   }
 }
 

@@ -17,7 +17,7 @@ import {
 import type { VisibleRollups } from './visible-rollups.js'
 import type { WriteBatcher } from './write-batcher.js'
 import { rowToJson, toColumnValue, type RecordJson, type Row } from './record-json.js'
-import { initialRollupValue, refreshRollupsFor } from './rollups.js'
+import { initialRollupValue, refreshRollups, refreshRollupsFor } from './rollups.js'
 
 export interface FieldErrorLike {
   path: string
@@ -131,7 +131,12 @@ export class RecordWriter {
           rows.forEach((row, k) => (out[part[k]!] = row))
         }
       }
-      for (const row of out) await refreshRollupsFor(trx, this.app, this.form.schema.key, undefined, row)
+      await refreshRollups(
+        trx,
+        this.app,
+        this.form.schema.key,
+        out.map((row) => ({ before: undefined, after: row })),
+      )
     })
     return out
   }
@@ -332,9 +337,14 @@ export class RecordWriter {
     for (const u of updates) {
       const row = written.get(u.id)
       if (!row) throw staleVersion(u.id, u.version)
-      await refreshRollupsFor(db, this.app, this.form.schema.key, u.current, row)
       out.push(row)
     }
+    await refreshRollups(
+      db,
+      this.app,
+      this.form.schema.key,
+      updates.map((u, i) => ({ before: u.current, after: out[i] })),
+    )
     return out
   }
 
