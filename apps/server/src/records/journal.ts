@@ -87,6 +87,15 @@ export async function emitEvent(db: DynamicDb, topic: string, payload: unknown):
   )
 }
 
+/** Several events of one topic with one statement, in the order given. */
+export async function emitEvents(db: DynamicDb, topic: string, payloads: readonly unknown[]): Promise<void> {
+  if (!payloads.length) return
+  if (payloads.length === 1) return emitEvent(db, topic, payloads[0])
+  await sql`insert into trellis.outbox (topic, payload)
+    select ${topic}, e from jsonb_array_elements(${JSON.stringify(payloads)}::jsonb) with ordinality as x(e, n)
+    order by n`.execute(db)
+}
+
 /**
  * `mutateWithJournal` for an UPDATE … RETURNING * of many records at once, each with its own `before`,
  * extra event payload and event `cause` (matched by id): one audit entry and one `record.updated` event

@@ -3,7 +3,7 @@ import { computeFormulas, toConditionScope, type FieldDef, type RollupDef } from
 import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp, RollupFeed } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
-import { emitEvent } from './journal.js'
+import { emitEvents } from './journal.js'
 import { rowToJson, type Row } from './record-json.js'
 
 /** Aggregates allowed in a rollup, each a fixed SQL shape (no name from the definition reaches SQL). */
@@ -146,9 +146,11 @@ export async function refreshRollups(
     const parent = group[0]!.parent
     const changed = await updateRollups(trx, app, parent, group, [...ids].sort(), created)
     await refreshFormulas(trx, app, parent, [...changed.keys()])
-    for (const [id, fields] of changed) {
-      // Rules such as "upgrade to VIP when total spent passes 5,000" listen to this event.
-      await emitEvent(trx, 'record.updated', {
+    // Rules such as "upgrade to VIP when total spent passes 5,000" listen to these events (one statement).
+    await emitEvents(
+      trx,
+      'record.updated',
+      [...changed].map(([id, fields]) => ({
         app: app.key,
         form: parent.schema.key,
         id,
@@ -156,12 +158,17 @@ export async function refreshRollups(
         before: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.before])),
         after: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v.after])),
         cause: 'rollup',
-      })
-    }
+      })),
+    )
   }
 }
 
-/** Locks the parents, sets their rollups; returns per parent the rollups whose value moved. */
+/**
+ * Locks the parents, sets their rollups; returns per parent the rollups whose value moved. When every
+ * rollup moves by the new children alone, the lock, the read of the values before and the update are one
+ * statement: the lock of a busy parent (the store every order names) is held until commit, and each round
+ * trip to the database while holding it made the writers queued behind it wait longer.
+ */
 async function updateRollups(
   trx: DynamicDb,
   app: PublishedApp,
@@ -172,25 +179,41 @@ async function updateRollups(
 ): Promise<Map<string, Record<string, { before: unknown; after: unknown }>>> {
   const table = sql.table(`${app.schema}.${parent.plan.table}`)
   const columns = feeds.map((feed) => parent.columns.get(feed.field.key)!.column)
-  const values = sql.join(columns.map((column, i) => sql`p.${sql.ref(column)} as ${sql.ref(`v${i}`)}`))
-  const before = await sql<Row>`select p.id, ${values} from ${table} as p
-    where p.id = any(${ids}::bigint[]) order by p.id for no key update`.execute(trx)
+  const values = (alias: string, prefix: string) =>
+    sql.join(columns.map((column, i) => sql`${sql.ref(`${alias}.${column}`)} as ${sql.ref(`${prefix}${i}`)}`))
+  const locked = sql`select p.id, ${values('p', 'b')} from ${table} as p
+    where p.id = any(${ids}::bigint[]) order by p.id for no key update`
+  const adds = Boolean(created) && feeds.every((feed) => incremental.has(feed.field.rollup!.aggregate))
   const sets = feeds.map((feed, i) => {
-    const current = sql.ref(`p.${columns[i]!}`)
     const value =
       created && incremental.has(feed.field.rollup!.aggregate)
-        ? rollupIncrement(app, feed.field, current, created)
+        ? rollupIncrement(app, feed.field, sql.ref(`p.${columns[i]!}`), created)
         : rollupSubquery(app, feed.field, sql`true`)
     return sql`${sql.ref(columns[i]!)} = ${value}`
   })
-  const after = await sql<Row>`update ${table} as p set ${sql.join(sets)}
-    where p.id = any(${ids}::bigint[]) returning p.id, ${values}`.execute(trx)
-  const old = new Map(before.rows.map((row) => [String(row.id), row]))
+  let rows: Row[]
+  if (adds) {
+    // A locking read returns the latest version of a row it waited for, so the values before are exact.
+    rows = (
+      await sql<Row>`update ${table} as p set ${sql.join(sets)} from (${locked}) as o
+        where p.id = o.id returning p.id, ${values('p', 'v')}, ${sql.join(columns.map((_, i) => sql.ref(`o.b${i}`)))}`.execute(
+        trx,
+      )
+    ).rows
+  } else {
+    // Recomputing needs the lock first: the update that follows is a new statement, whose snapshot sees
+    // the children of every writer that held the lock before.
+    const before = await locked.execute(trx)
+    const after = await sql<Row>`update ${table} as p set ${sql.join(sets)}
+      where p.id = any(${ids}::bigint[]) returning p.id, ${values('p', 'v')}`.execute(trx)
+    const old = new Map((before.rows as Row[]).map((row) => [String(row.id), row]))
+    rows = after.rows.map((row) => ({ ...old.get(String(row.id)), ...row }))
+  }
   const changed = new Map<string, Record<string, { before: unknown; after: unknown }>>()
-  for (const row of after.rows) {
+  for (const row of rows) {
     const id = String(row.id)
     feeds.forEach((feed, i) => {
-      const was = normalize(old.get(id)?.[`v${i}`])
+      const was = normalize(row[`b${i}`])
       const now = normalize(row[`v${i}`])
       if (was === now) return
       changed.set(id, { ...changed.get(id), [feed.field.key]: { before: was, after: now } })
