@@ -133,6 +133,33 @@ describeEachDatabase('rollups stay right as related records change', (ctx) => {
       order_count: before.order_count,
     })
   })
+  it('follows an edited amount, and leaves totals and events alone when an edit touches no input', async () => {
+    const dave = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Dave' } })).body.id
+    const o = await order({ customer: dave, amount: '10', status: 'paid', ordered_on: '2026-09-02' })
+    const events = async () =>
+      Number(
+        (
+          await sql<{ n: number }>`select count(*)::int as n from trellis.outbox
+            where payload->>'form' = 'customers' and payload->>'id' = ${dave}`.execute(ctx.database.db)
+        ).rows[0]!.n,
+      )
+    const edited = await api.call('PATCH', `${base}/orders/records/${o.id}`, {
+      version: o.version,
+      values: { amount: '12.50' },
+    })
+    expect(edited.status).toBe(200)
+    expect(await customer(dave)).toMatchObject({ order_count: 1, total_spent: '12.50' })
+    const seen = await events()
+    // Quantity is read by no rollup: nothing to refresh, no event about the customer.
+    const untouched = await api.call('PATCH', `${base}/orders/records/${o.id}`, {
+      version: edited.body.version,
+      values: { quantity: 3 },
+    })
+    expect(untouched.status).toBe(200)
+    expect(await events()).toBe(seen)
+    expect(await customer(dave)).toMatchObject({ order_count: 1, total_spent: '12.50' })
+  })
+
   it('loses no order when many are written at once for one customer', async () => {
     const carol = (await api.call('POST', `${base}/customers/records`, { values: { name: 'Carol' } })).body.id
     // Written at once (on PostgreSQL each in its own transaction and connection): every total must count all

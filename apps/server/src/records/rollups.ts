@@ -1,4 +1,4 @@
-import { conditionToSql } from '@trellis/rule-engine'
+import { conditionToSql, fieldOfName, readNames } from '@trellis/rule-engine'
 import { computeFormulas, toConditionScope, type FieldDef, type RollupDef } from '@trellis/form-engine'
 import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp, RollupFeed } from '../apps/published-app.js'
@@ -122,6 +122,13 @@ export async function refreshRollups(
   const feeds = app.rollupsFedBy(childForm)
   if (!feeds.length || !changes.length) return
   const child = app.form(childForm)
+  // An edit that leaves every column a rollup reads alone (a customer's tier, for the store's customer
+  // count) refreshes nothing: recomputing would only lock the parent, often the busiest row there is.
+  const moves = (feed: RollupFeed, { before, after }: ChildChange) => {
+    if (!before || !after) return true
+    const columns = rollupColumns(app, feed)
+    return !columns || columns.some((column) => !sameValue(before[column], after[column]))
+  }
   const created =
     changes.length <= incrementalLimit && changes.every((c) => !c.before && c.after)
       ? changes.map((c) => String(c.after!.id))
@@ -135,8 +142,9 @@ export async function refreshRollups(
     const ids = new Set<string>()
     for (const feed of group) {
       const via = child.columns.get(feed.field.rollup!.via)!.column
-      for (const { before, after } of changes) {
-        for (const row of [before, after]) {
+      for (const change of changes) {
+        if (!moves(feed, change)) continue
+        for (const row of [change.before, change.after]) {
           const id = row?.[via]
           if (id !== null && id !== undefined) ids.add(String(id))
         }
@@ -161,6 +169,45 @@ export async function refreshRollups(
       })),
     )
   }
+}
+
+const readColumns = new WeakMap<FieldDef, string[] | null>()
+
+/**
+ * The child columns a rollup's value depends on (its link, the measured field, the fields its condition
+ * reads, `deleted_at`), or null when its condition computes a field name and could read any of them.
+ */
+function rollupColumns(app: PublishedApp, feed: RollupFeed): string[] | null {
+  const known = readColumns.get(feed.field)
+  if (known !== undefined) return known
+  const rollup = feed.field.rollup!
+  const child = app.form(rollup.form)
+  const fields = [rollup.via, ...(rollup.field ? [rollup.field] : [])]
+  if (rollup.where) {
+    for (const name of readNames(rollup.where)) if (!name.startsWith('$')) fields.push(fieldOfName(name))
+  }
+  const columns = fields.map((key) => child.columns.get(key)?.column)
+  const result =
+    (rollup.where && computesName(rollup.where)) || columns.some((column) => !column)
+      ? null
+      : [...new Set([...(columns as string[]), 'deleted_at'])]
+  readColumns.set(feed.field, result)
+  return result
+}
+
+/** Whether a condition reads a field whose name it computes (`{"var": {"cat": …}}`). */
+function computesName(logic: unknown): boolean {
+  if (Array.isArray(logic)) return logic.some(computesName)
+  if (!logic || typeof logic !== 'object') return false
+  return Object.entries(logic).some(([op, arg]) => {
+    if (op !== 'var') return computesName(arg)
+    const name: unknown = Array.isArray(arg) ? arg[0] : arg
+    return name !== undefined && typeof name !== 'string' && typeof name !== 'number'
+  })
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(normalize(a)) === JSON.stringify(normalize(b))
 }
 
 /**
