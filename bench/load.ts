@@ -70,6 +70,19 @@ export async function startTrellis(
   throw new Error('trellis did not become ready')
 }
 
+/** SIGTERM, then SIGKILL if the process has not exited within 10 s; resolves once it has exited. */
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    child.once('exit', () => {
+      clearTimeout(kill)
+      resolve()
+    })
+    child.kill('SIGTERM')
+  })
+}
+
 /** CPU seconds used so far by a process (user + system), from /proc. */
 function cpuSeconds(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
@@ -270,8 +283,9 @@ export async function run(): Promise<Comparison[]> {
       compare('load-2-processes-p99', 'ms', double.p99, 100, false, 'baseline: the 100 ms p99 goal'),
     ]
   } finally {
-    for (const child of children) child.kill('SIGTERM')
-    await new Promise((resolve) => setTimeout(resolve, 1000))
+    // Every process gone before the database is dropped: one still draining would reconnect to the next
+    // run's database of the same name and meet its template install.
+    await Promise.all(children.map(stopChild))
     await target.drop()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
