@@ -23,7 +23,7 @@ export interface JournalEntry {
 const isoFormat = sql.lit('YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 
 /** One column as its API JSON value: exact numbers and ids as strings, timestamps as ISO 8601 in UTC. */
-function columnJson(alias: string, column: string, sqlType: string): RawBuilder<unknown> {
+export function columnJson(alias: string, column: string, sqlType: string): RawBuilder<unknown> {
   const ref = sql.ref(`${alias}.${column}`)
   if (sqlType === 'bigint' || sqlType.startsWith('numeric')) return sql`${ref}::text`
   if (sqlType === 'timestamptz') return sql`to_char(${ref} at time zone 'UTC', ${isoFormat})`

@@ -3,7 +3,7 @@ import { computeFormulas, toConditionScope, type FieldDef, type RollupDef } from
 import { sql, type RawBuilder } from 'kysely'
 import type { CompiledForm, PublishedApp, RollupFeed } from '../apps/published-app.js'
 import type { DynamicDb } from '../db/dynamic.js'
-import { emitEvents } from './journal.js'
+import { columnJson, emitEvents } from './journal.js'
 import { rowToJson, type Row } from './record-json.js'
 
 /** Aggregates allowed in a rollup, each a fixed SQL shape (no name from the definition reaches SQL). */
@@ -152,8 +152,9 @@ export async function refreshRollups(
     }
     if (!ids.size) continue
     const parent = group[0]!.parent
-    const changed = await updateRollups(trx, app, parent, group, [...ids].sort(), created)
+    const { changed, announced } = await updateRollups(trx, app, parent, group, [...ids].sort(), created)
     await refreshFormulas(trx, app, parent, [...changed.keys()])
+    if (announced) continue
     // Rules such as "upgrade to VIP when total spent passes 5,000" listen to these events (one statement).
     await emitEvents(
       trx,
@@ -211,7 +212,8 @@ function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /**
- * Locks the parents, sets their rollups; returns per parent the rollups whose value moved. When every
+ * Locks the parents, sets their rollups; returns per parent the rollups whose value moved, and whether their
+ * events were written too. When every
  * rollup moves by the new children alone, the lock, the read of the values before and the update are one
  * statement: the lock of a busy parent (the store every order names) is held until commit, and each round
  * trip to the database while holding it made the writers queued behind it wait longer.
@@ -223,7 +225,10 @@ async function updateRollups(
   feeds: readonly RollupFeed[],
   ids: readonly string[],
   created: readonly string[] | undefined,
-): Promise<Map<string, Record<string, { before: unknown; after: unknown }>>> {
+): Promise<{
+  changed: Map<string, Record<string, { before: unknown; after: unknown }>>
+  announced: boolean
+}> {
   const table = sql.table(`${app.schema}.${parent.plan.table}`)
   const columns = feeds.map((feed) => parent.columns.get(feed.field.key)!.column)
   const values = (alias: string, prefix: string) =>
@@ -241,11 +246,29 @@ async function updateRollups(
   let rows: Row[]
   if (adds) {
     // A locking read returns the latest version of a row it waited for, so the values before are exact.
+    // The `record.updated` events are written by the same statement (each rollup's JSON as the records
+    // API writes it), so nothing is left to send while the lock is held but the commit.
+    const pairs = feeds.map((feed, i) => {
+      const type = parent.columns.get(feed.field.key)!.sqlType
+      return sql`(${feed.field.key}::text, to_jsonb(${columnJson('u', `b${i}`, type)}), to_jsonb(${columnJson('u', `v${i}`, type)}))`
+    })
     rows = (
-      await sql<Row>`update ${table} as p set ${sql.join(sets)} from (${locked}) as o
-        where p.id = o.id returning p.id, ${values('p', 'v')}, ${sql.join(columns.map((_, i) => sql.ref(`o.b${i}`)))}`.execute(
-        trx,
-      )
+      await sql<Row>`with u as (
+          update ${table} as p set ${sql.join(sets)} from (${locked}) as o
+          where p.id = o.id returning p.id, ${values('p', 'v')}, ${sql.join(columns.map((_, i) => sql.ref(`o.b${i}`)))}
+        ),
+        e as (
+          insert into trellis.outbox (topic, payload)
+          select 'record.updated', jsonb_build_object('app', ${app.key}::text, 'form', ${parent.schema.key}::text,
+            'id', u.id::text, 'changed', d.changed, 'before', d.before, 'after', d.after, 'cause', 'rollup')
+          from u cross join lateral (
+            select jsonb_agg(k) as changed, jsonb_object_agg(k, b) as before, jsonb_object_agg(k, a) as after
+            from (values ${sql.join(pairs)}) as x(k, b, a) where b is distinct from a
+          ) as d
+          where d.changed is not null
+          order by u.id
+        )
+        select * from u`.execute(trx)
     ).rows
   } else {
     // Recomputing needs the lock first: the update that follows is a new statement, whose snapshot sees
@@ -266,7 +289,7 @@ async function updateRollups(
       changed.set(id, { ...changed.get(id), [feed.field.key]: { before: was, after: now } })
     })
   }
-  return changed
+  return { changed, announced: adds }
 }
 
 /**
