@@ -21,7 +21,7 @@ import { registerAppRoutes } from './routes/apps.js'
 import { registerAuthRoutes } from './routes/auth.js'
 import { defaultFileLimits, registerFileRoutes, type FileLimits } from './routes/files.js'
 import { registerFlowRoutes } from './routes/flows.js'
-import { registerHealthRoutes } from './routes/health.js'
+import { registerHealthRoutes, StartupWork } from './routes/health.js'
 import { registerImportRoutes } from './routes/imports.js'
 import { registerMessageRoutes } from './routes/messages.js'
 import { registerNotificationRoutes } from './routes/notifications.js'
@@ -55,6 +55,8 @@ declare module 'fastify' {
     trellis: { apps: AppService; records: RecordsService; users: UserService; access: AccessService }
     /** Sends queued rule messages through the configured gateways; started by `startServer`. */
     messages: MessageDispatcher
+    /** Work that keeps readiness at 503 until it ends (the first start's template install). */
+    startup: StartupWork
   }
 }
 
@@ -91,7 +93,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerAuthentication(app, users)
   registerIdempotency(app, db)
 
-  registerHealthRoutes(app, options.database)
+  const startup = new StartupWork()
+  app.decorate('startup', startup)
+  registerHealthRoutes(app, options.database, startup)
   await registerAuthRoutes(app, users, access, { secureCookies: options.secureCookies ?? false })
   registerAppRoutes(app, apps, access)
   registerRecordRoutes(app, records)

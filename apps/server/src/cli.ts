@@ -32,7 +32,10 @@ program
           `(shown only this once; change it after logging in, or set TRELLIS_ADMIN_PASSWORD before the first start)\n\n`,
       )
     }
-    await installOnFirstStart(server.database.db, process.env, (line) => process.stdout.write(`${line}\n`))
+    // Readiness stays 503 until the install ends: writes taken meanwhile would collide with its records.
+    await server.startup.during('first start: installing the CRM template', () =>
+      installOnFirstStart(server.database.db, process.env, (line) => process.stdout.write(`${line}\n`)),
+    )
   })
 
 program

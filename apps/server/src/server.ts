@@ -6,12 +6,15 @@ import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/database.js'
 import { migrateToLatest } from './db/migrate.js'
 import { transportsFrom } from './messages/transports.js'
+import type { StartupWork } from './routes/health.js'
 
 export interface RunningServer {
   url: string
   database: Database
   /** Set on the very first start: the admin account created, to be shown once. */
   initialAdmin: { username: string; password: string } | undefined
+  /** Work after listening that keeps readiness at 503 until it ends. */
+  startup: StartupWork
   close(): Promise<void>
 }
 
@@ -65,5 +68,5 @@ export async function startServer(config: Config): Promise<RunningServer> {
     else app.log.info({ signal }, 'shutting down')
     await close()
   })
-  return { url, database, close, initialAdmin }
+  return { url, database, close, initialAdmin, startup: app.startup }
 }

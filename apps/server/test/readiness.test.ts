@@ -43,6 +43,30 @@ describeEachDatabase('readiness', (ctx) => {
     }
     expect((await app.inject({ method: 'GET', url: '/api/health/ready' })).statusCode).toBe(200)
   })
+
+  it('is not ready while a first start installs its template, and ready once it ends, even by failing', async () => {
+    const ready = async () => app.inject({ method: 'GET', url: '/api/health/ready' })
+    let finish!: () => void
+    const install = app.startup.during(
+      'first start: installing the CRM template',
+      () => new Promise<void>((resolve) => (finish = resolve)),
+    )
+    const held = await ready()
+    expect(held.statusCode).toBe(503)
+    expect(held.json()).toMatchObject({
+      status: 'unavailable',
+      reason: 'first start: installing the CRM template',
+    })
+    finish()
+    await install
+    expect((await ready()).statusCode).toBe(200)
+    await expect(
+      app.startup.during('first start: installing the CRM template', async () => {
+        throw new Error('install failed')
+      }),
+    ).rejects.toThrow('install failed')
+    expect((await ready()).statusCode).toBe(200)
+  })
 })
 
 describe('readiness without a database', () => {

@@ -15,11 +15,35 @@ const readiness = {
 } as const
 
 /**
+ * Work a process does after it starts listening that it must finish before taking traffic (the first
+ * start's template install): while any is held, readiness answers 503 with its reason.
+ */
+export class StartupWork {
+  private readonly held = new Set<string>()
+
+  /** Holds readiness while `work` runs; released however it ends. */
+  async during<T>(reason: string, work: () => Promise<T>): Promise<T> {
+    this.held.add(reason)
+    try {
+      return await work()
+    } finally {
+      this.held.delete(reason)
+    }
+  }
+
+  get pending(): string | undefined {
+    return this.held.values().next().value
+  }
+}
+
+/**
  * Liveness (`/api/health`): cheap on purpose (no query), so load balancers can poll it often.
  * Readiness (`/api/health/ready`): the database answers and every platform migration is applied, so a
- * process started before (or during) an upgrade's migration takes no traffic until the schema is right.
+ * process started before (or during) an upgrade's migration takes no traffic until the schema is right,
+ * and no work held by `startup` (a first start's template install: requests written meanwhile would
+ * collide with its records) is still running.
  */
-export function registerHealthRoutes(app: FastifyInstance, database: Database): void {
+export function registerHealthRoutes(app: FastifyInstance, database: Database, startup: StartupWork): void {
   const body = { status: 'ok', database: database.kind } as const
   app.get(
     '/api/health',
@@ -56,6 +80,14 @@ export function registerHealthRoutes(app: FastifyInstance, database: Database): 
       try {
         await sql`select 1`.execute(database.db)
         const pending = await pendingMigrations(database.db)
+        if (startup.pending) {
+          return reply.status(503).send({
+            status: 'unavailable',
+            database: database.kind,
+            pendingMigrations: pending,
+            reason: startup.pending,
+          })
+        }
         if (pending.length) {
           return reply.status(503).send({
             status: 'unavailable',
