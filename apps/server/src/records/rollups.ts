@@ -32,6 +32,15 @@ export function rollupSubquery(
   field: FieldDef,
   childCondition: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
+  const { rollup, measured, children } = childrenOf(app, field)
+  return sql`(select ${aggregate(rollup, measured)} ${children} and ${childCondition})`
+}
+
+/**
+ * `from … where …` over the live child rows of the parent aliased `p` that satisfy the rollup's condition
+ * (aliased `c`), and the measured column.
+ */
+function childrenOf(app: PublishedApp, field: FieldDef) {
   const rollup = field.rollup!
   const child = app.form(rollup.form)
   const childTable = sql.table(`${app.schema}.${child.plan.table}`)
@@ -40,8 +49,9 @@ export function rollupSubquery(
   const where = rollup.where
     ? conditionToSql(rollup.where, toConditionScope(child.schema, { alias: 'c', app: app.definition }))
     : sql`true`
-  return sql`(select ${aggregate(rollup, measured)} from ${childTable} as c
-    where c.${sql.ref(via)} = p.id and c.deleted_at is null and ${where} and ${childCondition})`
+  const children = sql`from ${childTable} as c
+    where c.${sql.ref(via)} = p.id and c.deleted_at is null and ${where}`
+  return { rollup, measured, children }
 }
 
 /**
@@ -302,16 +312,8 @@ function rollupIncrement(
   current: RawBuilder<unknown>,
   created: readonly string[],
 ): RawBuilder<unknown> {
-  const rollup = field.rollup!
-  const child = app.form(rollup.form)
-  const childTable = sql.table(`${app.schema}.${child.plan.table}`)
-  const via = child.columns.get(rollup.via)!.column
-  const measured = rollup.field ? sql.ref(`c.${child.columns.get(rollup.field)!.column}`) : undefined
-  const where = rollup.where
-    ? conditionToSql(rollup.where, toConditionScope(child.schema, { alias: 'c', app: app.definition }))
-    : sql`true`
-  const rows = sql`from ${childTable} as c where c.id = any(${[...created]}::bigint[])
-    and c.${sql.ref(via)} = p.id and c.deleted_at is null and ${where}`
+  const { rollup, measured, children } = childrenOf(app, field)
+  const rows = sql`${children} and c.id = any(${[...created]}::bigint[])`
   switch (rollup.aggregate) {
     case 'count':
       return sql`coalesce(${current}, 0) + (select count(*) ${rows})`
