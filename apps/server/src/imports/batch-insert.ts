@@ -6,7 +6,7 @@ import { translateDbError } from '../records/db-errors.js'
 import { mutateWithJournal } from '../records/journal.js'
 import type { Row } from '../records/record-json.js'
 import { autoNumberSequence } from '../records/record-store.js'
-import { initialRollupValue, refreshRollups } from '../records/rollups.js'
+import { createdRows, initialRollupValue, refreshRollups } from '../records/rollups.js'
 import { columnRecords } from './column-arrays.js'
 import { importCreatedAction } from '../audit/record-audit.js'
 import { writeAuditEntry } from '../audit/audit-entry.js'
@@ -85,7 +85,7 @@ export async function insertBatch(
       action: importCreatedAction,
       after: { source: `import:${source.job}`, ids: rows.map((row) => String(row.id)) },
     })
-    if (feedsRollups) await refreshRollupsOf(trx, app, form, rows)
+    if (feedsRollups) await refreshRollups(trx, app, form.schema.key, createdRows(rows))
     return feedsRollups ? rows : []
   }
   const insert = sql`${insertInto} returning *`
@@ -103,16 +103,6 @@ export async function insertBatch(
   } catch (error) {
     throw translateDbError(error, form, app)
   }
-  if (feedsRollups) await refreshRollupsOf(trx, app, form, rows)
+  if (feedsRollups) await refreshRollups(trx, app, form.schema.key, createdRows(rows))
   return rows
-}
-
-/** The rollups the new rows feed, refreshed for the whole batch at once. */
-function refreshRollupsOf(trx: DynamicDb, app: PublishedApp, form: CompiledForm, rows: Row[]) {
-  return refreshRollups(
-    trx,
-    app,
-    form.schema.key,
-    rows.map((row) => ({ before: undefined, after: row })),
-  )
 }

@@ -76,7 +76,6 @@ export interface Pending {
 /** Records per lookup, insert and update statement: larger batches measured faster up to about this size. */
 const lookupBatch = 2000
 const maxReported = 100
-const yieldEvery = 100
 const keyTypes = new Set(['text', 'email', 'phone', 'number', 'decimal', 'date', 'select', 'relation', 'url'])
 
 class DryRunDone extends Error {}
@@ -262,8 +261,6 @@ export async function runImport(
       }
       for await (const entry of distinctEntries(settings, survey, result, rejectRead, policyOf)) {
         taken++
-        // Reading runs beside the batch being written; let the database's answers in now and then.
-        if (taken % yieldEvery === 0) await new Promise((resolve) => setImmediate(resolve))
         if (!isUniqueInFile(entry)) continue
         if (sent + batch.length < skip) {
           sent++

@@ -17,7 +17,7 @@ import {
 import type { VisibleRollups } from './visible-rollups.js'
 import type { WriteBatcher } from './write-batcher.js'
 import { rowToJson, toColumnValue, type RecordJson, type Row } from './record-json.js'
-import { initialRollupValue, refreshRollups, refreshRollupsFor } from './rollups.js'
+import { createdRows, initialRollupValue, refreshRollups, refreshRollupsFor } from './rollups.js'
 
 export interface FieldErrorLike {
   path: string
@@ -131,12 +131,7 @@ export class RecordWriter {
           rows.forEach((row, k) => (out[part[k]!] = row))
         }
       }
-      await refreshRollups(
-        trx,
-        this.app,
-        this.form.schema.key,
-        out.map((row) => ({ before: undefined, after: row })),
-      )
+      await refreshRollups(trx, this.app, this.form.schema.key, createdRows(out))
     })
     return out
   }

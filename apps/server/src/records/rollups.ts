@@ -99,6 +99,10 @@ export interface ChildChange {
 const incrementalLimit = 100
 const incremental = new Set<RollupDef['aggregate']>(['count', 'sum', 'min', 'max'])
 
+/** New child rows as changes (nothing before them). */
+export const createdRows = (rows: readonly Row[]): ChildChange[] =>
+  rows.map((row) => ({ before: undefined, after: row }))
+
 /** After a child record changed: refresh every rollup it feeds, for its old and its new parent. */
 export async function refreshRollupsFor(
   trx: DynamicDb,
@@ -162,7 +166,7 @@ export async function refreshRollups(
     }
     if (!ids.size) continue
     const parent = group[0]!.parent
-    const { changed, announced } = await updateRollups(trx, app, parent, group, [...ids].sort(), created)
+    const { changed, announced } = await updateRollups(trx, app, parent, group, [...ids], created)
     await refreshFormulas(trx, app, parent, [...changed.keys()])
     if (announced) continue
     // Rules such as "upgrade to VIP when total spent passes 5,000" listen to these events (one statement).

@@ -80,21 +80,11 @@ export function registerHealthRoutes(app: FastifyInstance, database: Database, s
       try {
         await sql`select 1`.execute(database.db)
         const pending = await pendingMigrations(database.db)
-        if (startup.pending) {
-          return reply.status(503).send({
-            status: 'unavailable',
-            database: database.kind,
-            pendingMigrations: pending,
-            reason: startup.pending,
-          })
-        }
-        if (pending.length) {
-          return reply.status(503).send({
-            status: 'unavailable',
-            database: database.kind,
-            pendingMigrations: pending,
-            reason: 'migrations pending',
-          })
+        const reason = startup.pending ?? (pending.length ? 'migrations pending' : undefined)
+        if (reason) {
+          return reply
+            .status(503)
+            .send({ status: 'unavailable', database: database.kind, pendingMigrations: pending, reason })
         }
         return { status: 'ready', database: database.kind, pendingMigrations: [] }
       } catch (error) {
