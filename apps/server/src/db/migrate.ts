@@ -14,6 +14,7 @@ import * as messageDelivery0013 from './migrations/0013-message-delivery.js'
 import * as savedViews0014 from './migrations/0014-saved-views.js'
 import * as auditImport0016 from './migrations/0016-audit-import-batches.js'
 import * as flowWrite0017 from './migrations/0017-flow-write.js'
+import * as flowWriteLean0018 from './migrations/0018-flow-write-lean.js'
 
 /**
  * Migrations are listed in code rather than read from a folder, so the bundled server
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0014-saved-views': savedViews0014,
   '0016-audit-import-batches': auditImport0016,
   '0017-flow-write': flowWrite0017,
+  '0018-flow-write-lean': flowWriteLean0018,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

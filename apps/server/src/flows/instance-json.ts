@@ -4,7 +4,6 @@ import { normalizeInstance, type InstanceRow } from './instance-store.js'
 import { taskJson, type TaskRow } from './tasks.js'
 
 export interface StepRow {
-  id: string
   event: string
   actor: string | null
   at: Date

@@ -151,19 +151,54 @@ export async function writeInstances(
   if (!writes.length) return { written: new Set() }
   const single = writes.length === 1 ? writes[0]!.row.id : undefined
   const answer = await flowWrite(db, writePayload(writes, now, options), single)
-  return writtenOf(writes, answer, options)
+  return writtenOf(writes, answer, now, options)
 }
 
 /** What one `flow_write` call answered, for the writes it was given (see `writeInstances`). */
 export function writtenOf(
   writes: readonly InstanceWrite[],
   answer: FlowWriteAnswer,
+  now: Date,
   options: { detail?: boolean } = {},
 ): { written: Set<string>; detail?: WrittenDetail } {
   const single = writes.length === 1 ? writes[0]! : undefined
   const written = new Set<string>(answer.written)
   if (!options.detail || !single || !written.has(single.row.id)) return { written }
+  if (answer.task_ids) return { written, detail: insertedDetail(single, answer.task_ids, now) }
   return { written, detail: { tasks: answer.tasks ?? [], steps: answer.steps ?? [] } }
+}
+
+/**
+ * A new instance's tasks and steps are the rows its insert wrote: built here from the write and the ids
+ * the tasks were given (migration 0018), in id order as the detail view reads them.
+ */
+function insertedDetail(write: InstanceWrite, taskIds: Record<string, string>, now: Date): WrittenDetail {
+  const at = iso(now)
+  const rows: EffectRows = { tasks: [], cancelTasks: [], timers: [], cancelTimers: [], runs: [], steps: [] }
+  effectRows(write, at, rows)
+  const tasks = rows.tasks
+    .map((t): TaskRow => {
+      const key = t.task_key as string
+      return {
+        ...(t as Omit<TaskRow, 'id' | 'app_key' | 'outcome' | 'comment' | 'completed_by' | 'created_at'>),
+        id: taskIds[key]!,
+        app_key: write.row.app_key,
+        outcome: null,
+        comment: null,
+        completed_by: null,
+        delegated_to: null,
+        delegated_by: null,
+        created_at: now,
+      }
+    })
+    .sort((a, b) => compareIds(a.id, b.id))
+  const steps = rows.steps.map((s): StepRow => ({
+    event: s.event,
+    actor: s.actor,
+    at: now,
+    detail: s.detail as StepRow['detail'],
+  }))
+  return { tasks, steps }
 }
 
 /** The argument of one `trellis.flow_write` call for `writes` (JSON text; see `writeInstances`). */
@@ -231,7 +266,11 @@ export function writePayload(
   return JSON.stringify(payload)
 }
 
-export type FlowWriteAnswer = { written: string[] } & Partial<WrittenDetail>
+/** The ids written; with `detail`, a new instance's task ids (by task key) or an instance's tasks and steps. */
+export type FlowWriteAnswer = {
+  written: string[]
+  task_ids?: Record<string, string>
+} & Partial<WrittenDetail>
 
 /** Group commit of `flow_write` calls made outside a transaction, per database handle. */
 const batchers = new WeakMap<DynamicDb, WriteBatcher<Queued, FlowWriteAnswer>>()

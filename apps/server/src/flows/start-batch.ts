@@ -138,7 +138,7 @@ export class StartBatch {
       return planned.map((p): Outcome | undefined => {
         if (!p) return undefined
         const { write, now } = p
-        const { written, detail } = writtenOf([write], byRow.get(write.row.id)!, { detail: true })
+        const { written, detail } = writtenOf([write], byRow.get(write.row.id)!, now, { detail: true })
         if (!written.has(write.row.id) || !detail) throw new Error(`Instance ${write.row.id} not written`)
         const { state } = write
         const row = { ...write.row, status: state.status, state, version: 1, updated_at: now }
