@@ -166,6 +166,33 @@ describeEachDatabase('flows: instances, inbox, timers', (ctx) => {
     expect(second.body).toMatchObject({ status: 'completed', currentNodes: [] })
   })
 
+  it('both reviewers approving at the same moment both count, and the review ends once', async () => {
+    const instances = await Promise.all(
+      Array.from({ length: 4 }, async (_, i) =>
+        start('review', await quote({ title: `同时评审 ${i}`, amount: 1, owner: users.owner.id })),
+      ),
+    )
+    const pairs = await Promise.all(
+      instances.map(async (i) => [await taskOf(users.owner, i.id), await taskOf(users.finance, i.id)]),
+    )
+    // Two tasks of one instance completed at once: their writes may meet in one call, where the second
+    // must see the first (it is written after it, or retried), never overwrite it.
+    const answers = await Promise.all(
+      pairs.flatMap(([ownerTask, financeTask]) => [
+        complete(users.owner, ownerTask.id, { outcome: 'approve' }),
+        complete(users.finance, financeTask.id, { outcome: 'approve' }),
+      ]),
+    )
+    for (const res of answers) expect(res.status, JSON.stringify(res.body)).toBe(200)
+    for (const instance of instances) {
+      const read = await api.call('GET', `/api/flow-instances/${instance.id}`)
+      expect(read.body.status).toBe('completed')
+      const completed = read.body.steps.filter((s: { event: string }) => s.event === 'task_completed')
+      expect(completed).toHaveLength(2)
+      expect(read.body.tasks.map((t: { status: string }) => t.status)).toEqual(['completed', 'completed'])
+    }
+  })
+
   it('the answer to a start, a completion and a cancel is the instance as a later read shows it', async () => {
     clock.set('2025-09-01T00:00:00Z')
     const read = async (id: string) => (await api.call('GET', `/api/flow-instances/${id}`)).body

@@ -41,11 +41,18 @@ const iso = (d: Date) => d.toISOString()
 /** The rows one write's effects leave behind, netted, each tagged with its instance. */
 interface EffectRows {
   tasks: Array<Record<string, unknown>>
-  cancelTasks: Array<{ instance_id: string; task_key: string; reason: string }>
+  cancelTasks: Array<{ instance_id: string; task_key: string; reason: string; at: string }>
   timers: Array<Record<string, unknown>>
   cancelTimers: Array<{ instance_id: string; timer_key: string }>
   runs: Array<Record<string, unknown>>
-  steps: Array<{ instance_id: string; ord: number; event: string; actor: string | null; detail: unknown }>
+  steps: Array<{
+    instance_id: string
+    ord: number
+    event: string
+    actor: string | null
+    detail: unknown
+    at: string
+  }>
 }
 
 /**
@@ -77,6 +84,7 @@ function effectRows(write: InstanceWrite, at: string, into: EffectRows): void {
           status: 'open',
           cancel_reason: null,
           closed_at: null,
+          at,
         })
         break
       }
@@ -85,7 +93,7 @@ function effectRows(write: InstanceWrite, at: string, into: EffectRows): void {
         if (created)
           Object.assign(created, { status: 'cancelled', cancel_reason: effect.reason, closed_at: at })
         else if (effect.taskId !== extras.completeTask?.key)
-          into.cancelTasks.push({ instance_id, task_key: effect.taskId, reason: effect.reason })
+          into.cancelTasks.push({ instance_id, task_key: effect.taskId, reason: effect.reason, at })
         break
       }
       case 'schedule_timer':
@@ -113,6 +121,7 @@ function effectRows(write: InstanceWrite, at: string, into: EffectRows): void {
           node_id: effect.nodeId,
           action: effect.action,
           state: write.actionStates.get(effect.actionId) ?? 'pending',
+          at,
         })
         break
       case 'complete':
@@ -131,16 +140,17 @@ function effectRows(write: InstanceWrite, at: string, into: EffectRows): void {
       event: s.event.kind,
       actor: s.actor,
       detail: { event: s.event, effects: s.effects },
+      at,
     })
 }
 
 /**
  * Writes the outcome of one event for each instance with ONE call of `trellis.flow_write` (migration
- * 0017, whose statements keep their plans per connection): the instance updates (or the insert of a new
- * one), and every row the effects leave behind, only for the instances whose own write happened. An
- * update is guarded by the version read (optimistic concurrency): an instance that moved meanwhile
- * writes nothing and is left out of the returned ids. At most one write per instance. With `detail`
- * (one write), the instance's tasks and steps after the write come back from the same call.
+ * 0018, set-based: one statement per table whatever the number of instances): the instance updates (or
+ * the inserts of new ones), and every row the effects leave behind, only for the instances whose own write
+ * happened. An update is guarded by the version read (optimistic concurrency): an instance that moved
+ * meanwhile writes nothing and is left out of the returned ids. At most one write per instance. With
+ * `detail` (one write), the instance's tasks and steps after the write come with the answer.
  */
 export async function writeInstances(
   db: DynamicDb,
@@ -154,7 +164,7 @@ export async function writeInstances(
   return writtenOf(writes, answer, now, options)
 }
 
-/** What one `flow_write` call answered, for the writes it was given (see `writeInstances`). */
+/** What `flow_write` answered for the writes of one payload (see `writeInstances`). */
 export function writtenOf(
   writes: readonly InstanceWrite[],
   answer: FlowWriteAnswer,
@@ -164,8 +174,10 @@ export function writtenOf(
   const single = writes.length === 1 ? writes[0]! : undefined
   const written = new Set<string>(answer.written)
   if (!options.detail || !single || !written.has(single.row.id)) return { written }
-  if (answer.task_ids) return { written, detail: insertedDetail(single, answer.task_ids, now) }
-  return { written, detail: { tasks: answer.tasks ?? [], steps: answer.steps ?? [] } }
+  const id = single.row.id
+  if (single.extras.insert)
+    return { written, detail: insertedDetail(single, answer.task_ids?.[id] ?? {}, now) }
+  return { written, detail: answer.details?.[id] ?? { tasks: [], steps: [] } }
 }
 
 /**
@@ -173,11 +185,10 @@ export function writtenOf(
  * the tasks were given (migration 0018), in id order as the detail view reads them.
  */
 function insertedDetail(write: InstanceWrite, taskIds: Record<string, string>, now: Date): WrittenDetail {
-  const at = iso(now)
   const rows: EffectRows = { tasks: [], cancelTasks: [], timers: [], cancelTimers: [], runs: [], steps: [] }
-  effectRows(write, at, rows)
+  effectRows(write, iso(now), rows)
   const tasks = rows.tasks
-    .map((t): TaskRow => {
+    .map(({ at: _at, ...t }): TaskRow => {
       const key = t.task_key as string
       return {
         ...(t as Omit<TaskRow, 'id' | 'app_key' | 'outcome' | 'comment' | 'completed_by' | 'created_at'>),
@@ -201,21 +212,42 @@ function insertedDetail(write: InstanceWrite, taskIds: Record<string, string>, n
   return { tasks, steps }
 }
 
-/** The argument of one `trellis.flow_write` call for `writes` (JSON text; see `writeInstances`). */
+/** The argument of `trellis.flow_write`: rows per table, each with its instance and its own time. */
+export interface WritePayload {
+  inserts?: Array<Record<string, unknown>>
+  updates?: Array<{
+    id: string
+    version: number
+    state: FlowState
+    status: string
+    task: string | null
+    at: string
+  }>
+  complete?: Array<Record<string, unknown>>
+  fired?: Array<{ instance_id: string; id: string; at: string }>
+  tasks?: Array<Record<string, unknown>>
+  cancel_tasks?: EffectRows['cancelTasks']
+  timers?: Array<Record<string, unknown>>
+  cancel_timers?: EffectRows['cancelTimers']
+  runs?: Array<Record<string, unknown>>
+  steps: EffectRows['steps']
+  /** Updated instances whose tasks and steps the answer brings back. */
+  detail?: string[]
+}
+
+/** The payload of `flow_write` for `writes`, all made at `now` (see `writeInstances`). */
 export function writePayload(
   writes: readonly InstanceWrite[],
   now: Date,
   options: { detail?: boolean } = {},
-): string {
+): WritePayload {
   const at = iso(now)
   const rows: EffectRows = { tasks: [], cancelTasks: [], timers: [], cancelTimers: [], runs: [], steps: [] }
   for (const write of writes) effectRows(write, at, rows)
-  const single = writes.length === 1 ? writes[0]! : undefined
-  const payload: Record<string, unknown> = { at, steps: rows.steps }
-  const inserted = single?.extras.insert ? single : undefined
-  if (inserted) {
-    const { row, state } = inserted
-    payload.insert = {
+  const payload: WritePayload = { steps: rows.steps }
+  const inserts = writes.filter((w) => w.extras.insert)
+  if (inserts.length)
+    payload.inserts = inserts.map(({ row, state }) => ({
       id: row.id,
       app_key: row.app_key,
       flow_key: row.flow_key,
@@ -226,33 +258,26 @@ export function writePayload(
       status: state.status,
       state,
       started_by: row.started_by,
-    }
-  } else {
-    if (writes.some((w) => w.extras.insert)) throw new Error('An instance insert is written on its own')
-    // In instance id order: concurrent writers lock instances in one order (see `flowWrite`).
-    payload.updates = [...writes]
-      .sort((a, b) => compareIds(a.row.id, b.row.id))
-      .map((w) => ({
-        id: w.row.id,
-        version: w.row.version,
-        state: w.state,
-        status: w.state.status,
-        task: w.extras.completeTask?.id ?? null,
-      }))
-  }
-  const completed = single?.extras.completeTask
-  if (completed)
-    payload.complete = {
-      id: completed.id,
-      instance_id: single!.row.id,
-      outcome: completed.outcome,
-      comment: completed.comment,
-      completed_by: completed.by,
-    }
-  else if (writes.some((w) => w.extras.completeTask))
-    throw new Error('A task completion is written on its own')
+      at,
+    }))
+  const updates = writes.filter((w) => !w.extras.insert)
+  if (updates.length)
+    payload.updates = updates.map((w) => ({
+      id: w.row.id,
+      version: w.row.version,
+      state: w.state,
+      status: w.state.status,
+      task: w.extras.completeTask?.id ?? null,
+      at,
+    }))
+  const complete = writes.flatMap(({ row, extras: { completeTask: c } }) =>
+    c
+      ? [{ id: c.id, instance_id: row.id, outcome: c.outcome, comment: c.comment, completed_by: c.by, at }]
+      : [],
+  )
+  if (complete.length) payload.complete = complete
   const fired = writes.flatMap((w) =>
-    w.extras.firedTimer ? [{ instance_id: w.row.id, id: w.extras.firedTimer.id }] : [],
+    w.extras.firedTimer ? [{ instance_id: w.row.id, id: w.extras.firedTimer.id, at }] : [],
   )
   if (fired.length) payload.fired = fired
   const appOf = new Map(writes.map((w) => [w.row.id, w.row.app_key]))
@@ -262,22 +287,50 @@ export function writePayload(
   if (rows.timers.length) payload.timers = rows.timers
   if (rows.cancelTimers.length) payload.cancel_timers = rows.cancelTimers
   if (rows.runs.length) payload.runs = rows.runs
-  if (options.detail && single) payload.detail = single.row.id
-  return JSON.stringify(payload)
+  const single = writes.length === 1 ? writes[0]! : undefined
+  if (options.detail && single && !single.extras.insert) payload.detail = [single.row.id]
+  return payload
 }
 
-/** The ids written; with `detail`, a new instance's task ids (by task key) or an instance's tasks and steps. */
-export type FlowWriteAnswer = {
+/** The instances a payload writes (inserted or updated). */
+const instancesOf = (payload: WritePayload): string[] => [
+  ...(payload.inserts ?? []).map((r) => r.id as string),
+  ...(payload.updates ?? []).map((u) => u.id),
+]
+
+/**
+ * Several payloads as one: rows concatenated, steps numbered in order, updates in instance id order (the
+ * order concurrent writers lock instances in, as the timer loop's batches do, so they never wait on each
+ * other in a cycle). The payloads must write different instances.
+ */
+function merged(payloads: readonly WritePayload[]): WritePayload {
+  if (payloads.length === 1) return payloads[0]!
+  const out: WritePayload = { steps: [] }
+  const lists = out as unknown as Record<string, unknown[]>
+  for (const payload of payloads)
+    for (const [key, rows] of Object.entries(payload) as Array<[string, unknown[]]>)
+      (lists[key] ??= []).push(...rows)
+  out.steps = out.steps.map((s, ord) => ({ ...s, ord }))
+  out.updates?.sort((a, b) => compareIds(a.id, b.id))
+  return out
+}
+
+/**
+ * The ids written; a new instance's task ids (by instance, then task key); with `detail`, an updated
+ * instance's tasks and steps (by instance).
+ */
+export interface FlowWriteAnswer {
   written: string[]
-  task_ids?: Record<string, string>
-} & Partial<WrittenDetail>
+  task_ids?: Record<string, Record<string, string>> | null
+  details?: Record<string, WrittenDetail> | null
+}
 
 /** Group commit of `flow_write` calls made outside a transaction, per database handle. */
 const batchers = new WeakMap<DynamicDb, WriteBatcher<Queued, FlowWriteAnswer>>()
 
-/** One instance's write waiting to go (its payload, and its instance: the order rows are locked in). */
+/** One instance's write waiting to go. */
 interface Queued {
-  payload: string
+  payload: WritePayload
   instance: string
 }
 
@@ -285,16 +338,17 @@ interface Queued {
 const compareIds = (a: string, b: string) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 
 /**
- * One `trellis.flow_write` call. Calls for one instance made outside a transaction while another is in
- * flight on the same database wait and go together as ONE statement that calls the function once per
- * payload: each call keeps its own guard (the version read) and its own answer, as if made alone; the
- * statement is one transaction, so an error in any of them fails the statement and each is then made
- * again on its own (its caller gets its own outcome). They run in instance id order, the order the
- * timer loop's batches lock instances in, so the two never wait on each other in a cycle. A lone call is
- * never delayed.
+ * One `trellis.flow_write` call. Calls made outside a transaction while another is in flight on the same
+ * database wait and go together as ONE call (see `flowWriteMany`): each keeps its own guard (the version
+ * read) and its own answer, as if made alone; the call is one transaction, so an error in any of them
+ * fails it and each is then made again on its own (its caller gets its own outcome).
  */
-function flowWrite(db: DynamicDb, payload: string, instance: string | undefined): Promise<FlowWriteAnswer> {
-  if (db.isTransaction || instance === undefined) return flowWriteOne(db, payload)
+function flowWrite(
+  db: DynamicDb,
+  payload: WritePayload,
+  instance: string | undefined,
+): Promise<FlowWriteAnswer> {
+  if (db.isTransaction || instance === undefined) return flowWriteCall(db, payload)
   let batcher = batchers.get(db)
   if (!batcher) {
     batcher = new WriteBatcher<Queued, FlowWriteAnswer>(1, 64)
@@ -303,30 +357,47 @@ function flowWrite(db: DynamicDb, payload: string, instance: string | undefined)
   return batcher.submit(
     'flow_write',
     { payload, instance },
-    async (queued) => {
-      const order = queued.map((q, i) => ({ q, i })).sort((a, b) => compareIds(a.q.instance, b.q.instance))
-      const answers = await flowWriteMany(
+    (queued) =>
+      flowWriteMany(
         db,
-        order.map(({ q }) => q.payload),
-      )
-      const inOrder: FlowWriteAnswer[] = []
-      order.forEach(({ i }, k) => (inOrder[i] = answers[k]!))
-      return inOrder
-    },
-    (one) => flowWriteOne(db, one.payload),
+        queued.map((q) => q.payload),
+      ),
+    (one) => flowWriteCall(db, one.payload),
   )
 }
 
-async function flowWriteOne(db: DynamicDb, payload: string): Promise<FlowWriteAnswer> {
+async function flowWriteCall(db: DynamicDb, payload: WritePayload): Promise<FlowWriteAnswer> {
   const { rows } = await sql<{ result: FlowWriteAnswer }>`select
-    trellis.flow_write(${payload}::jsonb) as result`.execute(db)
+    trellis.flow_write(${JSON.stringify(payload)}::jsonb) as result`.execute(db)
   return rows[0]!.result
 }
 
-/** Several `flow_write` calls as one statement (so one transaction outside of one), answers in order. */
-export async function flowWriteMany(db: DynamicDb, payloads: string[]): Promise<FlowWriteAnswer[]> {
-  const { rows } = await sql<{ result: FlowWriteAnswer }>`select trellis.flow_write(w.payload) as result
-    from jsonb_array_elements(${`[${payloads.join(',')}]`}::jsonb) with ordinality as w(payload, n)
-    order by w.n`.execute(db)
-  return rows.map((r) => r.result)
+/**
+ * Several payloads written by one `flow_write` call, answers in order, each with the ids of its own
+ * instances. Payloads for an instance already in the call (two tasks of one instance completed at once)
+ * go in a next call, after it, as they would one after the other.
+ */
+export async function flowWriteMany(
+  db: DynamicDb,
+  payloads: readonly WritePayload[],
+): Promise<FlowWriteAnswer[]> {
+  const answers: FlowWriteAnswer[] = []
+  let pending = payloads.map((payload, i) => ({ payload, i, ids: instancesOf(payload) }))
+  while (pending.length) {
+    const round: typeof pending = []
+    const later: typeof pending = []
+    const taken = new Set<string>()
+    for (const item of pending) {
+      if (item.ids.some((id) => taken.has(id))) later.push(item)
+      else {
+        for (const id of item.ids) taken.add(id)
+        round.push(item)
+      }
+    }
+    const answer = await flowWriteCall(db, merged(round.map((r) => r.payload)))
+    const written = new Set(answer.written)
+    for (const { i, ids } of round) answers[i] = { ...answer, written: ids.filter((id) => written.has(id)) }
+    pending = later
+  }
+  return answers
 }

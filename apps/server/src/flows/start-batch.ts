@@ -131,7 +131,7 @@ export class StartBatch {
       const answers = written.length
         ? await flowWriteMany(
             trx,
-            written.map((p) => writePayload([p.write], p.now, { detail: true })),
+            written.map((p) => writePayload([p.write], p.now)),
           )
         : []
       const byRow = new Map(written.map((p, i) => [p.write.row.id, answers[i]!]))
