@@ -252,6 +252,28 @@ describeEachDatabase('flows: tasks respect the record access of the assignee', (
     expect(back.body.steps.at(-1)).toMatchObject({ event: 'task_delegated', from: north2.id, to: null })
   })
 
+  it('clerks of two stores starting at once each reach only their own store, masked as their own reads', async () => {
+    const northRecords = await Promise.all(
+      [1, 2, 3].map((i) => customer({ name: `北${i}`, phone: `1381234800${i}`, store: 'north' })),
+    )
+    const southRecords = await Promise.all(
+      [1, 2, 3].map((i) => customer({ name: `南${i}`, phone: `1398765123${i}`, store: 'south' })),
+    )
+    const startAs = (token: string, recordId: string) =>
+      api.callAs(token, 'POST', '/api/apps/fa/flows/call_back/instances', { form: 'customers', recordId })
+    // Reads arriving together share a statement only within one member's scope: each answer is its own.
+    const answers = await Promise.all([
+      ...northRecords.map((id) => startAs(north.token, id)),
+      ...southRecords.map((id) => startAs(north.token, id)),
+      ...southRecords.map((id) => startAs(south.token, id)),
+    ])
+    const statuses = answers.map((r) => r.status)
+    expect(statuses).toEqual([201, 201, 201, 404, 404, 404, 201, 201, 201])
+    expect(answers[0]!.body.data.record).toMatchObject({ name: '北1', phone: '138****8001' })
+    expect(answers[6]!.body.data.record).toMatchObject({ name: '南1', phone: '139****1231' })
+    expect(JSON.stringify(answers.map((r) => r.body))).not.toMatch(/1381234800|1398765123/)
+  })
+
   it('a member starts with the role they have now, after a role change or a removal', async () => {
     const mover = await api.user({ username: 'fa_mover', attributes: { store: 'north' } })
     const setRole = async (role: string) =>

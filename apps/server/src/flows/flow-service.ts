@@ -144,7 +144,7 @@ export class FlowService {
       record =
         guessed?.app === app
           ? guessed.record
-          : await this.recordAccess.readerFor(app, form, role, viewer).get(this.db, input.recordId)
+          : await this.recordAccess.read(app, form, role, viewer, input.recordId)
       view = {
         kind: 'visible',
         values: record,
@@ -188,7 +188,7 @@ export class FlowService {
   ) {
     const { app, form } = this.startTarget(await this.apps.requirePublished(appKey), flowKey, input)
     if (!form) throw new AppError(400, 'FLOW_FORM_REQUIRED', 'Say which form the record belongs to', 'form')
-    const record = await this.recordAccess.readerFor(app, form, role, viewer).get(this.db, input.recordId!)
+    const record = await this.recordAccess.read(app, form, role, viewer, input.recordId!)
     return { app, record }
   }
 

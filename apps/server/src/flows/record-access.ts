@@ -6,6 +6,8 @@ import type { Viewer } from '../auth/viewer.js'
 import { AppError } from '../http/errors.js'
 import type { DynamicDb } from '../db/dynamic.js'
 import { RecordReader } from '../records/record-reader.js'
+import type { RecordJson } from '../records/record-json.js'
+import { WriteBatcher } from '../records/write-batcher.js'
 
 type Values = Record<string, unknown>
 
@@ -24,6 +26,12 @@ export type RecordView =
  * fields and masking apply exactly as on the records API. Administrators see everything.
  */
 export class InstanceRecordAccess {
+  /** Record reads of one form by one member arriving together go as one statement (see `read`). */
+  private readonly reads = new WriteBatcher<{ reader: RecordReader; id: string }, RecordJson | undefined>(
+    1,
+    64,
+  )
+
   constructor(
     private readonly db: DynamicDb,
     private readonly apps: AppService,
@@ -58,7 +66,7 @@ export class InstanceRecordAccess {
     let app: PublishedApp
     try {
       app = await this.apps.requirePublished(appKey)
-      values = await this.readerFor(app, form, role, viewer).get(this.db, recordId)
+      values = await this.read(app, form, role, viewer, recordId)
     } catch (error) {
       if (error instanceof AppError && (error.statusCode === 404 || error.statusCode === 403)) {
         // A deleted record (a flow started on `deleted`) stays visible to administrators only.
@@ -78,6 +86,41 @@ export class InstanceRecordAccess {
     return new RecordReader(app, app.form(form), (f) =>
       viewer.isAdmin || role === undefined ? FormAccess.full(f) : FormAccess.forRole(app, f, role, viewer),
     )
+  }
+
+  /**
+   * One record as `readerFor(…).get` reads it (404 when absent or outside the viewer's scope). Reads of
+   * the same form by the same member (same role, same scope) made together share one statement: starts
+   * and completions arriving at once read their records in one round trip instead of one each.
+   */
+  async read(
+    app: PublishedApp,
+    form: string,
+    role: string | undefined,
+    viewer: Viewer,
+    id: string,
+  ): Promise<RecordJson> {
+    const reader = this.readerFor(app, form, role, viewer)
+    // The reader's scope depends on the role and on the user's attributes ($user in row scopes).
+    const who = viewer.isAdmin
+      ? '*'
+      : `${role}\u0000${viewer.userId}\u0000${JSON.stringify(viewer.attributes)}`
+    const lane = `${app.key}@${app.version}/${form}\u0000${who}`
+    const found = await this.reads.submit(
+      lane,
+      { reader, id },
+      // From the items, not this call: the batcher keeps the first caller's functions for its lane.
+      async (items) => {
+        const records = await items[0]!.reader.getMany(
+          this.db,
+          items.map((i) => i.id),
+        )
+        return items.map((i) => records.get(i.id))
+      },
+      async (one) => one.reader.get(this.db, one.id),
+    )
+    if (!found) throw new AppError(404, 'RECORD_NOT_FOUND', `No record ${id} in ${form}`)
+    return found
   }
 
   /** The same presenter for a member whose role is already known (no membership read). */
