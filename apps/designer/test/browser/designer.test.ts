@@ -156,6 +156,8 @@ describe.skipIf(missing)('designer in Chromium against a real server on PGlite',
 
     // A relation with no form to link to: saving reports it on that field, in English.
     await drag(page, page.locator('[data-field-type=relation]'), page.getByTestId('canvas'), { x: 0, y: 120 })
+    // On the canvas before saving (under load the drop can land after the click).
+    await expect.poll(() => page.locator('[data-field=link]').count()).toBe(1)
     await page.getByRole('button', { name: 'Save draft' }).click()
     await expect
       .poll(() => page.getByText('The draft has 1 problem to fix before publishing').count())

@@ -69,7 +69,15 @@ describe.skipIf(missing)('reports and dashboards in Chromium against the CRM tem
     expect(await page.getByLabel('下单时间 的日期分组').inputValue()).toBe('month')
     expect(await zone('measures').locator('[data-item]').count()).toBe(2)
     // The filter zone is the shared condition builder: the dropped field is a "状态 等于 …" row to complete.
+    // The preview must answer the filtered spec: until its answer comes it shows the unfiltered one (under
+    // load, a while), whose counts are not the drill-down's.
+    const filtered = page.waitForResponse(
+      (r) => r.url().endsWith('/pivot') && (r.request().postData() ?? '').includes('"paid"'),
+      { timeout: 20_000 },
+    )
     await zone('filters').getByLabel('值', { exact: true }).selectOption('paid')
+    await filtered
+    await expect.poll(() => page.locator('section[aria-busy]').getAttribute('aria-busy')).toBe('false')
 
     const table = page.getByTestId('pivot-table')
     await expect.poll(() => table.locator('tbody tr').count(), { timeout: 20_000 }).toBeGreaterThan(1)
