@@ -13,7 +13,7 @@ import { createTestDatabase, testDatabases } from './support/databases.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 // The proof uses 1,000 (TRELLIS_FLOWS_KILL_INSTANCES=1000: 10 s on a quiet machine). The full suite
-// runs 300: at 1,000 its child server's load made the designer's browser tests, running beside it, flaky.
+// runs 300, as before: the one full run at 1,000 had four browser tests (running beside it) time out.
 const instances = Number(process.env.TRELLIS_FLOWS_KILL_INSTANCES ?? 300)
 
 /** start → zero timer (due at once) → service task adding a point to the record → user task → end. */
